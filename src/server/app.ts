@@ -1,0 +1,153 @@
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { Type } from 'typebox';
+import { v7 as uuidv7 } from 'uuid';
+import { ErrorResponse } from '../shared/api/common.ts';
+import { accountsRoutes } from './modules/accounts/index.ts';
+import { interestsRoutes } from './modules/interests/index.ts';
+import type { Config } from './platform/config.ts';
+import type { DatabaseHandle } from './platform/db/database.ts';
+import { bearerToken, registerAuth } from './platform/http/auth.ts';
+import { AppError } from './platform/http/errors.ts';
+import { registerErrorHandler } from './platform/http/error-handler.ts';
+import type { App } from './platform/http/types.ts';
+import type { PubSub } from './platform/events/pubsub.ts';
+import { createServices, type Services } from './services.ts';
+
+export interface AppDeps {
+  config: Config;
+  database: DatabaseHandle;
+  pubsub: PubSub;
+  /** Shared rate-limit counters across processes; in-process counters when absent. */
+  redis?: Redis;
+  /** Namespace for shared Redis keys (tests give each file its own). */
+  redisNamespace?: string;
+  logger?: FastifyServerOptions['loggerInstance'];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+/** Builds the whole HTTP application; it never listens (tests use inject, main.ts listens). */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config } = deps;
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: { level: config.logLevel } }),
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : uuidv7();
+    },
+    ajv: { customOptions: { allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const services = createServices(config, deps.database, deps.pubsub, app.log as Logger);
+  app.decorate('services', services);
+  await services.interests.syncTaxonomy();
+
+  registerErrorHandler(app);
+  app.addHook('onSend', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
+  // Every route documents the error shape for 4xx/5xx and, where it needs a session, the scheme.
+  app.addHook('onRoute', (route) => {
+    const schema = (route.schema ??= {}) as Record<string, unknown>;
+    const response = (schema.response ??= {}) as Record<string, unknown>;
+    response['4xx'] ??= ErrorResponse;
+    response['5xx'] ??= ErrorResponse;
+    if (route.config?.auth === 'required') {
+      schema.security ??= [{ bearerAuth: [] }, { cookieAuth: [] }];
+    }
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        // Plain-HTTP deployments (the embedded default) must not have requests upgraded.
+        upgradeInsecureRequests: config.cookieSecure ? [] : null,
+      },
+    },
+    hsts: config.cookieSecure,
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    ...(deps.redis ? { redis: deps.redis, nameSpace: `${deps.redisNamespace ?? 'quanzi'}:rl:` } : {}),
+    // Logged-in callers are counted per token, others per address.
+    keyGenerator: (req) => {
+      const token = bearerToken(req);
+      return token ? `t:${token.slice(0, 24)}` : `a:${req.ip}`;
+    },
+    errorResponseBuilder: (_req, ctx) =>
+      new AppError('rate_limited', `Too many requests; try again in ${ctx.after}.`),
+  });
+  registerAuth(app, (token) => services.accounts.resolveSession(token));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'quanzi API',
+        version: '1.0.0',
+        description:
+          '兴趣圈子 — interest groups, local activities, messaging centre and wallet. ' +
+          'Errors always have the shape {"error": {"code", "message"}}. Lists are ' +
+          '{items, nextCursor} with ?cursor=&limit=. Money is integer fen.',
+      },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer' },
+          cookieAuth: { type: 'apiKey', in: 'cookie', name: 'quanzi_session' },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _base, _frag, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  app.get(
+    '/healthz',
+    {
+      config: { rateLimit: false },
+      schema: {
+        tags: ['platform'],
+        summary: 'Liveness and database reachability',
+        response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.String() }) },
+      },
+    },
+    async () => {
+      await deps.database.db.selectFrom('users').select('id').limit(1).execute();
+      return { status: 'ok' as const, database: deps.database.dialect };
+    },
+  );
+
+  accountsRoutes(app, {
+    accounts: services.accounts,
+    cookieSecure: config.cookieSecure,
+    authRateLimitPerMinute: config.authRateLimitPerMinute,
+  });
+  interestsRoutes(app, { interests: services.interests });
+
+  app.addHook('onReady', async () => services.dispatcher.start());
+  app.addHook('onClose', async () => services.dispatcher.stop());
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,62 @@
+/** Process entry: read config, open storage, migrate, seed demo data, listen. */
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { buildApp } from './app.ts';
+import { seedDemoData } from './demo/seed.ts';
+import { DEMO_PASSWORD } from './demo/users.ts';
+import { ConfigError, loadConfig, type Config } from './platform/config.ts';
+import { openDatabase } from './platform/db/database.ts';
+import { migrateToLatest } from './platform/db/migrate.ts';
+import { MemoryPubSub } from './platform/events/memory-pubsub.ts';
+import { RedisPubSub } from './platform/events/redis-pubsub.ts';
+import type { PubSub } from './platform/events/pubsub.ts';
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const database = openDatabase({
+  databaseUrl: config.databaseUrl,
+  sqliteFile: path.join(config.dataDir, 'quanzi.sqlite'),
+});
+await migrateToLatest(database);
+
+let pubsub: PubSub;
+let redis: Redis | undefined;
+if (config.redisUrl) {
+  const redisPubSub = new RedisPubSub(config.redisUrl);
+  await redisPubSub.ready();
+  pubsub = redisPubSub;
+  redis = new Redis(config.redisUrl);
+} else {
+  pubsub = new MemoryPubSub();
+}
+
+const app = await buildApp({ config, database, pubsub, redis });
+
+if (config.demoData && (await seedDemoData(app.services))) {
+  app.log.info(`Demo data created; log in as xiaoming / ${DEMO_PASSWORD}`);
+}
+
+const shutdown = async (signal: string) => {
+  app.log.info({ signal }, 'shutting down');
+  await app.close();
+  await pubsub.close();
+  redis?.disconnect();
+  await database.close();
+  process.exit(0);
+};
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+await app.listen({ port: config.port, host: config.host });
+app.log.info(
+  `quanzi on http://${config.host}:${config.port} (${database.dialect}${config.redisUrl ? ' + redis' : ''}); API docs at /docs`,
+);

@@ -1,0 +1,245 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import type { BlockedUser, Me, PublicProfile, RegisterBody, UpdateMeBody } from '../../../shared/api/accounts.ts';
+import type { Static } from 'typebox';
+import { toIsoWithOffset } from '../../../shared/time.ts';
+import { isUniqueViolation } from '../../platform/db/errors.ts';
+import type { UserRow } from '../../platform/db/tables.ts';
+import { recordEvent } from '../../platform/events/outbox.ts';
+import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
+import type { Viewer } from '../../platform/http/auth.ts';
+import { AppError, invalidInput, notFound } from '../../platform/http/errors.ts';
+import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { accountsPolicy } from './accounts.policy.ts';
+import { AccountsRepository } from './accounts.repository.ts';
+import { hashSecret, verifyAgainstDummy, verifySecret } from './password.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Failed log-ins per account before it is locked, and for how long. */
+export const ACCOUNT_MAX_FAILURES = 5;
+export const ACCOUNT_LOCK_MS = 15 * 60_000;
+/** Failed log-ins per address in a window before that address is refused. */
+export const ADDRESS_MAX_FAILURES = 20;
+const FAILURE_WINDOW_MS = 15 * 60_000;
+
+export interface Session {
+  token: string;
+  expiresAt: number;
+  user: { id: string; username: string; displayName: string };
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+const cleanText = (s: string) => s.normalize('NFC').trim();
+
+export function toPublicProfile(u: UserRow): PublicProfile {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    avatarUrl: u.avatarUrl,
+    bio: u.bio,
+    homeCity: u.homeCity,
+  };
+}
+
+/** Registration, log-in, sessions, profiles and blocks. */
+export class AccountsService {
+  private readonly repo: AccountsRepository;
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly sessionDays: number,
+  ) {
+    this.repo = new AccountsRepository(uow.db);
+  }
+
+  async register(body: RegisterBody): Promise<Session> {
+    const displayName = cleanText(body.displayName);
+    if (!displayName) throw invalidInput('displayName must not be blank.');
+    if (await this.repo.findUserByUsername(body.username)) throw new AppError('username_taken');
+    const passwordHash = await hashSecret(body.password);
+    const now = Date.now();
+    const id = uuidv7();
+    try {
+      await this.uow.run(async (trx) => {
+        await this.repo.with(trx).insertUser({
+          id,
+          username: body.username,
+          usernameLower: body.username.toLowerCase(),
+          displayName,
+          passwordHash,
+          avatarUrl: null,
+          bio: '',
+          homeCity: null,
+          locale: 'zh-CN',
+          role: 'user',
+          createdAt: now,
+          updatedAt: now,
+        });
+        await recordEvent(trx, 'user.registered', { userId: id });
+      });
+    } catch (err) {
+      // Two registrations of one name at once: the unique index decides.
+      if (isUniqueViolation(err)) throw new AppError('username_taken');
+      throw err;
+    }
+    return this.openSession({ id, username: body.username, displayName });
+  }
+
+  /** Checks the password with per-account lock-out and per-address throttling. */
+  async login(username: string, password: string, address: string): Promise<Session> {
+    const now = Date.now();
+    const accountKey = `account:${username.toLowerCase()}`;
+    const addressKey = `address:${address}`;
+    const [account, addr] = await Promise.all([
+      this.repo.getThrottle(accountKey),
+      this.repo.getThrottle(addressKey),
+    ]);
+    if (account && account.lockedUntil > now) {
+      throw new AppError('account_locked', undefined, {
+        headers: { 'retry-after': String(Math.ceil((account.lockedUntil - now) / 1000)) },
+      });
+    }
+    if (addr && addr.windowStartedAt > now - FAILURE_WINDOW_MS && addr.failures >= ADDRESS_MAX_FAILURES) {
+      const retry = Math.ceil((addr.windowStartedAt + FAILURE_WINDOW_MS - now) / 1000);
+      throw new AppError('rate_limited', 'Too many failed log-ins from this address.', {
+        headers: { 'retry-after': String(retry) },
+      });
+    }
+    const user = await this.repo.findUserByUsername(username);
+    const ok = user ? await verifySecret(user.passwordHash, password) : await verifyAgainstDummy(password);
+    if (!user || !ok) {
+      const failures = await this.repo.addFailure(accountKey, now, FAILURE_WINDOW_MS);
+      await this.repo.addFailure(addressKey, now, FAILURE_WINDOW_MS);
+      if (failures >= ACCOUNT_MAX_FAILURES) await this.repo.lock(accountKey, now + ACCOUNT_LOCK_MS);
+      throw new AppError('invalid_credentials');
+    }
+    await this.repo.clearThrottle(accountKey);
+    return this.openSession(user);
+  }
+
+  private async openSession(user: Session['user']): Promise<Session> {
+    const token = randomBytes(32).toString('base64url');
+    const now = Date.now();
+    const expiresAt = now + this.sessionDays * DAY;
+    await this.repo.insertSession({
+      id: uuidv7(),
+      tokenHash: hashToken(token),
+      userId: user.id,
+      createdAt: now,
+      expiresAt,
+    });
+    return {
+      token,
+      expiresAt,
+      user: { id: user.id, username: user.username, displayName: user.displayName },
+    };
+  }
+
+  /** The viewer behind a raw token; sessions slide forward at most once an hour. */
+  async resolveSession(token: string): Promise<Viewer | null> {
+    if (token.length > 128) return null;
+    const row = await this.repo.findSessionByTokenHash(hashToken(token));
+    const now = Date.now();
+    if (!row) return null;
+    if (row.expiresAt <= now) {
+      await this.repo.deleteSession(row.sessionId);
+      return null;
+    }
+    if (now - row.lastSeenAt > HOUR) {
+      await this.repo.touchSession(row.sessionId, now, now + this.sessionDays * DAY);
+    }
+    return { userId: row.userId, role: row.role, sessionId: row.sessionId };
+  }
+
+  async logout(viewer: Viewer): Promise<void> {
+    await this.repo.deleteSession(viewer.sessionId);
+  }
+
+  async getMe(viewer: Viewer): Promise<Me> {
+    const u = await this.repo.findUserById(viewer.userId);
+    if (!u) throw new AppError('unauthenticated');
+    return this.toMe(u);
+  }
+
+  async updateMe(viewer: Viewer, patch: UpdateMeBody): Promise<Me> {
+    const update: Parameters<AccountsRepository['updateUser']>[1] = { updatedAt: Date.now() };
+    if (patch.displayName !== undefined) {
+      const name = cleanText(patch.displayName);
+      if (!name) throw invalidInput('displayName must not be blank.');
+      update.displayName = name;
+    }
+    if (patch.avatarUrl !== undefined) update.avatarUrl = patch.avatarUrl;
+    if (patch.bio !== undefined) update.bio = patch.bio.normalize('NFC').trim();
+    if (patch.homeCity !== undefined) {
+      const city = patch.homeCity === null ? null : cleanText(patch.homeCity);
+      update.homeCity = city || null;
+    }
+    if (patch.locale !== undefined) update.locale = patch.locale;
+    await this.repo.updateUser(viewer.userId, update);
+    return this.getMe(viewer);
+  }
+
+  async getProfile(id: string): Promise<PublicProfile> {
+    const u = await this.repo.findUserById(id);
+    if (!u) throw notFound('No such user.');
+    return toPublicProfile(u);
+  }
+
+  async block(viewer: Viewer, targetId: string): Promise<void> {
+    accountsPolicy.assertCanBlock(viewer, targetId);
+    if (!(await this.repo.findUserById(targetId))) throw notFound('No such user.');
+    await this.uow.run(async (trx) => {
+      if (await this.repo.with(trx).insertBlock(viewer.userId, targetId, Date.now())) {
+        await recordEvent(trx, 'user.blocked', { blockerId: viewer.userId, blockedId: targetId });
+      }
+    });
+  }
+
+  async unblock(viewer: Viewer, targetId: string): Promise<void> {
+    if (!(await this.repo.findUserById(targetId))) throw notFound('No such user.');
+    await this.uow.run(async (trx) => {
+      if (await this.repo.with(trx).deleteBlock(viewer.userId, targetId)) {
+        await recordEvent(trx, 'user.unblocked', { blockerId: viewer.userId, blockedId: targetId });
+      }
+    });
+  }
+
+  async listBlocks(viewer: Viewer, limit: number, cursor?: string) {
+    const after = cursor ? decodeCursor('blocks', cursor, ['number', 'string'] as const) : undefined;
+    const rows = await this.repo.listBlocks(
+      viewer.userId,
+      limit,
+      after && { createdAt: after[0], id: after[1] },
+    );
+    return toPage(
+      rows,
+      limit,
+      (r): Static<typeof BlockedUser> => ({
+        user: { id: r.id, username: r.username, displayName: r.displayName },
+        blockedAt: toIsoWithOffset(r.createdAt),
+      }),
+      (r) => encodeCursor('blocks', [r.createdAt, r.id]),
+    );
+  }
+
+  /** True when either person blocked the other (for other modules' policies). */
+  eitherBlocked(a: string, b: string): Promise<boolean> {
+    return this.repo.eitherBlocked(a, b);
+  }
+
+  countUsers(): Promise<number> {
+    return this.repo.countUsers();
+  }
+
+  private toMe(u: UserRow): Me {
+    return {
+      ...toPublicProfile(u),
+      locale: u.locale === 'en' ? 'en' : 'zh-CN',
+      role: u.role,
+      createdAt: toIsoWithOffset(u.createdAt),
+    };
+  }
+}

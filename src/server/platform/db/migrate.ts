@@ -1,0 +1,29 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { DatabaseHandle, DialectName } from './database.ts';
+import { foundation } from './migrations/0001_foundation.ts';
+
+/** Every migration, in order. Each is a factory so it can use dialect-specific SQL where needed. */
+const migrations: Record<string, (dialect: DialectName) => Migration> = {
+  '0001_foundation': foundation,
+};
+
+class StaticProvider implements MigrationProvider {
+  constructor(private readonly dialect: DialectName) {}
+  getMigrations() {
+    return Promise.resolve(
+      Object.fromEntries(Object.entries(migrations).map(([k, m]) => [k, m(this.dialect)])),
+    );
+  }
+}
+
+/** Applies every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+  const migrator = new Migrator({ db: handle.db, provider: new StaticProvider(handle.dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error) {
+    const name = failed ? ` (${failed.migrationName})` : '';
+    throw new Error(`Migration failed${name}: ${String(error)}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

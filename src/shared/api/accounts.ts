@@ -1,0 +1,77 @@
+import { Type, type Static } from 'typebox';
+import { Id, IsoTime } from './common.ts';
+
+export const USERNAME_PATTERN = '^[A-Za-z0-9_]{3,32}$';
+/** Any printable text, Chinese included; no control characters. */
+const PRINTABLE = '^[^\\u0000-\\u001f\\u007f]*$';
+
+export const Username = Type.String({
+  minLength: 3,
+  maxLength: 32,
+  pattern: USERNAME_PATTERN,
+  description: '3–32 letters, digits or underscores; unique regardless of case',
+});
+export const Password = Type.String({ minLength: 8, maxLength: 128 });
+export const DisplayName = Type.String({ minLength: 1, maxLength: 40, pattern: PRINTABLE });
+
+export const RegisterBody = Type.Object({
+  username: Username,
+  password: Password,
+  displayName: DisplayName,
+});
+export type RegisterBody = Static<typeof RegisterBody>;
+
+export const LoginBody = Type.Object({
+  username: Type.String({ minLength: 1, maxLength: 64 }),
+  password: Type.String({ minLength: 1, maxLength: 128 }),
+});
+export type LoginBody = Static<typeof LoginBody>;
+
+export const UserSummary = Type.Object({
+  id: Id,
+  username: Type.String(),
+  displayName: Type.String(),
+});
+
+export const AuthResponse = Type.Object({ token: Type.String(), user: UserSummary });
+export type AuthResponse = Static<typeof AuthResponse>;
+
+export const PublicProfile = Type.Object({
+  id: Id,
+  username: Type.String(),
+  displayName: Type.String(),
+  avatarUrl: Type.Union([Type.String(), Type.Null()]),
+  bio: Type.String(),
+  homeCity: Type.Union([Type.String(), Type.Null()]),
+});
+export type PublicProfile = Static<typeof PublicProfile>;
+
+export const Locale = Type.Union([Type.Literal('zh-CN'), Type.Literal('en')]);
+
+export const Me = Type.Object({
+  ...PublicProfile.properties,
+  locale: Locale,
+  role: Type.Union([Type.Literal('user'), Type.Literal('operator')]),
+  createdAt: IsoTime,
+});
+export type Me = Static<typeof Me>;
+
+export const UpdateMeBody = Type.Object(
+  {
+    displayName: Type.Optional(DisplayName),
+    avatarUrl: Type.Optional(
+      Type.Union([Type.String({ maxLength: 500, pattern: '^https?://\\S+$' }), Type.Null()]),
+    ),
+    bio: Type.Optional(Type.String({ maxLength: 500 })),
+    homeCity: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 40, pattern: PRINTABLE }), Type.Null()]),
+    ),
+    locale: Type.Optional(Locale),
+  },
+  { minProperties: 1 },
+);
+export type UpdateMeBody = Static<typeof UpdateMeBody>;
+
+export const BlockResponse = Type.Object({ userId: Id, blocked: Type.Boolean() });
+
+export const BlockedUser = Type.Object({ user: UserSummary, blockedAt: IsoTime });

@@ -1,0 +1,35 @@
+/**
+ * The one error catalogue. Every error the API returns has a stable snake_case code from this
+ * table and the HTTP status it is always sent with. The web client imports the same table to
+ * translate codes into messages.
+ */
+export const errorCatalogue = {
+  invalid_input: { status: 400, message: 'The request is not valid.' },
+  malformed_json: { status: 400, message: 'The request body is not valid JSON.' },
+  invalid_cursor: { status: 400, message: 'The pagination cursor is not valid.' },
+  unauthenticated: { status: 401, message: 'You need to log in.' },
+  invalid_credentials: { status: 401, message: 'Wrong username or password.' },
+  invalid_token: { status: 401, message: 'The session token is not valid or has expired.' },
+  forbidden: { status: 403, message: 'You are not allowed to do this.' },
+  not_found: { status: 404, message: 'Not found.' },
+  route_not_found: { status: 404, message: 'There is no such API route.' },
+  method_not_allowed: { status: 405, message: 'This method is not allowed here.' },
+  conflict: { status: 409, message: 'The request conflicts with the current state.' },
+  username_taken: { status: 409, message: 'That username is already taken.' },
+  payload_too_large: { status: 413, message: 'The request body is too large.' },
+  unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },
+  rate_limited: { status: 429, message: 'Too many requests; try again later.' },
+  account_locked: {
+    status: 429,
+    message: 'Too many failed log-ins; this account is locked for a while.',
+  },
+  internal_error: { status: 500, message: 'Something went wrong on our side.' },
+  service_unavailable: { status: 503, message: 'The service is temporarily unavailable.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** The body of every error response. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
