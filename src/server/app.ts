@@ -18,6 +18,7 @@ import { bearerToken, registerAuth } from './platform/http/auth.ts';
 import { AppError } from './platform/http/errors.ts';
 import { registerErrorHandler } from './platform/http/error-handler.ts';
 import type { App } from './platform/http/types.ts';
+import { validatorCompiler } from './platform/http/validation.ts';
 import type { PubSub } from './platform/events/pubsub.ts';
 import { createServices, type Services } from './services.ts';
 
@@ -48,8 +49,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : uuidv7();
     },
-    ajv: { customOptions: { allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
 
   const services = createServices(config, deps.database, deps.pubsub, app.log as Logger);
   app.decorate('services', services);
