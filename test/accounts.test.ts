@@ -16,7 +16,9 @@ function expectError(res: { statusCode: number; json(): unknown }, status: numbe
   expect(res.json()).toMatchObject({ error: { code, message: expect.any(String) } });
 }
 
-function sessionCookie(res: { cookies: { name: string; value: string; httpOnly?: boolean; sameSite?: string }[] }) {
+function sessionCookie(res: {
+  cookies: { name: string; value: string; httpOnly?: boolean; sameSite?: string }[];
+}) {
   const c = res.cookies.find((x) => x.name === 'quanzi_session');
   if (!c) throw new Error('no session cookie');
   return c;
@@ -70,13 +72,21 @@ describe('register', () => {
   it.each([
     ['missing password', { username: 'valid_name', displayName: 'x' }, 'password'],
     ['short password', { username: 'valid_name', password: 'short', displayName: 'x' }, 'password'],
-    ['short username', { username: 'ab', password: 'long enough pw', displayName: 'x' }, 'username'],
+    [
+      'short username',
+      { username: 'ab', password: 'long enough pw', displayName: 'x' },
+      'username',
+    ],
     [
       'username with spaces',
       { username: 'has space', password: 'long enough pw', displayName: 'x' },
       'username',
     ],
-    ['empty display name', { username: 'valid_name', password: 'long enough pw', displayName: '' }, 'displayName'],
+    [
+      'empty display name',
+      { username: 'valid_name', password: 'long enough pw', displayName: '' },
+      'displayName',
+    ],
     [
       'display name with a control character',
       { username: 'valid_name', password: 'long enough pw', displayName: 'a\u0007b' },
@@ -129,7 +139,11 @@ describe('login and sessions', () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(viaBearer.statusCode).toBe(200);
-    expect(viaBearer.json()).toMatchObject({ id: u.id, username: u.username, displayName: '韩梅梅' });
+    expect(viaBearer.json()).toMatchObject({
+      id: u.id,
+      username: u.username,
+      displayName: '韩梅梅',
+    });
 
     const cookie = sessionCookie(login);
     const viaCookie = await ctx.app.inject({
@@ -163,7 +177,10 @@ describe('login and sessions', () => {
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
     // Other accounts are unaffected.
     const other = await buildUser(ctx.app);
-    const ok = await post('/api/v1/auth/login', { username: other.username, password: other.password });
+    const ok = await post('/api/v1/auth/login', {
+      username: other.username,
+      password: other.password,
+    });
     expect(ok.statusCode).toBe(200);
   });
 
@@ -172,11 +189,15 @@ describe('login and sessions', () => {
     for (let i = 0; i < 4; i++) {
       await post('/api/v1/auth/login', { username: u.username, password: 'wrong pw!' });
     }
-    expect((await post('/api/v1/auth/login', { username: u.username, password: u.password })).statusCode).toBe(200);
+    expect(
+      (await post('/api/v1/auth/login', { username: u.username, password: u.password })).statusCode,
+    ).toBe(200);
     for (let i = 0; i < 4; i++) {
       await post('/api/v1/auth/login', { username: u.username, password: 'wrong pw!' });
     }
-    expect((await post('/api/v1/auth/login', { username: u.username, password: u.password })).statusCode).toBe(200);
+    expect(
+      (await post('/api/v1/auth/login', { username: u.username, password: u.password })).statusCode,
+    ).toBe(200);
   });
 
   it('refuses an address after 20 failed log-ins across accounts', async () => {
@@ -198,7 +219,10 @@ describe('login and sessions', () => {
       payload: { username: u.username, password: u.password },
     });
     expectError(blocked, 429, 'rate_limited');
-    const elsewhere = await post('/api/v1/auth/login', { username: u.username, password: u.password });
+    const elsewhere = await post('/api/v1/auth/login', {
+      username: u.username,
+      password: u.password,
+    });
     expect(elsewhere.statusCode).toBe(200);
   });
 
@@ -231,7 +255,9 @@ describe('login and sessions', () => {
 
   it('keeps sessions apart: logging out one device leaves the other logged in', async () => {
     const u = await buildUser(ctx.app);
-    const second = (await post('/api/v1/auth/login', { username: u.username, password: u.password })).json();
+    const second = (
+      await post('/api/v1/auth/login', { username: u.username, password: u.password })
+    ).json();
     await post('/api/v1/auth/logout', {}, u.auth);
     const res = await ctx.app.inject({
       url: '/api/v1/me',
@@ -286,10 +312,20 @@ describe('profile', () => {
     ['a non-string name', { displayName: 42 }],
   ])('rejects %s with 400 and changes nothing', async (_label, payload) => {
     const u = await buildUser(ctx.app, { displayName: '原名' });
-    const res = await ctx.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: u.auth, payload });
+    const res = await ctx.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      headers: u.auth,
+      payload,
+    });
     expectError(res, 400, 'invalid_input');
     const me = await ctx.app.inject({ url: '/api/v1/me', headers: u.auth });
-    expect(me.json()).toMatchObject({ displayName: '原名', avatarUrl: null, bio: '', locale: 'zh-CN' });
+    expect(me.json()).toMatchObject({
+      displayName: '原名',
+      avatarUrl: null,
+      bio: '',
+      locale: 'zh-CN',
+    });
   });
 
   it('shows a public profile to anyone, without private fields', async () => {
@@ -324,18 +360,30 @@ describe('blocking', () => {
     const page1 = await ctx.app.inject({ url: '/api/v1/me/blocks?limit=2', headers: me.auth });
     expect(page1.statusCode).toBe(200);
     const p1 = page1.json();
-    expect(p1.items.map((i: { user: { id: string } }) => i.user.id)).toEqual([others[2]!.id, others[1]!.id]);
+    expect(p1.items.map((i: { user: { id: string } }) => i.user.id)).toEqual([
+      others[2]!.id,
+      others[1]!.id,
+    ]);
     expect(p1.nextCursor).toEqual(expect.any(String));
     const page2 = await ctx.app.inject({
       url: `/api/v1/me/blocks?limit=2&cursor=${p1.nextCursor}`,
       headers: me.auth,
     });
     expect(page2.json()).toEqual({
-      items: [{ user: { id: others[0]!.id, username: others[0]!.username, displayName: '坏人0' }, blockedAt: expect.any(String) }],
+      items: [
+        {
+          user: { id: others[0]!.id, username: others[0]!.username, displayName: '坏人0' },
+          blockedAt: expect.any(String),
+        },
+      ],
       nextCursor: null,
     });
 
-    const un = await ctx.app.inject({ method: 'DELETE', url: `/api/v1/users/${others[1]!.id}/block`, headers: me.auth });
+    const un = await ctx.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/users/${others[1]!.id}/block`,
+      headers: me.auth,
+    });
     expect(un.json()).toEqual({ userId: others[1]!.id, blocked: false });
     const after = await ctx.app.inject({ url: '/api/v1/me/blocks', headers: me.auth });
     expect(after.json().items).toHaveLength(2);
@@ -351,7 +399,10 @@ describe('blocking', () => {
   it('rejects a forged or foreign cursor with 400', async () => {
     const me = await buildUser(ctx.app);
     for (const cursor of ['garbage', Buffer.from('["other",1,"x"]').toString('base64url')]) {
-      const res = await ctx.app.inject({ url: `/api/v1/me/blocks?cursor=${cursor}`, headers: me.auth });
+      const res = await ctx.app.inject({
+        url: `/api/v1/me/blocks?cursor=${cursor}`,
+        headers: me.auth,
+      });
       expectError(res, 400, 'invalid_cursor');
     }
   });

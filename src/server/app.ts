@@ -91,7 +91,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     global: true,
     max: config.rateLimitPerMinute,
     timeWindow: '1 minute',
-    ...(deps.redis ? { redis: deps.redis, nameSpace: `${deps.redisNamespace ?? 'quanzi'}:rl:` } : {}),
+    ...(deps.redis
+      ? { redis: deps.redis, nameSpace: `${deps.redisNamespace ?? 'quanzi'}:rl:` }
+      : {}),
     // Logged-in callers are counted per token, others per address.
     keyGenerator: (req) => {
       const token = bearerToken(req);

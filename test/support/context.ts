@@ -6,7 +6,11 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { buildApp } from '../../src/server/app.ts';
 import { loadConfig, type Config } from '../../src/server/platform/config.ts';
-import { openDatabase, type DatabaseHandle, type DialectName } from '../../src/server/platform/db/database.ts';
+import {
+  openDatabase,
+  type DatabaseHandle,
+  type DialectName,
+} from '../../src/server/platform/db/database.ts';
 import { migrateToLatest } from '../../src/server/platform/db/migrate.ts';
 import { MemoryPubSub } from '../../src/server/platform/events/memory-pubsub.ts';
 import type { PubSub } from '../../src/server/platform/events/pubsub.ts';

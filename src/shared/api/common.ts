@@ -12,7 +12,11 @@ export const ErrorResponse = Type.Object(
   { $id: 'ErrorResponse', title: 'ErrorResponse' },
 );
 
-export const Id = Type.String({ minLength: 1, maxLength: 64, description: 'An id (UUIDv7 or slug)' });
+export const Id = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: 'An id (UUIDv7 or slug)',
+});
 export const IdParams = Type.Object({ id: Id });
 export const IsoTime = Type.String({
   format: 'date-time',

@@ -119,13 +119,22 @@ export function accountsRoutes(app: App, opts: AccountsRoutesOptions): void {
       },
     },
     (req) =>
-      accounts.listBlocks(requireViewer(req), req.query.limit ?? DEFAULT_PAGE_SIZE, req.query.cursor),
+      accounts.listBlocks(
+        requireViewer(req),
+        req.query.limit ?? DEFAULT_PAGE_SIZE,
+        req.query.cursor,
+      ),
   );
 
   app.get(
     '/api/v1/users/:id',
     {
-      schema: { tags, summary: 'A public profile', params: IdParams, response: { 200: PublicProfile } },
+      schema: {
+        tags,
+        summary: 'A public profile',
+        params: IdParams,
+        response: { 200: PublicProfile },
+      },
     },
     (req) => accounts.getProfile(req.params.id),
   );
@@ -151,7 +160,12 @@ export function accountsRoutes(app: App, opts: AccountsRoutesOptions): void {
     '/api/v1/users/:id/block',
     {
       config: { auth: 'required' },
-      schema: { tags, summary: 'Unblock a person', params: IdParams, response: { 200: BlockResponse } },
+      schema: {
+        tags,
+        summary: 'Unblock a person',
+        params: IdParams,
+        response: { 200: BlockResponse },
+      },
     },
     async (req) => {
       await accounts.unblock(requireViewer(req), req.params.id);

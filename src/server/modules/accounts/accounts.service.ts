@@ -1,6 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import type { BlockedUser, Me, PublicProfile, RegisterBody, UpdateMeBody } from '../../../shared/api/accounts.ts';
+import type {
+  BlockedUser,
+  Me,
+  PublicProfile,
+  RegisterBody,
+  UpdateMeBody,
+} from '../../../shared/api/accounts.ts';
 import type { Static } from 'typebox';
 import { toIsoWithOffset } from '../../../shared/time.ts';
 import { isUniqueViolation } from '../../platform/db/errors.ts';
@@ -102,14 +108,20 @@ export class AccountsService {
         headers: { 'retry-after': String(Math.ceil((account.lockedUntil - now) / 1000)) },
       });
     }
-    if (addr && addr.windowStartedAt > now - FAILURE_WINDOW_MS && addr.failures >= ADDRESS_MAX_FAILURES) {
+    if (
+      addr &&
+      addr.windowStartedAt > now - FAILURE_WINDOW_MS &&
+      addr.failures >= ADDRESS_MAX_FAILURES
+    ) {
       const retry = Math.ceil((addr.windowStartedAt + FAILURE_WINDOW_MS - now) / 1000);
       throw new AppError('rate_limited', 'Too many failed log-ins from this address.', {
         headers: { 'retry-after': String(retry) },
       });
     }
     const user = await this.repo.findUserByUsername(username);
-    const ok = user ? await verifySecret(user.passwordHash, password) : await verifyAgainstDummy(password);
+    const ok = user
+      ? await verifySecret(user.passwordHash, password)
+      : await verifyAgainstDummy(password);
     if (!user || !ok) {
       const failures = await this.repo.addFailure(accountKey, now, FAILURE_WINDOW_MS);
       await this.repo.addFailure(addressKey, now, FAILURE_WINDOW_MS);
@@ -208,7 +220,9 @@ export class AccountsService {
   }
 
   async listBlocks(viewer: Viewer, limit: number, cursor?: string) {
-    const after = cursor ? decodeCursor('blocks', cursor, ['number', 'string'] as const) : undefined;
+    const after = cursor
+      ? decodeCursor('blocks', cursor, ['number', 'string'] as const)
+      : undefined;
     const rows = await this.repo.listBlocks(
       viewer.userId,
       limit,

@@ -71,7 +71,11 @@ export class InterestsRepository {
 
   async existingIds(ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows = await this.db.selectFrom('interests').select('id').where('id', 'in', ids).execute();
+    const rows = await this.db
+      .selectFrom('interests')
+      .select('id')
+      .where('id', 'in', ids)
+      .execute();
     return new Set(rows.map((r) => r.id));
   }
 
@@ -100,7 +104,9 @@ export class InterestsRepository {
     if (ids.length === 0) return;
     await this.db
       .insertInto('userInterests')
-      .values(ids.map((interestId) => ({ userId, interestId, weight: 1, chosen: 1, updatedAt: now })))
+      .values(
+        ids.map((interestId) => ({ userId, interestId, weight: 1, chosen: 1, updatedAt: now })),
+      )
       .onConflict((oc) =>
         oc.columns(['userId', 'interestId']).doUpdateSet({ weight: 1, chosen: 1, updatedAt: now }),
       )

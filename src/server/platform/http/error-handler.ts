@@ -54,7 +54,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
     } else if (err.code && fastifyCodes[err.code]) {
       const code = fastifyCodes[err.code]!;
       status = errorCatalogue[code].status;
-      body = { error: { code, message: code === 'invalid_input' ? err.message : errorCatalogue[code].message } };
+      body = {
+        error: {
+          code,
+          message: code === 'invalid_input' ? err.message : errorCatalogue[code].message,
+        },
+      };
     } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       const code = byStatus[err.statusCode] ?? 'invalid_input';
       status = errorCatalogue[code].status;
@@ -63,7 +68,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
       req.log.error({ err }, 'unhandled error');
       status = 500;
       body = {
-        error: { code: 'internal_error', message: `${errorCatalogue.internal_error.message} (request ${req.id})` },
+        error: {
+          code: 'internal_error',
+          message: `${errorCatalogue.internal_error.message} (request ${req.id})`,
+        },
       };
     }
     if (status >= 400 && status < 500) req.log.info({ code: body.error.code }, 'client error');
@@ -72,7 +80,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
 
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({
-      error: { code: 'route_not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` },
+      error: {
+        code: 'route_not_found',
+        message: `No route ${req.method} ${req.url.split('?')[0]}`,
+      },
     } satisfies ErrorBody),
   );
 }

@@ -3,7 +3,8 @@ import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM interop.
-const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+const addFormats =
+  (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
   addFormatsModule;
 
 const base: Options = { allErrors: true, removeAdditional: true, useDefaults: true, strict: false };

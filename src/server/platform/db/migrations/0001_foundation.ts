@@ -34,8 +34,12 @@ export function foundation(_dialect: DialectName) {
 
       await db.schema
         .createTable('user_blocks')
-        .addColumn('blocker_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
-        .addColumn('blocked_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('blocker_id', 'text', (c) =>
+          c.notNull().references('users.id').onDelete('cascade'),
+        )
+        .addColumn('blocked_id', 'text', (c) =>
+          c.notNull().references('users.id').onDelete('cascade'),
+        )
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('user_blocks_pk', ['blocker_id', 'blocked_id'])
         .execute();

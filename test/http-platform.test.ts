@@ -1,0 +1,207 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestContext } from './support/context.ts';
+import { buildUser } from './support/factories.ts';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestApp();
+});
+afterAll(() => ctx.close());
+
+function expectError(res: { statusCode: number; json(): unknown }, status: number, code: string) {
+  expect(res.statusCode).toBe(status);
+  expect(res.json()).toEqual({
+    error: expect.objectContaining({ code, message: expect.any(String) }),
+  });
+}
+
+describe('errors in one shape', () => {
+  it('unknown route → 404 route_not_found', async () => {
+    expectError(await ctx.app.inject({ url: '/api/v1/nothing-here' }), 404, 'route_not_found');
+    expectError(
+      await ctx.app.inject({ method: 'DELETE', url: '/api/v1/interests' }),
+      404,
+      'route_not_found',
+    );
+  });
+
+  it('malformed JSON → 400 malformed_json', async () => {
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"username": "a", ',
+    });
+    expectError(res, 400, 'malformed_json');
+  });
+
+  it('empty JSON body → 400 invalid_input', async () => {
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: '',
+    });
+    expectError(res, 400, 'invalid_input');
+  });
+
+  it('wrong content type → 415 unsupported_media_type', async () => {
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'username=a&password=b',
+    });
+    expectError(res, 415, 'unsupported_media_type');
+  });
+
+  it('body over the limit → 413 payload_too_large', async () => {
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({
+        username: 'big',
+        password: 'x'.repeat(ctx.config.bodyLimitBytes),
+        displayName: 'x',
+      }),
+    });
+    expectError(res, 413, 'payload_too_large');
+  });
+
+  it('validation errors list every field at fault', async () => {
+    const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: {} });
+    expectError(res, 400, 'invalid_input');
+    const fields = res
+      .json()
+      .error.details.map((d: { field: string }) => d.field)
+      .sort();
+    expect(fields).toEqual(['displayName', 'password', 'username']);
+  });
+
+  it('query strings are validated too', async () => {
+    const u = await buildUser(ctx.app);
+    expectError(
+      await ctx.app.inject({ url: '/api/v1/me/blocks?limit=0', headers: u.auth }),
+      400,
+      'invalid_input',
+    );
+    expectError(
+      await ctx.app.inject({ url: '/api/v1/me/blocks?limit=abc', headers: u.auth }),
+      400,
+      'invalid_input',
+    );
+    expectError(
+      await ctx.app.inject({ url: '/api/v1/me/blocks?limit=101', headers: u.auth }),
+      400,
+      'invalid_input',
+    );
+  });
+});
+
+describe('request ids, security headers, health', () => {
+  it('returns a request id (its own, or the caller’s) and security headers', async () => {
+    const res = await ctx.app.inject({ url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok', database: ctx.database.dialect });
+    expect(res.headers['x-request-id']).toEqual(expect.any(String));
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    const mine = await ctx.app.inject({
+      url: '/healthz',
+      headers: { 'x-request-id': 'trace-123' },
+    });
+    expect(mine.headers['x-request-id']).toBe('trace-123');
+  });
+});
+
+describe('OpenAPI', () => {
+  it('publishes a valid OpenAPI 3 document listing every route with its schemas', async () => {
+    const res = await ctx.app.inject({ url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toMatch(/^3\./);
+    await SwaggerParser.validate(structuredClone(doc));
+    const expected: [string, string][] = [
+      ['post', '/api/v1/auth/register'],
+      ['post', '/api/v1/auth/login'],
+      ['post', '/api/v1/auth/logout'],
+      ['get', '/api/v1/me'],
+      ['patch', '/api/v1/me'],
+      ['get', '/api/v1/me/interests'],
+      ['put', '/api/v1/me/interests'],
+      ['get', '/api/v1/me/blocks'],
+      ['get', '/api/v1/interests'],
+      ['get', '/api/v1/users/{id}'],
+      ['post', '/api/v1/users/{id}/block'],
+      ['delete', '/api/v1/users/{id}/block'],
+    ];
+    for (const [method, path] of expected) {
+      const op = doc.paths[path]?.[method];
+      expect(op, `${method} ${path}`).toBeDefined();
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['4XX']));
+    }
+    // Every documented API operation has a success response schema.
+    for (const [path, ops] of Object.entries<
+      Record<string, { responses: Record<string, unknown> }>
+    >(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const success = Object.keys(op.responses).filter((s) => s.startsWith('2'));
+        expect(success.length, `${method} ${path}`).toBeGreaterThan(0);
+      }
+    }
+    expect(doc.paths['/api/v1/auth/register'].post.requestBody).toBeDefined();
+    expect(doc.paths['/api/v1/me'].get.security).toBeDefined();
+  });
+
+  it('serves a browsable page at /docs', async () => {
+    const res = await ctx.app.inject({ url: '/docs/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('swagger');
+  });
+});
+
+describe('rate limits', () => {
+  it('answers 429 rate_limited past the per-client limit, per token', async () => {
+    const limited = await createTestApp({ RATE_LIMIT_PER_MINUTE: '5' });
+    try {
+      const u = await buildUser(limited.app);
+      const codes: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        codes.push((await limited.app.inject({ url: '/api/v1/me', headers: u.auth })).statusCode);
+      }
+      expect(codes.filter((c) => c === 200).length).toBe(5);
+      const res = await limited.app.inject({ url: '/api/v1/me', headers: u.auth });
+      expectError(res, 429, 'rate_limited');
+      expect(res.headers['retry-after']).toBeDefined();
+      // Another client is counted separately.
+      const other = await limited.app.inject({
+        url: '/api/v1/interests',
+        remoteAddress: '198.51.100.7',
+      });
+      expect(other.statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('limits log-in attempts per address tighter than the rest', async () => {
+    const limited = await createTestApp({ AUTH_RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await limited.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { username: 'nobody_here', password: 'whatever1' },
+        });
+        codes.push(res.statusCode);
+      }
+      expect(codes).toEqual([401, 401, 401, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+});
