@@ -1,10 +1,14 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { DatabaseHandle, DialectName } from './database.ts';
 import { foundation } from './migrations/0001_foundation.ts';
+import { groups } from './migrations/0002_groups.ts';
+import { search } from './migrations/0003_search.ts';
 
 /** Every migration, in order. Each is a factory so it can use dialect-specific SQL where needed. */
 const migrations: Record<string, (dialect: DialectName) => Migration> = {
   '0001_foundation': foundation,
+  '0002_groups': groups,
+  '0003_search': search,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -4,6 +4,7 @@
  * so that SQLite and PostgreSQL store and return exactly the same values.
  */
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { SearchTables } from './tables-search.ts';
 
 export interface UsersTable {
   id: string;
@@ -78,7 +79,7 @@ export interface OutboxEventsTable {
   lastError: string | null;
 }
 
-export interface Database {
+export interface Database extends SearchTables {
   users: UsersTable;
   sessions: SessionsTable;
   userBlocks: UserBlocksTable;
