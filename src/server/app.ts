@@ -12,6 +12,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { ErrorResponse } from '../shared/api/common.ts';
 import { accountsRoutes } from './modules/accounts/index.ts';
 import { interestsRoutes } from './modules/interests/index.ts';
+import { forumRoutes, groupsRoutes } from './modules/groups/index.ts';
+import { moderationRoutes } from './modules/moderation/index.ts';
 import type { Config } from './platform/config.ts';
 import type { DatabaseHandle } from './platform/db/database.ts';
 import { bearerToken, registerAuth } from './platform/http/auth.ts';
@@ -149,9 +151,23 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     authRateLimitPerMinute: config.authRateLimitPerMinute,
   });
   interestsRoutes(app, { interests: services.interests });
+  groupsRoutes(app, { groups: services.groups });
+  forumRoutes(app, { forum: services.forum, groups: services.groups });
+  moderationRoutes(app, { moderation: services.moderation });
 
-  app.addHook('onReady', async () => services.dispatcher.start());
-  app.addHook('onClose', async () => services.dispatcher.stop());
+  // Hot ranks decay with age, so they are recomputed every 10 minutes (idempotent work).
+  let hotTimer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    services.dispatcher.start();
+    hotTimer = setInterval(() => {
+      services.forum.refreshHotRanks().catch((err: unknown) => app.log.error({ err }, 'hot rank refresh failed'));
+    }, 10 * 60_000);
+    hotTimer.unref();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(hotTimer);
+    await services.dispatcher.stop();
+  });
   await app.ready();
   return app;
 }

@@ -6,6 +6,9 @@ import type { PubSub } from './platform/events/pubsub.ts';
 import { UnitOfWork } from './platform/events/unit-of-work.ts';
 import { AccountsService } from './modules/accounts/index.ts';
 import { InterestsService } from './modules/interests/index.ts';
+import { ForumService, GroupsService } from './modules/groups/index.ts';
+import { ModerationService } from './modules/moderation/index.ts';
+import { SearchIndex } from './modules/search/index.ts';
 
 /** Every service of the server, wired once per process (or per test app). */
 export interface Services {
@@ -14,6 +17,10 @@ export interface Services {
   pubsub: PubSub;
   accounts: AccountsService;
   interests: InterestsService;
+  search: SearchIndex;
+  groups: GroupsService;
+  forum: ForumService;
+  moderation: ModerationService;
 }
 
 export function createServices(
@@ -24,11 +31,19 @@ export function createServices(
 ): Services {
   const dispatcher = new OutboxDispatcher(database.db, database.dialect, log);
   const uow = new UnitOfWork(database.db, dispatcher);
-  return {
-    dispatcher,
+  const accounts = new AccountsService(uow, config.sessionDays);
+  const interests = new InterestsService(uow);
+  const search = new SearchIndex(database.dialect);
+  const groups = new GroupsService({ uow, dialect: database.dialect, accounts, interests, search });
+  const forum = new ForumService({
     uow,
-    pubsub,
-    accounts: new AccountsService(uow, config.sessionDays),
-    interests: new InterestsService(uow),
-  };
+    dialect: database.dialect,
+    accounts,
+    groups,
+    search,
+    postsPerMinute: config.postsPerMinute,
+    wordFilter: config.wordFilter,
+  });
+  const moderation = new ModerationService(uow, accounts, groups, forum);
+  return { dispatcher, uow, pubsub, accounts, interests, search, groups, forum, moderation };
 }

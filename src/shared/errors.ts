@@ -16,9 +16,11 @@ export const errorCatalogue = {
   method_not_allowed: { status: 405, message: 'This method is not allowed here.' },
   conflict: { status: 409, message: 'The request conflicts with the current state.' },
   username_taken: { status: 409, message: 'That username is already taken.' },
+  already_reported: { status: 409, message: 'You have already reported this post.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },
   rate_limited: { status: 429, message: 'Too many requests; try again later.' },
+  slow_mode: { status: 429, message: 'This group is in slow mode; wait before posting again.' },
   account_locked: {
     status: 429,
     message: 'Too many failed log-ins; this account is locked for a while.',

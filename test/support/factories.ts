@@ -32,3 +32,143 @@ export async function buildUser(
   const { token, user } = res.json<{ token: string; user: { id: string } }>();
   return { ...body, id: user.id, token, auth: { authorization: `Bearer ${token}` } };
 }
+
+export interface TestGroup {
+  id: string;
+  name: string;
+  visibility: 'public' | 'approval';
+}
+
+/** Creates a group through the API, owned by `owner`. */
+export async function buildGroup(
+  app: App,
+  owner: TestUser,
+  overrides: Partial<{
+    name: string;
+    description: string;
+    interestIds: string[];
+    city: string | null;
+    visibility: 'public' | 'approval';
+  }> = {},
+): Promise<TestGroup> {
+  const payload = {
+    name: overrides.name ?? `小组${uniqueUsername('')}`,
+    description: overrides.description ?? '一起玩',
+    interestIds: overrides.interestIds ?? ['hiking'],
+    city: overrides.city ?? '上海',
+    visibility: overrides.visibility ?? 'public',
+  };
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/groups',
+    headers: owner.auth,
+    payload,
+  });
+  if (res.statusCode !== 201) throw new Error(`create group failed: ${res.statusCode} ${res.body}`);
+  return res.json<TestGroup>();
+}
+
+/** Joins a group and, for approval groups, has `approver` approve the request. */
+export async function joinGroup(app: App, group: TestGroup, user: TestUser, approver?: TestUser) {
+  const res = await app.inject({
+    method: 'POST',
+    url: `/api/v1/groups/${group.id}/join`,
+    headers: user.auth,
+  });
+  if (res.statusCode !== 200) throw new Error(`join failed: ${res.statusCode} ${res.body}`);
+  if (res.json().status === 'pending' && approver) {
+    const ok = await app.inject({
+      method: 'POST',
+      url: `/api/v1/groups/${group.id}/members/${user.id}/approve`,
+      headers: approver.auth,
+    });
+    if (ok.statusCode !== 200) throw new Error(`approve failed: ${ok.statusCode} ${ok.body}`);
+  }
+}
+
+export async function setRole(
+  app: App,
+  group: TestGroup,
+  by: TestUser,
+  user: TestUser,
+  role: string,
+) {
+  const res = await app.inject({
+    method: 'PATCH',
+    url: `/api/v1/groups/${group.id}/members/${user.id}`,
+    headers: by.auth,
+    payload: { role },
+  });
+  if (res.statusCode !== 200) throw new Error(`set role failed: ${res.statusCode} ${res.body}`);
+}
+
+export async function buildThread(
+  app: App,
+  group: TestGroup,
+  author: TestUser,
+  title = '周末爬山',
+  body = '周末去爬山，有人一起吗？',
+) {
+  const res = await app.inject({
+    method: 'POST',
+    url: `/api/v1/groups/${group.id}/threads`,
+    headers: author.auth,
+    payload: { title, body },
+  });
+  if (res.statusCode !== 201)
+    throw new Error(`create thread failed: ${res.statusCode} ${res.body}`);
+  return res.json<{ id: string; firstPost: { id: string } }>();
+}
+
+export async function buildPost(
+  app: App,
+  threadId: string,
+  author: TestUser,
+  body = '我也去！',
+  replyToId?: string,
+) {
+  const res = await app.inject({
+    method: 'POST',
+    url: `/api/v1/threads/${threadId}/posts`,
+    headers: author.auth,
+    payload: { body, ...(replyToId ? { replyToId } : {}) },
+  });
+  if (res.statusCode !== 201) throw new Error(`create post failed: ${res.statusCode} ${res.body}`);
+  return res.json<{ id: string; seq: number }>();
+}
+
+/**
+ * Every role a person can have towards one group: owner, admin, moderator, member, pending,
+ * banned, blocked (a member the viewer has blocked is not a role, so `blocker` blocks `member`),
+ * a logged-in non-member, and anonymous (no headers).
+ */
+export async function buildRoleSet(app: App, visibility: 'public' | 'approval' = 'public') {
+  const owner = await buildUser(app, { displayName: '组长' });
+  const group = await buildGroup(app, owner, { visibility });
+  const [admin, moderator, member, pending, banned, outsider] = await Promise.all([
+    buildUser(app, { displayName: '管理员' }),
+    buildUser(app, { displayName: '版主' }),
+    buildUser(app, { displayName: '成员' }),
+    buildUser(app, { displayName: '申请中' }),
+    buildUser(app, { displayName: '被封禁' }),
+    buildUser(app, { displayName: '路人' }),
+  ]);
+  for (const u of [admin, moderator, member, banned]) await joinGroup(app, group, u, owner);
+  await setRole(app, group, owner, admin, 'admin');
+  await setRole(app, group, owner, moderator, 'moderator');
+  const ban = await app.inject({
+    method: 'POST',
+    url: `/api/v1/groups/${group.id}/bans`,
+    headers: owner.auth,
+    payload: { userId: banned.id, reason: '刷屏' },
+  });
+  if (ban.statusCode !== 200) throw new Error(`ban failed: ${ban.body}`);
+  if (visibility === 'approval') {
+    await app.inject({
+      method: 'POST',
+      url: `/api/v1/groups/${group.id}/join`,
+      headers: pending.auth,
+    });
+  }
+  return { group, owner, admin, moderator, member, pending, banned, outsider };
+}

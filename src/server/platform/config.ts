@@ -21,6 +21,10 @@ export interface Config {
   cookieSecure: boolean;
   /** How long a session lasts without use, in days. */
   sessionDays: number;
+  /** Threads plus replies one person may post per minute (moderators are exempt). */
+  postsPerMinute: number;
+  /** Words that hold a post for moderator review in every group (lower-cased). */
+  wordFilter: string[];
 }
 
 export class ConfigError extends Error {
@@ -95,5 +99,10 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
     cookieSecure: bool(env, 'COOKIE_SECURE', false),
     sessionDays: int(env, 'SESSION_DAYS', 30, 1, 365),
+    postsPerMinute: int(env, 'POSTS_PER_MINUTE', 10, 1, 100_000),
+    wordFilter: (str(env, 'WORD_FILTER') ?? '')
+      .split(',')
+      .map((w) => w.trim().toLowerCase())
+      .filter(Boolean),
   };
 }

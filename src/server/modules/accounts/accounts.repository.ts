@@ -26,6 +26,35 @@ export class AccountsRepository {
       .executeTakeFirst();
   }
 
+  /** id, username and display name of each user, in one query. */
+  findSummaries(ids: readonly string[]) {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('users')
+      .select(['id', 'username', 'displayName'])
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+  }
+
+  findByUsernamesLower(names: readonly string[]) {
+    if (names.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('users')
+      .select(['id', 'username', 'displayName', 'usernameLower'])
+      .where('usernameLower', 'in', [...names])
+      .execute();
+  }
+
+  /** Ids of the people `blockerId` has blocked. */
+  async blockedIds(blockerId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('userBlocks')
+      .select('blockedId')
+      .where('blockerId', '=', blockerId)
+      .execute();
+    return rows.map((r) => r.blockedId);
+  }
+
   async updateUser(id: string, patch: UserUpdate): Promise<void> {
     await this.db.updateTable('users').set(patch).where('id', '=', id).execute();
   }

@@ -29,6 +29,12 @@ export const ACCOUNT_LOCK_MS = 15 * 60_000;
 export const ADDRESS_MAX_FAILURES = 20;
 const FAILURE_WINDOW_MS = 15 * 60_000;
 
+export interface UserSummary {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
 export interface Session {
   token: string;
   expiresAt: number;
@@ -237,6 +243,22 @@ export class AccountsService {
       }),
       (r) => encodeCursor('blocks', [r.createdAt, r.id]),
     );
+  }
+
+  /** Summaries of users by id (one query); unknown ids are absent from the map. */
+  async summaries(ids: readonly string[]): Promise<Map<string, UserSummary>> {
+    const rows = await this.repo.findSummaries(ids);
+    return new Map(rows.map((r) => [r.id, { id: r.id, username: r.username, displayName: r.displayName }]));
+  }
+
+  /** Users by lower-cased username, for @mentions. */
+  async byUsernames(namesLower: readonly string[]): Promise<(UserSummary & { usernameLower: string })[]> {
+    return this.repo.findByUsernamesLower(namesLower);
+  }
+
+  /** Ids of the people the viewer has blocked (their content is hidden from the viewer). */
+  blockedIds(userId: string): Promise<string[]> {
+    return this.repo.blockedIds(userId);
   }
 
   /** True when either person blocked the other (for other modules' policies). */

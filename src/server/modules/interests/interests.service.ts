@@ -45,6 +45,12 @@ export class InterestsService {
     }
   }
 
+  /** A person's interest weights (chosen and learned), for ranking. */
+  async weightsOf(userId: string): Promise<{ interestId: string; weight: number }[]> {
+    const rows = await this.repo.listForUser(userId);
+    return rows.map((r) => ({ interestId: r.id, weight: Number(r.weight) }));
+  }
+
   async getMine(viewer: Viewer, lang: Language): Promise<MyInterests> {
     const rows = await this.repo.listForUser(viewer.userId);
     return {

@@ -79,7 +79,130 @@ export interface OutboxEventsTable {
   lastError: string | null;
 }
 
+export type GroupVisibility = 'public' | 'approval';
+export type GroupRole = 'owner' | 'admin' | 'moderator' | 'member';
+export type MemberStatus = 'member' | 'pending' | 'banned';
+/** visible: shown; held: waiting for review (word filter), seen by author and moderators; deleted. */
+export type ContentStatus = 'visible' | 'held' | 'deleted';
+
+export interface GroupsTable {
+  id: string;
+  name: string;
+  description: string;
+  city: string | null;
+  visibility: GroupVisibility;
+  ownerId: string;
+  memberCount: number;
+  threadCount: number;
+  slowModeSeconds: number;
+  /** JSON array of words that hold a post for review in this group. */
+  wordFilter: string;
+  lastActivityAt: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface GroupInterestsTable {
+  groupId: string;
+  interestId: string;
+}
+
+export interface GroupMembersTable {
+  groupId: string;
+  userId: string;
+  role: GroupRole;
+  status: MemberStatus;
+  requestMessage: string | null;
+  banReason: string | null;
+  lastPostAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ThreadsTable {
+  id: string;
+  groupId: string;
+  authorId: string;
+  title: string;
+  status: ContentStatus;
+  pinned: number;
+  locked: number;
+  /** Posts including the opening one (also the last seq handed out). */
+  postCount: number;
+  replyCount: number;
+  reactionCount: number;
+  /** replies + reactions on the opening post: what "top" sorts by and "hot" decays. */
+  score: number;
+  hotRank: number;
+  lastPostAt: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface PostsTable {
+  id: string;
+  threadId: string;
+  groupId: string;
+  authorId: string;
+  /** 1 for the opening post, then 2, 3, … in the order posts were committed. */
+  seq: number;
+  replyToId: string | null;
+  body: string;
+  bodyHtml: string;
+  status: ContentStatus;
+  /** JSON object emoji → count, kept with every reaction change. */
+  reactionCounts: string;
+  editCount: number;
+  createdAt: number;
+  editedAt: number | null;
+  deletedAt: number | null;
+}
+
+export interface PostRevisionsTable {
+  id: string;
+  postId: string;
+  editorId: string;
+  /** The body as it was before the edit. */
+  body: string;
+  createdAt: number;
+}
+
+export interface PostReactionsTable {
+  postId: string;
+  userId: string;
+  emoji: string;
+  createdAt: number;
+}
+
+export interface PostMentionsTable {
+  postId: string;
+  userId: string;
+}
+
+export interface ReportsTable {
+  id: string;
+  postId: string;
+  groupId: string;
+  /** null when the word filter held the post. */
+  reporterId: string | null;
+  reason: string;
+  status: 'open' | 'resolved';
+  resolution: 'dismissed' | 'post_deleted' | 'author_banned' | 'approved' | null;
+  resolvedBy: string | null;
+  resolvedAt: number | null;
+  createdAt: number;
+}
+
 export interface Database extends SearchTables {
+  groups: GroupsTable;
+  groupInterests: GroupInterestsTable;
+  groupMembers: GroupMembersTable;
+  threads: ThreadsTable;
+  posts: PostsTable;
+  postRevisions: PostRevisionsTable;
+  postReactions: PostReactionsTable;
+  postMentions: PostMentionsTable;
+  reports: ReportsTable;
   users: UsersTable;
   sessions: SessionsTable;
   userBlocks: UserBlocksTable;

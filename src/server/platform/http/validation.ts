@@ -16,5 +16,17 @@ const base: Options = { allErrors: true, removeAdditional: true, useDefaults: tr
 const bodyAjv = addFormats(new Ajv({ ...base, coerceTypes: false }));
 const textAjv = addFormats(new Ajv({ ...base, coerceTypes: 'array' }));
 
-export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) =>
-  (httpPart === 'body' ? bodyAjv : textAjv).compile(schema);
+export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
+  if (httpPart !== 'body') return textAjv.compile(schema);
+  const validate = bodyAjv.compile(schema);
+  // A POST without a body (e.g. "join") is validated as an empty object, so optional-only
+  // bodies need none and required fields are reported by name instead of "must be object".
+  const check = (data: unknown) => {
+    const value = data ?? {};
+    const ok = validate(value);
+    check.errors = validate.errors;
+    return ok ? { value } : false;
+  };
+  check.errors = null as typeof validate.errors;
+  return check;
+};

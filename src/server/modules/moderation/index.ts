@@ -1,0 +1,3 @@
+/** The moderation module's surface for the rest of the server. */
+export { ModerationService } from './moderation.service.ts';
+export { moderationRoutes } from './moderation.routes.ts';

@@ -1,0 +1,154 @@
+import { sql, type Insertable, type RawBuilder } from 'kysely';
+import type { DialectName, Executor } from '../../platform/db/database.ts';
+import type { SearchDocumentsTable } from '../../platform/db/tables-search.ts';
+import type { QueryToken } from './tokenize.ts';
+
+export type NewSearchDocument = Omit<Insertable<SearchDocumentsTable>, 'docNo'>;
+
+export interface SearchFilter {
+  /** Non-empty; every token must match. */
+  tokens: QueryToken[];
+  /** Non-empty. */
+  kinds: SearchDocumentsTable['kind'][];
+  memberOfGroupIds: string[];
+  excludeGroupIds: string[];
+  groupId?: string;
+  /** Keyset: return results after this one (by score desc, resultId desc). */
+  after?: { score: number; resultId: string };
+  /** Rows to fetch (the page size + 1). */
+  take: number;
+}
+
+export interface SearchRow {
+  resultId: string;
+  kind: SearchDocumentsTable['kind'];
+  score: number;
+  title: string;
+  body: string;
+}
+
+// Scores are integers (a float score scaled and rounded) so that the keyset compares exactly
+// what the cursor carries. Title matches weigh four times body matches on both databases.
+const SCALE = 1_000_000_000;
+
+/** FTS5 query: each token a quoted string (quotes doubled), a prefix one followed by `*`. */
+export function fts5Query(tokens: QueryToken[]): string {
+  return tokens.map((t) => `"${t.text.replaceAll('"', '""')}"${t.prefix ? '*' : ''}`).join(' ');
+}
+
+/** tsquery text: each token quoted (quotes and backslashes escaped), joined with `&`. */
+export function tsQuery(tokens: QueryToken[]): string {
+  return tokens
+    .map((t) => `'${t.text.replace(/['\\]/g, (c) => c + c)}'${t.prefix ? ':*' : ''}`)
+    .join(' & ');
+}
+
+/** SQL of the search index: documents and the full-text match on either database. */
+export class SearchRepository {
+  constructor(
+    private readonly db: Executor,
+    private readonly dialect: DialectName,
+  ) {}
+
+  async upsert(doc: NewSearchDocument): Promise<void> {
+    await this.db
+      .insertInto('searchDocuments')
+      .values(doc)
+      .onConflict((oc) =>
+        oc.columns(['kind', 'id']).doUpdateSet((eb) => ({
+          resultId: eb.ref('excluded.resultId'),
+          groupId: eb.ref('excluded.groupId'),
+          restricted: eb.ref('excluded.restricted'),
+          title: eb.ref('excluded.title'),
+          body: eb.ref('excluded.body'),
+          titleTokens: eb.ref('excluded.titleTokens'),
+          bodyTokens: eb.ref('excluded.bodyTokens'),
+          createdAt: eb.ref('excluded.createdAt'),
+          updatedAt: eb.ref('excluded.updatedAt'),
+        })),
+      )
+      .execute();
+  }
+
+  async remove(kind: SearchDocumentsTable['kind'], id: string): Promise<void> {
+    await this.db
+      .deleteFrom('searchDocuments')
+      .where('kind', '=', kind)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async setGroupRestricted(groupId: string, restricted: boolean, now: number): Promise<void> {
+    await this.db
+      .updateTable('searchDocuments')
+      .set({ restricted: restricted ? 1 : 0, updatedAt: now })
+      .where('groupId', '=', groupId)
+      .where('restricted', '=', restricted ? 0 : 1)
+      .execute();
+  }
+
+  async search(f: SearchFilter): Promise<SearchRow[]> {
+    const { rows } = await this.searchSql(f).execute(this.db);
+    return rows;
+  }
+
+  /**
+   * One statement: the full-text match drives (FTS5 MATCH / GIN @@), the document row is joined
+   * by primary key and filtered, each resultId keeps its best document, and only the page's
+   * rows read their title and body.
+   */
+  searchSql(f: SearchFilter): RawBuilder<SearchRow> {
+    const list = (xs: readonly string[]) =>
+      sql.join(
+        xs.map((x) => sql`${x}`),
+        sql`, `,
+      );
+    const filters = [sql`d.kind in (${list(f.kinds)})`];
+    filters.push(
+      f.memberOfGroupIds.length
+        ? sql`(d.restricted = 0 or d.group_id in (${list(f.memberOfGroupIds)}))`
+        : sql`d.restricted = 0`,
+    );
+    if (f.excludeGroupIds.length) {
+      filters.push(sql`(d.group_id is null or d.group_id not in (${list(f.excludeGroupIds)}))`);
+    }
+    if (f.groupId !== undefined) filters.push(sql`d.group_id = ${f.groupId}`);
+    const where = sql.join(filters, sql` and `);
+
+    const matches =
+      this.dialect === 'sqlite'
+        ? sql`
+          select d.doc_no, d.result_id, d.kind, d.id,
+                 cast(round(-bm25(search_fts, 4.0, 1.0) * ${SCALE}) as integer) as score
+          from search_fts
+          join search_documents d on d.doc_no = search_fts.rowid
+          where search_fts match ${fts5Query(f.tokens)} and ${where}`
+        : sql`
+          select d.doc_no, d.result_id, d.kind, d.id,
+                 cast(round(ts_rank('{0.1, 0.2, 0.25, 1.0}', d.tsv, q.q)::float8 * ${SCALE})
+                      as bigint) as score
+          from search_documents d, to_tsquery('simple'::regconfig, ${tsQuery(f.tokens)}) as q(q)
+          where d.tsv @@ q.q and ${where}`;
+
+    const after = f.after
+      ? sql`and (score < ${f.after.score} or (score = ${f.after.score} and result_id < ${f.after.resultId}))`
+      : sql``;
+
+    return sql<SearchRow>`
+      with matches as (${matches}),
+      best as (
+        select doc_no, result_id, kind, score,
+               row_number() over (partition by result_id order by score desc, kind, id) as n
+        from matches
+      ),
+      page as (
+        select doc_no, result_id, kind, score from best
+        where n = 1 ${after}
+        order by score desc, result_id desc
+        limit ${f.take}
+      )
+      select p.result_id, p.kind, p.score, d.title, d.body
+      from page p join search_documents d on d.doc_no = p.doc_no
+      order by p.score desc, p.result_id desc`;
+  }
+}

@@ -1,0 +1,18 @@
+import { Type } from 'typebox';
+import { Thread } from './forum.ts';
+import { Group } from './groups.ts';
+
+export const SearchQuery = Type.Object({
+  q: Type.String({ minLength: 1, maxLength: 100 }),
+  type: Type.Union([Type.Literal('groups'), Type.Literal('threads')], {
+    description: 'what to search',
+  }),
+  groupId: Type.Optional(Type.String({ maxLength: 64, description: 'threads: only this group' })),
+  cursor: Type.Optional(Type.String({ maxLength: 512 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+});
+
+export const SearchHit = Type.Union([
+  Type.Object({ type: Type.Literal('group'), snippet: Type.String(), group: Group }),
+  Type.Object({ type: Type.Literal('thread'), snippet: Type.String(), thread: Thread }),
+]);
