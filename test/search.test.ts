@@ -168,6 +168,14 @@ describe('tokenizer', () => {
     expect(Array.from(s).length).toBeLessThanOrEqual(120);
     expect(s.startsWith('…')).toBe(true);
     expect(s.endsWith('…')).toBe(true);
+    const emoji = makeSnippet('t', `${'😀'.repeat(300)}爬山${'🏔'.repeat(300)}`, [
+      { text: '爬山', prefix: false },
+    ]);
+    expect(emoji).toContain('爬山');
+    expect(Array.from(emoji).length).toBeLessThanOrEqual(120);
+    expect(/[\uD800-\uDFFF]/.test(emoji.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''))).toBe(
+      false,
+    );
     expect(makeSnippet('My PHOTOS', 'nothing\nhere', tokenizeQuery('photo'))).toBe('My PHOTOS');
     expect(makeSnippet('t', 'Ｆｕｌｌ width', tokenizeQuery('full'))).toBe('Ｆｕｌｌ width');
     expect(makeSnippet('t', 'short  body', tokenizeQuery('zzz'))).toBe('short body');
@@ -206,6 +214,49 @@ describe(`search (${dialect})`, () => {
     expect(await ids('ＩＰＨＯＮＥ', { groupId: g })).toEqual([d.id]);
     expect(await ids('IPhone手机壳', { groupId: g })).toEqual([d.id]);
     expect(await ids('android 手机', { groupId: g })).toEqual([]);
+  });
+
+  it('finds the same documents for a mixed-script corpus (the same answers on both databases)', async () => {
+    const g = uid();
+    const texts = {
+      ja: '東京でカメラの勉強会をします',
+      ko: '주말에 등산 모임',
+      th: 'ภาษาไทย ชมรม',
+      fr: 'Café à Paris, ÉCOLE de photo',
+      num: 'Meetup 2024 at room 101B',
+      emoji: '🎉派对🎉 tonight',
+      fw: 'ＦＵＬＬ　ｗｉｄｔｈ　ｶﾒﾗ',
+    };
+    const docs = Object.fromEntries(
+      Object.entries(texts).map(([k, body]) => [k, doc({ id: `${g}-${k}`, groupId: g, body })]),
+    );
+    await put(...Object.values(docs));
+    const cases: [string, string[]][] = [
+      ['カメラ', ['fw', 'ja']],
+      ['勉強', ['ja']],
+      ['東', ['ja']],
+      ['등산', ['ko']],
+      ['모', ['ko']],
+      ['ภาษาไทย', ['th']],
+      ['ภาษ', ['th']],
+      ['café', ['fr']],
+      ['cafe', []],
+      ['école photo', ['fr']],
+      ['ÉCOLE', ['fr']],
+      ['2024', ['num']],
+      ['101', ['num']],
+      ['101b', ['num']],
+      ['10', ['num']],
+      ['room 1', ['num']],
+      ['派对', ['emoji']],
+      ['派', ['emoji']],
+      ['对 tonight', ['emoji']],
+      ['full width', ['fw']],
+      ['ｗｉｄ', ['fw']],
+    ];
+    for (const [q, want] of cases) {
+      expect((await ids(q, { groupId: g })).sort(), q).toEqual(want.map((k) => docs[k]!.id).sort());
+    }
   });
 
   it('matches Latin words whole, with the last word as a prefix; tokens are ANDed', async () => {
@@ -339,9 +390,7 @@ describe(`search (${dialect})`, () => {
     const threadsOnly = await search(w, { kinds: ['thread'] });
     expect(threadsOnly.items.map((i) => i.resultId)).toEqual([thread.id]);
     const postsOnly = await search(w, { kinds: ['post'] });
-    expect(postsOnly.items.map((i) => i.resultId).sort()).toEqual(
-      [thread.id, onlyReply.id].sort(),
-    );
+    expect(postsOnly.items.map((i) => i.resultId).sort()).toEqual([thread.id, onlyReply.id].sort());
   });
 
   it('pages through many results, each exactly once', async () => {

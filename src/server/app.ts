@@ -160,7 +160,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onReady', async () => {
     services.dispatcher.start();
     hotTimer = setInterval(() => {
-      services.forum.refreshHotRanks().catch((err: unknown) => app.log.error({ err }, 'hot rank refresh failed'));
+      services.forum
+        .refreshHotRanks()
+        .catch((err: unknown) => app.log.error({ err }, 'hot rank refresh failed'));
     }, 10 * 60_000);
     hotTimer.unref();
   });

@@ -14,7 +14,9 @@ export const Report = Type.Object({
   id: Id,
   groupId: Id,
   reason: Type.String(),
-  reporter: Type.Union([UserSummary, Type.Null()], { description: 'null: held by the word filter' }),
+  reporter: Type.Union([UserSummary, Type.Null()], {
+    description: 'null: held by the word filter',
+  }),
   status: ReportStatus,
   resolution: Type.Union([Type.String(), Type.Null()]),
   createdAt: IsoTime,

@@ -248,11 +248,15 @@ export class AccountsService {
   /** Summaries of users by id (one query); unknown ids are absent from the map. */
   async summaries(ids: readonly string[]): Promise<Map<string, UserSummary>> {
     const rows = await this.repo.findSummaries(ids);
-    return new Map(rows.map((r) => [r.id, { id: r.id, username: r.username, displayName: r.displayName }]));
+    return new Map(
+      rows.map((r) => [r.id, { id: r.id, username: r.username, displayName: r.displayName }]),
+    );
   }
 
   /** Users by lower-cased username, for @mentions. */
-  async byUsernames(namesLower: readonly string[]): Promise<(UserSummary & { usernameLower: string })[]> {
+  async byUsernames(
+    namesLower: readonly string[],
+  ): Promise<(UserSummary & { usernameLower: string })[]> {
     return this.repo.findByUsernamesLower(namesLower);
   }
 

@@ -31,7 +31,11 @@ export class ForumRepository {
 
   findThreads(ids: readonly string[]): Promise<ThreadRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.db.selectFrom('threads').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+    return this.db
+      .selectFrom('threads')
+      .selectAll()
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
   }
 
   /** Reads and locks a thread row for the rest of the transaction. */
@@ -84,11 +88,16 @@ export class ForumRepository {
         }
         return visible;
       })
-      .$if(opts.hiddenAuthors.length > 0, (qb) => qb.where('authorId', 'not in', opts.hiddenAuthors));
+      .$if(opts.hiddenAuthors.length > 0, (qb) =>
+        qb.where('authorId', 'not in', opts.hiddenAuthors),
+      );
     switch (order.sort) {
       case 'hot': {
         const a = order.after;
-        if (a) q = q.where((eb) => eb(eb.refTuple('pinned', 'hotRank', 'id'), '<', eb.tuple(a.pinned, a.rank, a.id)));
+        if (a)
+          q = q.where((eb) =>
+            eb(eb.refTuple('pinned', 'hotRank', 'id'), '<', eb.tuple(a.pinned, a.rank, a.id)),
+          );
         q = q.orderBy('pinned', 'desc').orderBy('hotRank', 'desc').orderBy('id', 'desc');
         break;
       }
@@ -96,7 +105,11 @@ export class ForumRepository {
         const a = order.after;
         if (a) {
           q = q.where((eb) =>
-            eb(eb.refTuple('pinned', 'createdAt', 'id'), '<', eb.tuple(a.pinned, a.createdAt, a.id)),
+            eb(
+              eb.refTuple('pinned', 'createdAt', 'id'),
+              '<',
+              eb.tuple(a.pinned, a.createdAt, a.id),
+            ),
           );
         }
         q = q.orderBy('pinned', 'desc').orderBy('createdAt', 'desc').orderBy('id', 'desc');
@@ -132,7 +145,11 @@ export class ForumRepository {
 
   findPosts(ids: readonly string[]): Promise<PostRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.db.selectFrom('posts').selectAll().where('id', 'in', [...ids]).execute();
+    return this.db
+      .selectFrom('posts')
+      .selectAll()
+      .where('id', 'in', [...ids])
+      .execute();
   }
 
   /** The opening posts of threads (seq 1), for excerpts. */
@@ -162,7 +179,10 @@ export class ForumRepository {
         const shown = eb('status', 'in', ['visible', 'deleted']);
         if (opts.includeHeld) return eb('status', 'in', ['visible', 'deleted', 'held']);
         if (opts.heldVisibleTo) {
-          return eb.or([shown, eb.and([eb('status', '=', 'held'), eb('authorId', '=', opts.heldVisibleTo)])]);
+          return eb.or([
+            shown,
+            eb.and([eb('status', '=', 'held'), eb('authorId', '=', opts.heldVisibleTo)]),
+          ]);
         }
         return shown;
       })
@@ -185,7 +205,13 @@ export class ForumRepository {
       .executeTakeFirst();
   }
 
-  async insertRevision(row: { id: string; postId: string; editorId: string; body: string; createdAt: number }) {
+  async insertRevision(row: {
+    id: string;
+    postId: string;
+    editorId: string;
+    body: string;
+    createdAt: number;
+  }) {
     await this.db.insertInto('postRevisions').values(row).execute();
   }
 
@@ -195,7 +221,9 @@ export class ForumRepository {
       .selectAll()
       .where('postId', '=', postId)
       .$if(after !== undefined, (q) =>
-        q.where((eb) => eb(eb.refTuple('createdAt', 'id'), '<', eb.tuple(after!.createdAt, after!.id))),
+        q.where((eb) =>
+          eb(eb.refTuple('createdAt', 'id'), '<', eb.tuple(after!.createdAt, after!.id)),
+        ),
       )
       .orderBy('createdAt', 'desc')
       .orderBy('id', 'desc')

@@ -21,7 +21,10 @@ import type { App } from '../../platform/http/types.ts';
 import type { ForumService } from './forum.service.ts';
 import type { GroupsService } from './groups.service.ts';
 
-const ReactionsResponse = Type.Object({ postId: Type.String(), reactions: Type.Array(ReactionSummary) });
+const ReactionsResponse = Type.Object({
+  postId: Type.String(),
+  reactions: Type.Array(ReactionSummary),
+});
 
 /** Threads, posts, reactions, revisions, and search over groups and threads. */
 export function forumRoutes(app: App, opts: { forum: ForumService; groups: GroupsService }): void {
@@ -34,13 +37,15 @@ export function forumRoutes(app: App, opts: { forum: ForumService; groups: Group
     {
       schema: {
         tags,
-        summary: 'A group’s threads: hot (time-decayed), new, or top by period; pinned first for hot/new',
+        summary:
+          'A group’s threads: hot (time-decayed), new, or top by period; pinned first for hot/new',
         params: IdParams,
         querystring: ThreadListQuery,
         response: { 200: Page(Thread) },
       },
     },
-    (req) => forum.listThreads(req.params.id, req.viewer, req.query, req.query.limit ?? DEFAULT_PAGE_SIZE),
+    (req) =>
+      forum.listThreads(req.params.id, req.viewer, req.query, req.query.limit ?? DEFAULT_PAGE_SIZE),
   );
 
   app.post(
@@ -55,12 +60,20 @@ export function forumRoutes(app: App, opts: { forum: ForumService; groups: Group
         response: { 201: ThreadDetail },
       },
     },
-    async (req, reply) => reply.code(201).send(await forum.createThread(req.params.id, requireViewer(req), req.body)),
+    async (req, reply) =>
+      reply.code(201).send(await forum.createThread(req.params.id, requireViewer(req), req.body)),
   );
 
   app.get(
     '/api/v1/threads/:id',
-    { schema: { tags, summary: 'A thread with its opening post', params: IdParams, response: { 200: ThreadDetail } } },
+    {
+      schema: {
+        tags,
+        summary: 'A thread with its opening post',
+        params: IdParams,
+        response: { 200: ThreadDetail },
+      },
+    },
     (req) => forum.getThread(req.params.id, req.viewer),
   );
 
@@ -90,7 +103,13 @@ export function forumRoutes(app: App, opts: { forum: ForumService; groups: Group
         response: { 200: Page(Post) },
       },
     },
-    (req) => forum.listPosts(req.params.id, req.viewer, req.query.limit ?? DEFAULT_PAGE_SIZE, req.query.cursor),
+    (req) =>
+      forum.listPosts(
+        req.params.id,
+        req.viewer,
+        req.query.limit ?? DEFAULT_PAGE_SIZE,
+        req.query.cursor,
+      ),
   );
 
   app.post(
@@ -105,14 +124,21 @@ export function forumRoutes(app: App, opts: { forum: ForumService; groups: Group
         response: { 201: Post },
       },
     },
-    async (req, reply) => reply.code(201).send(await forum.createPost(req.params.id, requireViewer(req), req.body)),
+    async (req, reply) =>
+      reply.code(201).send(await forum.createPost(req.params.id, requireViewer(req), req.body)),
   );
 
   app.patch(
     '/api/v1/posts/:id',
     {
       config: auth,
-      schema: { tags, summary: 'Edit my post (history kept)', params: IdParams, body: UpdatePostBody, response: { 200: Post } },
+      schema: {
+        tags,
+        summary: 'Edit my post (history kept)',
+        params: IdParams,
+        body: UpdatePostBody,
+        response: { 200: Post },
+      },
     },
     (req) => forum.editPost(req.params.id, requireViewer(req), req.body.body),
   );
@@ -123,7 +149,8 @@ export function forumRoutes(app: App, opts: { forum: ForumService; groups: Group
       config: auth,
       schema: {
         tags,
-        summary: 'Delete a post (author or moderators): content gone, place kept; the opening post takes its thread',
+        summary:
+          'Delete a post (author or moderators): content gone, place kept; the opening post takes its thread',
         params: IdParams,
         response: { 204: Type.Null() },
       },
@@ -145,7 +172,13 @@ export function forumRoutes(app: App, opts: { forum: ForumService; groups: Group
         response: { 200: Page(Revision) },
       },
     },
-    (req) => forum.listRevisions(req.params.id, req.viewer, req.query.limit ?? DEFAULT_PAGE_SIZE, req.query.cursor),
+    (req) =>
+      forum.listRevisions(
+        req.params.id,
+        req.viewer,
+        req.query.limit ?? DEFAULT_PAGE_SIZE,
+        req.query.cursor,
+      ),
   );
 
   app.post(
@@ -167,7 +200,12 @@ export function forumRoutes(app: App, opts: { forum: ForumService; groups: Group
     '/api/v1/posts/:id/reactions/:emoji',
     {
       config: auth,
-      schema: { tags, summary: 'Take my reaction back', params: ReactionParams, response: { 200: ReactionsResponse } },
+      schema: {
+        tags,
+        summary: 'Take my reaction back',
+        params: ReactionParams,
+        response: { 200: ReactionsResponse },
+      },
     },
     (req) => forum.react(req.params.id, requireViewer(req), req.params.emoji, false),
   );
@@ -188,7 +226,13 @@ export function forumRoutes(app: App, opts: { forum: ForumService; groups: Group
         const page = await groups.searchGroupHits(req.viewer, req.query.q, limit, req.query.cursor);
         return page;
       }
-      return forum.searchThreads(req.viewer, req.query.q, limit, req.query.cursor, req.query.groupId);
+      return forum.searchThreads(
+        req.viewer,
+        req.query.q,
+        limit,
+        req.query.cursor,
+        req.query.groupId,
+      );
     },
   );
 }

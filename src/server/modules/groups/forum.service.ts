@@ -14,17 +14,33 @@ import type { DialectName, Trx } from '../../platform/db/database.ts';
 import { recordEvent } from '../../platform/events/outbox.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
-import { AppError, conflict, forbidden, invalidInput, notFound } from '../../platform/http/errors.ts';
+import {
+  AppError,
+  conflict,
+  forbidden,
+  invalidInput,
+  notFound,
+} from '../../platform/http/errors.ts';
 import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { AccountsService, UserSummary } from '../accounts/index.ts';
 import type { SearchIndex } from '../search/index.ts';
-import { ForumRepository, type PostRow, type ThreadRow, type ThreadSort } from './forum.repository.ts';
+import {
+  ForumRepository,
+  type PostRow,
+  type ThreadRow,
+  type ThreadSort,
+} from './forum.repository.ts';
 import { groupsPolicy, type GroupAccess } from './groups.policy.ts';
 import type { GroupsService } from './groups.service.ts';
 import { HOT_REFRESH_WINDOW_MS, hotRank } from './hot-rank.ts';
 import { extractMentions, plainExcerpt, renderMarkdown } from './markdown.ts';
 
-const PERIOD_MS = { day: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000, year: 365 * 86_400_000 };
+const PERIOD_MS = {
+  day: 86_400_000,
+  week: 7 * 86_400_000,
+  month: 30 * 86_400_000,
+  year: 365 * 86_400_000,
+};
 const RATE_WINDOW_MS = 60_000;
 
 /** Files a report for a post the word filter held (supplied by the moderation module). */
@@ -71,13 +87,18 @@ export class ForumService {
   }
 
   /** A thread the viewer may see, with their group standing; 404 otherwise. */
-  async threadAccess(threadId: string, viewer: Viewer | null): Promise<{ thread: ThreadRow; access: GroupAccess }> {
+  async threadAccess(
+    threadId: string,
+    viewer: Viewer | null,
+  ): Promise<{ thread: ThreadRow; access: GroupAccess }> {
     const thread = await this.repo.findThread(threadId);
     if (!thread) throw notFound('No such thread.');
     const access = await this.deps.groups.access(thread.groupId, viewer);
     groupsPolicy.assertCanRead(access, 'No such thread.');
-    if (thread.status === 'deleted' && !groupsPolicy.isModerator(access)) throw notFound('No such thread.');
-    if (thread.status === 'held' && !this.canSeeHeld(access, thread.authorId)) throw notFound('No such thread.');
+    if (thread.status === 'deleted' && !groupsPolicy.isModerator(access))
+      throw notFound('No such thread.');
+    if (thread.status === 'held' && !this.canSeeHeld(access, thread.authorId))
+      throw notFound('No such thread.');
     return { thread, access };
   }
 
@@ -86,7 +107,8 @@ export class ForumService {
     const post = await this.repo.findPost(postId);
     if (!post) throw notFound('No such post.');
     const { thread, access } = await this.threadAccess(post.threadId, viewer);
-    if (post.status === 'held' && !this.canSeeHeld(access, post.authorId)) throw notFound('No such post.');
+    if (post.status === 'held' && !this.canSeeHeld(access, post.authorId))
+      throw notFound('No such post.');
     return { post, thread, access };
   }
 
@@ -124,14 +146,23 @@ export class ForumService {
     const names = extractMentions(body);
     if (names.length === 0) return [];
     const users = await this.deps.accounts.byUsernames(names);
-    return users.filter((u) => u.id !== authorId).map(({ id, username, displayName }) => ({ id, username, displayName }));
+    return users
+      .filter((u) => u.id !== authorId)
+      .map(({ id, username, displayName }) => ({ id, username, displayName }));
   }
 
   private render(body: string, mentioned: UserSummary[]): string {
-    return renderMarkdown(body, new Map(mentioned.map((u) => [u.username.toLowerCase(), u.username])));
+    return renderMarkdown(
+      body,
+      new Map(mentioned.map((u) => [u.username.toLowerCase(), u.username])),
+    );
   }
 
-  async createThread(groupId: string, viewer: Viewer, input: CreateThreadBody): Promise<ThreadDetail> {
+  async createThread(
+    groupId: string,
+    viewer: Viewer,
+    input: CreateThreadBody,
+  ): Promise<ThreadDetail> {
     const a = await this.deps.groups.access(groupId, viewer);
     groupsPolicy.assertCanPost(a);
     const title = input.title.normalize('NFC').trim();
@@ -180,14 +211,22 @@ export class ForumService {
         editedAt: null,
         deletedAt: null,
       });
-      await repo.replaceMentions(postId, mentioned.map((u) => u.id));
+      await repo.replaceMentions(
+        postId,
+        mentioned.map((u) => u.id),
+      );
       if (held) {
         await this.reportHeld(trx, { postId, groupId, reason: `word_filter: ${held}` });
       } else {
         await this.deps.groups.repo.with(trx).adjustCounts(groupId, { threads: 1 }, now);
         await this.indexThread(trx, a, threadId, title, body, now);
       }
-      await recordEvent(trx, 'thread.created', { threadId, groupId, authorId: viewer.userId, postId });
+      await recordEvent(trx, 'thread.created', {
+        threadId,
+        groupId,
+        authorId: viewer.userId,
+        postId,
+      });
       await this.recordPostEvents(trx, {
         postId,
         threadId,
@@ -203,7 +242,14 @@ export class ForumService {
     return this.getThread(threadId, viewer);
   }
 
-  private indexThread(trx: Trx, a: GroupAccess, threadId: string, title: string, body: string, createdAt: number) {
+  private indexThread(
+    trx: Trx,
+    a: GroupAccess,
+    threadId: string,
+    title: string,
+    body: string,
+    createdAt: number,
+  ) {
     return this.deps.search.upsert(trx, {
       kind: 'thread',
       id: threadId,
@@ -216,7 +262,11 @@ export class ForumService {
     });
   }
 
-  private indexReply(trx: Trx, a: GroupAccess, post: { id: string; threadId: string; body: string; createdAt: number }) {
+  private indexReply(
+    trx: Trx,
+    a: GroupAccess,
+    post: { id: string; threadId: string; body: string; createdAt: number },
+  ) {
     return this.deps.search.upsert(trx, {
       kind: 'post',
       id: post.id,
@@ -274,31 +324,53 @@ export class ForumService {
     const list = `threads:${groupId}:${sort}${sort === 'top' ? `:${query.period ?? 'all'}` : ''}`;
     let order: ThreadSort;
     if (sort === 'hot') {
-      const c = query.cursor ? decodeCursor(list, query.cursor, ['number', 'number', 'string'] as const) : undefined;
+      const c = query.cursor
+        ? decodeCursor(list, query.cursor, ['number', 'number', 'string'] as const)
+        : undefined;
       order = { sort, after: c && { pinned: c[0], rank: c[1], id: c[2] } };
     } else if (sort === 'new') {
-      const c = query.cursor ? decodeCursor(list, query.cursor, ['number', 'number', 'string'] as const) : undefined;
+      const c = query.cursor
+        ? decodeCursor(list, query.cursor, ['number', 'number', 'string'] as const)
+        : undefined;
       order = { sort, after: c && { pinned: c[0], createdAt: c[1], id: c[2] } };
     } else {
-      const c = query.cursor ? decodeCursor(list, query.cursor, ['number', 'string'] as const) : undefined;
+      const c = query.cursor
+        ? decodeCursor(list, query.cursor, ['number', 'string'] as const)
+        : undefined;
       const period = query.period ?? 'all';
-      order = { sort, since: period === 'all' ? 0 : Date.now() - PERIOD_MS[period], after: c && { score: c[0], id: c[1] } };
+      order = {
+        sort,
+        since: period === 'all' ? 0 : Date.now() - PERIOD_MS[period],
+        after: c && { score: c[0], id: c[1] },
+      };
     }
     const rows = await this.repo.listThreads(groupId, order, limit, {
       hiddenAuthors: viewer ? await this.deps.accounts.blockedIds(viewer.userId) : [],
       heldVisibleTo: viewer?.userId,
       includeHeld: groupsPolicy.isModerator(a),
     });
-    const page = toPage(rows, limit, (r) => r, (r) =>
-      encodeCursor(
-        list,
-        sort === 'hot' ? [r.pinned, r.hotRank, r.id] : sort === 'new' ? [r.pinned, r.createdAt, r.id] : [r.score, r.id],
-      ),
+    const page = toPage(
+      rows,
+      limit,
+      (r) => r,
+      (r) =>
+        encodeCursor(
+          list,
+          sort === 'hot'
+            ? [r.pinned, r.hotRank, r.id]
+            : sort === 'new'
+              ? [r.pinned, r.createdAt, r.id]
+              : [r.score, r.id],
+        ),
     );
     return { items: await this.toThreadViews(page.items), nextCursor: page.nextCursor };
   }
 
-  async updateThread(threadId: string, viewer: Viewer, patch: UpdateThreadBody): Promise<ThreadDetail> {
+  async updateThread(
+    threadId: string,
+    viewer: Viewer,
+    patch: UpdateThreadBody,
+  ): Promise<ThreadDetail> {
     const { thread, access } = await this.threadAccess(threadId, viewer);
     const isMod = groupsPolicy.isModerator(access);
     if ((patch.pinned !== undefined || patch.locked !== undefined) && !isMod) {
@@ -309,7 +381,8 @@ export class ForumService {
     }
     if (thread.status === 'deleted') throw conflict('The thread is deleted.');
     const title = patch.title?.normalize('NFC').trim();
-    if (title !== undefined && title.length < 2) throw invalidInput('title must have at least 2 characters.');
+    if (title !== undefined && title.length < 2)
+      throw invalidInput('title must have at least 2 characters.');
     const now = Date.now();
     await this.deps.uow.run(async (trx) => {
       const repo = this.repo.with(trx);
@@ -320,7 +393,10 @@ export class ForumService {
         updatedAt: now,
       });
       if (title !== undefined && thread.status === 'visible') {
-        const [first] = await repo.listPosts(threadId, 0, 1, { hiddenAuthors: [], includeHeld: true });
+        const [first] = await repo.listPosts(threadId, 0, 1, {
+          hiddenAuthors: [],
+          includeHeld: true,
+        });
         await this.indexThread(trx, access, threadId, title, first?.body ?? '', thread.createdAt);
       }
       const t = (await repo.findThread(threadId))!;
@@ -344,7 +420,12 @@ export class ForumService {
       heldVisibleTo: viewer?.userId,
       includeHeld: groupsPolicy.isModerator(access),
     });
-    const page = toPage(rows, limit, (r) => r, (r) => encodeCursor(list, [r.seq]));
+    const page = toPage(
+      rows,
+      limit,
+      (r) => r,
+      (r) => encodeCursor(list, [r.seq]),
+    );
     return { items: await this.toPostViews(page.items, access), nextCursor: page.nextCursor };
   }
 
@@ -360,8 +441,10 @@ export class ForumService {
     if (input.replyToId) {
       replyTo = await this.repo.findPost(input.replyToId);
       const visible =
-        replyTo && replyTo.threadId === threadId &&
-        (replyTo.status === 'visible' || (replyTo.status === 'held' && replyTo.authorId === viewer.userId));
+        replyTo &&
+        replyTo.threadId === threadId &&
+        (replyTo.status === 'visible' ||
+          (replyTo.status === 'held' && replyTo.authorId === viewer.userId));
       if (!visible) throw invalidInput('replyToId is not a post in this thread.');
     }
     const mentioned = await this.resolveMentions(body, viewer.userId);
@@ -389,9 +472,16 @@ export class ForumService {
         editedAt: null,
         deletedAt: null,
       });
-      await repo.replaceMentions(postId, mentioned.map((u) => u.id));
+      await repo.replaceMentions(
+        postId,
+        mentioned.map((u) => u.id),
+      );
       if (held) {
-        await this.reportHeld(trx, { postId, groupId: thread.groupId, reason: `word_filter: ${held}` });
+        await this.reportHeld(trx, {
+          postId,
+          groupId: thread.groupId,
+          reason: `word_filter: ${held}`,
+        });
       } else {
         await this.countReply(trx, threadId, +1, now);
         await this.deps.groups.repo.with(trx).adjustCounts(thread.groupId, {}, now);
@@ -447,7 +537,13 @@ export class ForumService {
     await this.deps.uow.run(async (trx) => {
       const repo = this.repo.with(trx);
       const current = (await repo.lockPost(postId))!;
-      await repo.insertRevision({ id: uuidv7(), postId, editorId: viewer.userId, body: current.body, createdAt: now });
+      await repo.insertRevision({
+        id: uuidv7(),
+        postId,
+        editorId: viewer.userId,
+        body: current.body,
+        createdAt: now,
+      });
       const newlyHeld = !!held && current.status === 'visible';
       await repo.updatePost(postId, {
         body,
@@ -456,15 +552,34 @@ export class ForumService {
         editedAt: now,
         ...(newlyHeld ? { status: 'held' as const } : {}),
       });
-      await repo.replaceMentions(postId, mentioned.map((u) => u.id));
+      await repo.replaceMentions(
+        postId,
+        mentioned.map((u) => u.id),
+      );
       if (newlyHeld) {
         await this.hide(trx, a, current, thread);
-        await this.reportHeld(trx, { postId, groupId: post.groupId, reason: `word_filter: ${held}` });
+        await this.reportHeld(trx, {
+          postId,
+          groupId: post.groupId,
+          reason: `word_filter: ${held}`,
+        });
       } else if (current.status === 'visible') {
-        if (post.seq === 1) await this.indexThread(trx, a, thread.id, thread.title, body, thread.createdAt);
-        else await this.indexReply(trx, a, { id: postId, threadId: thread.id, body, createdAt: post.createdAt });
+        if (post.seq === 1)
+          await this.indexThread(trx, a, thread.id, thread.title, body, thread.createdAt);
+        else
+          await this.indexReply(trx, a, {
+            id: postId,
+            threadId: thread.id,
+            body,
+            createdAt: post.createdAt,
+          });
       }
-      await recordEvent(trx, 'post.edited', { postId, threadId: thread.id, groupId: post.groupId, editorId: viewer.userId });
+      await recordEvent(trx, 'post.edited', {
+        postId,
+        threadId: thread.id,
+        groupId: post.groupId,
+        editorId: viewer.userId,
+      });
       const added = mentioned.filter((u) => !before.has(u.id));
       if (added.length && !held) {
         await recordEvent(trx, 'post.mentioned', {
@@ -482,11 +597,18 @@ export class ForumService {
   }
 
   /** Takes a visible post out of counts, lists and search (on hold or delete). */
-  private async hide(trx: Trx, a: GroupAccess, post: PostRow, thread: ThreadRow, status: 'held' | 'deleted' = 'held') {
+  private async hide(
+    trx: Trx,
+    a: GroupAccess,
+    post: PostRow,
+    thread: ThreadRow,
+    status: 'held' | 'deleted' = 'held',
+  ) {
     const now = Date.now();
     if (post.seq === 1) {
       await this.repo.with(trx).updateThread(thread.id, { status, updatedAt: now });
-      if (thread.status === 'visible') await this.deps.groups.repo.with(trx).adjustCounts(a.group.id, { threads: -1 });
+      if (thread.status === 'visible')
+        await this.deps.groups.repo.with(trx).adjustCounts(a.group.id, { threads: -1 });
       await this.deps.search.remove(trx, 'thread', thread.id);
     } else {
       if (post.status === 'visible') await this.countReply(trx, thread.id, -1, now);
@@ -498,7 +620,8 @@ export class ForumService {
     const ctx = await this.postContext(postId, viewer);
     const { post, access: a } = ctx;
     const isMod = groupsPolicy.isModerator(a);
-    if (post.authorId !== viewer.userId && !isMod) throw forbidden('Only the author or a moderator can delete a post.');
+    if (post.authorId !== viewer.userId && !isMod)
+      throw forbidden('Only the author or a moderator can delete a post.');
     if (post.status === 'deleted') return;
     await this.deps.uow.run((trx) => this.deleteInTransaction(trx, ctx, viewer.userId));
   }
@@ -509,7 +632,12 @@ export class ForumService {
     const current = (await repo.lockPost(ctx.post.id))!;
     if (current.status === 'deleted') return;
     const thread = (await repo.findThread(ctx.thread.id))!;
-    await repo.updatePost(current.id, { status: 'deleted', body: '', bodyHtml: '', deletedAt: Date.now() });
+    await repo.updatePost(current.id, {
+      status: 'deleted',
+      body: '',
+      bodyHtml: '',
+      deletedAt: Date.now(),
+    });
     await repo.replaceMentions(current.id, []);
     await this.hide(trx, ctx.access, current, thread, 'deleted');
     await recordEvent(trx, 'post.deleted', {
@@ -532,12 +660,24 @@ export class ForumService {
     if (current.seq === 1) {
       await repo.updateThread(thread.id, { status: 'visible', updatedAt: now });
       await this.deps.groups.repo.with(trx).adjustCounts(current.groupId, { threads: 1 }, now);
-      await this.indexThread(trx, ctx.access, thread.id, thread.title, current.body, thread.createdAt);
+      await this.indexThread(
+        trx,
+        ctx.access,
+        thread.id,
+        thread.title,
+        current.body,
+        thread.createdAt,
+      );
     } else {
       await this.countReply(trx, thread.id, +1, now);
       await this.indexReply(trx, ctx.access, current);
     }
-    await recordEvent(trx, 'post.approved', { postId: current.id, threadId: thread.id, groupId: current.groupId, actorId });
+    await recordEvent(trx, 'post.approved', {
+      postId: current.id,
+      threadId: thread.id,
+      groupId: current.groupId,
+      actorId,
+    });
     const mentions = (await repo.mentionsOf([current.id])).get(current.id) ?? [];
     if (mentions.length) {
       await recordEvent(trx, 'post.mentioned', {
@@ -555,8 +695,17 @@ export class ForumService {
     if (post.status === 'deleted') throw notFound('No such post.');
     const list = `revisions:${postId}`;
     const after = cursor ? decodeCursor(list, cursor, ['number', 'string'] as const) : undefined;
-    const rows = await this.repo.listRevisions(postId, limit, after && { createdAt: after[0], id: after[1] });
-    const page = toPage(rows, limit, (r) => r, (r) => encodeCursor(list, [r.createdAt, r.id]));
+    const rows = await this.repo.listRevisions(
+      postId,
+      limit,
+      after && { createdAt: after[0], id: after[1] },
+    );
+    const page = toPage(
+      rows,
+      limit,
+      (r) => r,
+      (r) => encodeCursor(list, [r.createdAt, r.id]),
+    );
     const editors = await this.deps.accounts.summaries(page.items.map((r) => r.editorId));
     return {
       items: page.items.map((r) => ({
@@ -590,7 +739,11 @@ export class ForumService {
         const t = (await repo.lockThread(post.threadId))!;
         const reactionCount = Object.values(counts).reduce((s, n) => s + n, 0);
         const score = t.replyCount + reactionCount;
-        await repo.updateThread(t.id, { reactionCount, score, hotRank: hotRank(score, t.createdAt, now) });
+        await repo.updateThread(t.id, {
+          reactionCount,
+          score,
+          hotRank: hotRank(score, t.createdAt, now),
+        });
       }
       if (add) {
         await recordEvent(trx, 'post.reacted', {
@@ -613,7 +766,13 @@ export class ForumService {
    * results are checked again against the live rows (deleted, held, left or banned since) so
    * nothing private or removed can slip through.
    */
-  async searchThreads(viewer: Viewer | null, q: string, limit: number, cursor?: string, groupId?: string) {
+  async searchThreads(
+    viewer: Viewer | null,
+    q: string,
+    limit: number,
+    cursor?: string,
+    groupId?: string,
+  ) {
     const [memberOf, banned, blocked] = viewer
       ? await Promise.all([
           this.deps.groups.memberGroupIds(viewer.userId),
@@ -631,9 +790,15 @@ export class ForumService {
       cursor,
       groupId,
     });
-    const threads = new Map((await this.repo.findThreads(hits.items.map((h) => h.resultId))).map((t) => [t.id, t]));
+    const threads = new Map(
+      (await this.repo.findThreads(hits.items.map((h) => h.resultId))).map((t) => [t.id, t]),
+    );
     const groupRows = new Map(
-      (await this.deps.groups.repo.findGroups([...new Set([...threads.values()].map((t) => t.groupId))])).map((g) => [g.id, g]),
+      (
+        await this.deps.groups.repo.findGroups([
+          ...new Set([...threads.values()].map((t) => t.groupId)),
+        ])
+      ).map((g) => [g.id, g]),
     );
     const member = new Set(memberOf);
     const kept = hits.items.flatMap((h) => {
@@ -645,7 +810,11 @@ export class ForumService {
     });
     const views = await this.toThreadViews(kept.map((k) => k.thread));
     return {
-      items: views.map((thread, i) => ({ type: 'thread' as const, snippet: kept[i]!.snippet, thread })),
+      items: views.map((thread, i) => ({
+        type: 'thread' as const,
+        snippet: kept[i]!.snippet,
+        thread,
+      })),
       nextCursor: hits.nextCursor,
     };
   }
@@ -657,7 +826,8 @@ export class ForumService {
       const batch = rows.slice(i, i + 500);
       await this.deps.uow.db.transaction().execute(async (trx) => {
         const repo = this.repo.with(trx);
-        for (const r of batch) await repo.updateThread(r.id, { hotRank: hotRank(r.score, r.createdAt, now) });
+        for (const r of batch)
+          await repo.updateThread(r.id, { hotRank: hotRank(r.score, r.createdAt, now) });
       });
     }
     return rows.length;
@@ -669,7 +839,9 @@ export class ForumService {
       this.deps.accounts.summaries(rows.map((r) => r.authorId)),
       this.repo.firstPosts(rows.map((r) => r.id)),
     ]);
-    const excerpt = new Map(firsts.map((p) => [p.threadId, p.status === 'deleted' ? '' : plainExcerpt(p.body)]));
+    const excerpt = new Map(
+      firsts.map((p) => [p.threadId, p.status === 'deleted' ? '' : plainExcerpt(p.body)]),
+    );
     return rows.map((t) => ({
       id: t.id,
       groupId: t.groupId,
@@ -695,7 +867,12 @@ export class ForumService {
     const [replyTos, mentions, mine] = await Promise.all([
       this.repo.findPosts(replyIds),
       this.repo.mentionsOf(rows.map((r) => r.id)),
-      viewerId ? this.repo.myReactions(viewerId, rows.map((r) => r.id)) : Promise.resolve(new Map<string, Set<string>>()),
+      viewerId
+        ? this.repo.myReactions(
+            viewerId,
+            rows.map((r) => r.id),
+          )
+        : Promise.resolve(new Map<string, Set<string>>()),
     ]);
     const replyById = new Map(replyTos.map((p) => [p.id, p]));
     const people = await this.deps.accounts.summaries([
@@ -707,7 +884,8 @@ export class ForumService {
     return rows.map((p) => {
       const counts = JSON.parse(p.reactionCounts) as Record<string, number>;
       const q = p.replyToId ? replyById.get(p.replyToId) : undefined;
-      const qVisible = q && (q.status === 'visible' || (q.status === 'held' && this.canSeeHeld(a, q.authorId)));
+      const qVisible =
+        q && (q.status === 'visible' || (q.status === 'held' && this.canSeeHeld(a, q.authorId)));
       return {
         id: p.id,
         threadId: p.threadId,
@@ -718,7 +896,12 @@ export class ForumService {
         body: p.body,
         bodyHtml: p.bodyHtml,
         replyTo: q
-          ? { id: q.id, seq: q.seq, author: who(q.authorId), excerpt: qVisible ? plainExcerpt(q.body, 100) : '' }
+          ? {
+              id: q.id,
+              seq: q.seq,
+              author: who(q.authorId),
+              excerpt: qVisible ? plainExcerpt(q.body, 100) : '',
+            }
           : null,
         reactions: REACTIONS.filter((e) => counts[e]).map((emoji) => ({
           emoji,

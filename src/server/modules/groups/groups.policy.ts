@@ -72,6 +72,7 @@ export const groupsPolicy = {
   assertCanSetRole(a: GroupAccess, target: MemberRow, role: GroupRole): void {
     this.assertAdmin(a);
     this.assertOutranks(a, target);
-    if (RANK[role] >= actingRank(a)) throw forbidden('You cannot give a role at or above your own.');
+    if (RANK[role] >= actingRank(a))
+      throw forbidden('You cannot give a role at or above your own.');
   },
 };

@@ -1,10 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
-import type {
-  GroupMembersTable,
-  GroupsTable,
-  MemberStatus,
-} from '../../platform/db/tables.ts';
+import type { GroupMembersTable, GroupsTable, MemberStatus } from '../../platform/db/tables.ts';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 
 export type GroupRow = Selectable<GroupsTable>;
@@ -57,7 +53,11 @@ export class GroupsRepository {
 
   findGroups(ids: readonly string[]): Promise<GroupRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.db.selectFrom('groups').selectAll().where('id', 'in', [...ids]).execute();
+    return this.db
+      .selectFrom('groups')
+      .selectAll()
+      .where('id', 'in', [...ids])
+      .execute();
   }
 
   async interestIdsFor(groupIds: readonly string[]): Promise<Map<string, string[]>> {
@@ -102,7 +102,10 @@ export class GroupsRepository {
       .executeTakeFirst();
   }
 
-  async membershipsFor(userId: string, groupIds: readonly string[]): Promise<Map<string, MemberRow>> {
+  async membershipsFor(
+    userId: string,
+    groupIds: readonly string[],
+  ): Promise<Map<string, MemberRow>> {
     if (groupIds.length === 0) return new Map();
     const rows = await this.db
       .selectFrom('groupMembers')
@@ -154,7 +157,12 @@ export class GroupsRepository {
    * Records a member's post time, only if their last post is at least `slowMs` ago: one
    * conditional update, so concurrent posts cannot both slip through slow mode.
    */
-  async touchLastPost(groupId: string, userId: string, now: number, slowMs: number): Promise<boolean> {
+  async touchLastPost(
+    groupId: string,
+    userId: string,
+    now: number,
+    slowMs: number,
+  ): Promise<boolean> {
     const r = await this.db
       .updateTable('groupMembers')
       .set({ lastPostAt: now })
@@ -162,7 +170,9 @@ export class GroupsRepository {
       .where('userId', '=', userId)
       .where('status', '=', 'member')
       .$if(slowMs > 0, (q) =>
-        q.where((eb) => eb.or([eb('lastPostAt', 'is', null), eb('lastPostAt', '<=', now - slowMs)])),
+        q.where((eb) =>
+          eb.or([eb('lastPostAt', 'is', null), eb('lastPostAt', '<=', now - slowMs)]),
+        ),
       )
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
@@ -289,7 +299,11 @@ export class GroupsRepository {
       .$if(after !== undefined, (q) =>
         q.where((eb) =>
           eb(
-            eb.tuple(sql<number>`round(${sql.ref('mt.matchScore')} * 1000000)`, eb.ref('g.memberCount'), eb.ref('g.id')),
+            eb.tuple(
+              sql<number>`round(${sql.ref('mt.matchScore')} * 1000000)`,
+              eb.ref('g.memberCount'),
+              eb.ref('g.id'),
+            ),
             '<',
             eb.tuple(after!.match, after!.members, after!.id),
           ),

@@ -31,7 +31,8 @@ export function groupsRoutes(app: App, opts: { groups: GroupsService }): void {
     {
       schema: {
         tags,
-        summary: 'Find groups by interest, city and text; sort by activity, new, or match with my interests',
+        summary:
+          'Find groups by interest, city and text; sort by activity, new, or match with my interests',
         querystring: GroupListQuery,
         response: { 200: Page(Group) },
       },
@@ -43,7 +44,12 @@ export function groupsRoutes(app: App, opts: { groups: GroupsService }): void {
     '/api/v1/groups',
     {
       config: auth,
-      schema: { tags, summary: 'Create a group; I become its owner', body: CreateGroupBody, response: { 201: Group } },
+      schema: {
+        tags,
+        summary: 'Create a group; I become its owner',
+        body: CreateGroupBody,
+        response: { 201: Group },
+      },
     },
     async (req, reply) => reply.code(201).send(await groups.create(requireViewer(req), req.body)),
   );
@@ -88,7 +94,12 @@ export function groupsRoutes(app: App, opts: { groups: GroupsService }): void {
     '/api/v1/groups/:id/leave',
     {
       config: auth,
-      schema: { tags, summary: 'Leave (or withdraw a join request)', params: IdParams, response: { 204: Type.Null() } },
+      schema: {
+        tags,
+        summary: 'Leave (or withdraw a join request)',
+        params: IdParams,
+        response: { 204: Type.Null() },
+      },
     },
     async (req, reply) => {
       await groups.leave(req.params.id, requireViewer(req));
@@ -121,7 +132,12 @@ export function groupsRoutes(app: App, opts: { groups: GroupsService }): void {
     '/api/v1/groups/:id/members/:userId/approve',
     {
       config: auth,
-      schema: { tags, summary: 'Approve a join request (admins)', params: MemberParams, response: { 200: MemberResponse } },
+      schema: {
+        tags,
+        summary: 'Approve a join request (admins)',
+        params: MemberParams,
+        response: { 200: MemberResponse },
+      },
     },
     (req) => groups.answerRequest(req.params.id, requireViewer(req), req.params.userId, true),
   );
@@ -130,7 +146,12 @@ export function groupsRoutes(app: App, opts: { groups: GroupsService }): void {
     '/api/v1/groups/:id/members/:userId/reject',
     {
       config: auth,
-      schema: { tags, summary: 'Reject a join request (admins)', params: MemberParams, response: { 204: Type.Null() } },
+      schema: {
+        tags,
+        summary: 'Reject a join request (admins)',
+        params: MemberParams,
+        response: { 204: Type.Null() },
+      },
     },
     async (req, reply) => {
       await groups.answerRequest(req.params.id, requireViewer(req), req.params.userId, false);
@@ -157,7 +178,12 @@ export function groupsRoutes(app: App, opts: { groups: GroupsService }): void {
     '/api/v1/groups/:id/members/:userId',
     {
       config: auth,
-      schema: { tags, summary: 'Remove a member (moderators, on lower roles)', params: MemberParams, response: { 204: Type.Null() } },
+      schema: {
+        tags,
+        summary: 'Remove a member (moderators, on lower roles)',
+        params: MemberParams,
+        response: { 204: Type.Null() },
+      },
     },
     async (req, reply) => {
       await groups.removeMember(req.params.id, requireViewer(req), req.params.userId);
@@ -177,14 +203,25 @@ export function groupsRoutes(app: App, opts: { groups: GroupsService }): void {
         response: { 200: MemberResponse },
       },
     },
-    (req) => groups.ban(req.params.id, requireViewer(req), req.body.userId, req.body.reason?.trim() || null),
+    (req) =>
+      groups.ban(
+        req.params.id,
+        requireViewer(req),
+        req.body.userId,
+        req.body.reason?.trim() || null,
+      ),
   );
 
   app.delete(
     '/api/v1/groups/:id/bans/:userId',
     {
       config: auth,
-      schema: { tags, summary: 'Lift a ban (moderators)', params: MemberParams, response: { 204: Type.Null() } },
+      schema: {
+        tags,
+        summary: 'Lift a ban (moderators)',
+        params: MemberParams,
+        response: { 204: Type.Null() },
+      },
     },
     async (req, reply) => {
       await groups.unban(req.params.id, requireViewer(req), req.params.userId);

@@ -56,7 +56,8 @@ export class GroupsService {
 
   async create(viewer: Viewer, body: CreateGroupBody): Promise<Group> {
     const name = clean(body.name);
-    if (name.length < 2) throw new AppError('invalid_input', 'name must have at least 2 characters.');
+    if (name.length < 2)
+      throw new AppError('invalid_input', 'name must have at least 2 characters.');
     await this.deps.interests.assertExist(body.interestIds);
     const now = Date.now();
     const id = uuidv7();
@@ -126,7 +127,8 @@ export class GroupsService {
     const update: Parameters<GroupsRepository['updateGroup']>[1] = { updatedAt: now };
     if (patch.name !== undefined) {
       const name = clean(patch.name);
-      if (name.length < 2) throw new AppError('invalid_input', 'name must have at least 2 characters.');
+      if (name.length < 2)
+        throw new AppError('invalid_input', 'name must have at least 2 characters.');
       update.name = name;
     }
     if (patch.description !== undefined) update.description = clean(patch.description);
@@ -134,9 +136,9 @@ export class GroupsService {
     if (patch.visibility !== undefined) update.visibility = patch.visibility;
     if (patch.slowModeSeconds !== undefined) update.slowModeSeconds = patch.slowModeSeconds;
     if (patch.wordFilter !== undefined) {
-      update.wordFilter = JSON.stringify(
-        [...new Set(patch.wordFilter.map((w) => clean(w).toLowerCase()).filter(Boolean))],
-      );
+      update.wordFilter = JSON.stringify([
+        ...new Set(patch.wordFilter.map((w) => clean(w).toLowerCase()).filter(Boolean)),
+      ]);
     }
     const visibilityChanged =
       patch.visibility !== undefined && patch.visibility !== a.group.visibility;
@@ -158,7 +160,11 @@ export class GroupsService {
       if (visibilityChanged) {
         await this.deps.search.setGroupRestricted(trx, id, g.visibility === 'approval');
       }
-      await recordEvent(trx, 'group.updated', { groupId: id, actorId: viewer.userId, visibilityChanged });
+      await recordEvent(trx, 'group.updated', {
+        groupId: id,
+        actorId: viewer.userId,
+        visibilityChanged,
+      });
     });
     return this.get(id, viewer);
   }
@@ -182,8 +188,11 @@ export class GroupsService {
         limit,
         after && { match: after[0], members: after[1], id: after[2] },
       );
-      const page = toPage(rows, limit, (r) => r, (r) =>
-        encodeCursor('groups:match', [r.matchScore, r.memberCount, r.id]),
+      const page = toPage(
+        rows,
+        limit,
+        (r) => r,
+        (r) => encodeCursor('groups:match', [r.matchScore, r.memberCount, r.id]),
       );
       const views = await this.toViews(page.items, viewer);
       return {
@@ -196,9 +205,17 @@ export class GroupsService {
     const after = query.cursor
       ? decodeCursor(list, query.cursor, ['number', 'string'] as const)
       : undefined;
-    const rows = await this.repo.listGroups(filters, sort, limit, after && { t: after[0], id: after[1] });
-    const page = toPage(rows, limit, (r) => r, (r) =>
-      encodeCursor(list, [sort === 'new' ? r.createdAt : r.lastActivityAt, r.id]),
+    const rows = await this.repo.listGroups(
+      filters,
+      sort,
+      limit,
+      after && { t: after[0], id: after[1] },
+    );
+    const page = toPage(
+      rows,
+      limit,
+      (r) => r,
+      (r) => encodeCursor(list, [sort === 'new' ? r.createdAt : r.lastActivityAt, r.id]),
     );
     return { items: await this.toViews(page.items, viewer), nextCursor: page.nextCursor };
   }
@@ -212,15 +229,28 @@ export class GroupsService {
     cursor?: string,
   ) {
     const { rows, nextCursor } = await this.searchRows(q, filters, limit, cursor);
-    return { items: await this.toViews(rows.map((r) => r.group), viewer), nextCursor };
+    return {
+      items: await this.toViews(
+        rows.map((r) => r.group),
+        viewer,
+      ),
+      nextCursor,
+    };
   }
 
   /** `GET /search?type=groups`: groups with the matching snippet. */
   async searchGroupHits(viewer: Viewer | null, q: string, limit: number, cursor?: string) {
     const { rows, nextCursor } = await this.searchRows(q, {}, limit, cursor);
-    const views = await this.toViews(rows.map((r) => r.group), viewer);
+    const views = await this.toViews(
+      rows.map((r) => r.group),
+      viewer,
+    );
     return {
-      items: views.map((group, i) => ({ type: 'group' as const, snippet: rows[i]!.snippet, group })),
+      items: views.map((group, i) => ({
+        type: 'group' as const,
+        snippet: rows[i]!.snippet,
+        group,
+      })),
       nextCursor,
     };
   }
@@ -238,7 +268,9 @@ export class GroupsService {
       limit,
       cursor,
     });
-    const byId = new Map((await this.repo.findGroups(hits.items.map((h) => h.resultId))).map((r) => [r.id, r]));
+    const byId = new Map(
+      (await this.repo.findGroups(hits.items.map((h) => h.resultId))).map((r) => [r.id, r]),
+    );
     let rows = hits.items
       .map((h) => ({ group: byId.get(h.resultId), snippet: h.snippet }))
       .filter((r): r is { group: GroupRow; snippet: string } => r.group !== undefined);
@@ -248,7 +280,10 @@ export class GroupsService {
       rows = rows.filter((r) => interests.get(r.group.id)?.includes(filters.interest!));
     }
     if (filters.memberId) {
-      const mine = await this.repo.membershipsFor(filters.memberId, rows.map((r) => r.group.id));
+      const mine = await this.repo.membershipsFor(
+        filters.memberId,
+        rows.map((r) => r.group.id),
+      );
       rows = rows.filter((r) => mine.get(r.group.id)?.status === 'member');
     }
     return { rows, nextCursor: hits.nextCursor };
@@ -260,7 +295,9 @@ export class GroupsService {
     const [interests, owners, mine] = await Promise.all([
       this.repo.interestIdsFor(ids),
       this.deps.accounts.summaries(rows.map((r) => r.ownerId)),
-      viewer ? this.repo.membershipsFor(viewer.userId, ids) : Promise.resolve(new Map<string, MemberRow>()),
+      viewer
+        ? this.repo.membershipsFor(viewer.userId, ids)
+        : Promise.resolve(new Map<string, MemberRow>()),
     ]);
     return rows.map((g) => {
       const m = mine.get(g.id);
@@ -284,7 +321,11 @@ export class GroupsService {
     });
   }
 
-  async join(groupId: string, viewer: Viewer, message?: string): Promise<{ status: 'member' | 'pending' }> {
+  async join(
+    groupId: string,
+    viewer: Viewer,
+    message?: string,
+  ): Promise<{ status: 'member' | 'pending' }> {
     const a = await this.access(groupId, viewer);
     if (a.membership?.status === 'banned') throw forbidden('You are banned from this group.');
     if (a.membership) return { status: a.membership.status as 'member' | 'pending' };
@@ -297,7 +338,7 @@ export class GroupsService {
         userId: viewer.userId,
         role: 'member',
         status,
-        requestMessage: status === 'pending' ? (message?.trim() || null) : null,
+        requestMessage: status === 'pending' ? message?.trim() || null : null,
         banReason: null,
         lastPostAt: null,
         createdAt: now,
@@ -307,7 +348,11 @@ export class GroupsService {
       if (status === 'member') {
         await repo.adjustCounts(groupId, { members: 1 });
         const interestIds = (await repo.interestIdsFor([groupId])).get(groupId) ?? [];
-        await recordEvent(trx, 'group.member_joined', { groupId, userId: viewer.userId, interestIds });
+        await recordEvent(trx, 'group.member_joined', {
+          groupId,
+          userId: viewer.userId,
+          interestIds,
+        });
       } else {
         await recordEvent(trx, 'group.join_requested', { groupId, userId: viewer.userId });
       }
@@ -352,21 +397,29 @@ export class GroupsService {
     if (status === 'banned') groupsPolicy.assertModerator(a);
     const list = `members:${status}`;
     const after = cursor ? decodeCursor(list, cursor, ['number', 'string'] as const) : undefined;
-    const rows = await this.repo.listMembers(groupId, status, limit, after && { createdAt: after[0], userId: after[1] });
-    const page = toPage(rows, limit, (r) => r, (r) => encodeCursor(list, [r.createdAt, r.userId]));
+    const rows = await this.repo.listMembers(
+      groupId,
+      status,
+      limit,
+      after && { createdAt: after[0], userId: after[1] },
+    );
+    const page = toPage(
+      rows,
+      limit,
+      (r) => r,
+      (r) => encodeCursor(list, [r.createdAt, r.userId]),
+    );
     const users = await this.deps.accounts.summaries(page.items.map((r) => r.userId));
     const isAdmin = groupsPolicy.isAdmin(a);
     return {
-      items: page.items.map(
-        (r): Member => ({
-          user: users.get(r.userId) ?? { id: r.userId, username: '', displayName: '' },
-          role: r.role,
-          status: r.status,
-          since: toIsoWithOffset(r.createdAt),
-          ...(status === 'pending' ? { requestMessage: r.requestMessage } : {}),
-          ...(status === 'banned' && isAdmin ? { banReason: r.banReason } : {}),
-        }),
-      ),
+      items: page.items.map((r): Member => ({
+        user: users.get(r.userId) ?? { id: r.userId, username: '', displayName: '' },
+        role: r.role,
+        status: r.status,
+        since: toIsoWithOffset(r.createdAt),
+        ...(status === 'pending' ? { requestMessage: r.requestMessage } : {}),
+        ...(status === 'banned' && isAdmin ? { banReason: r.banReason } : {}),
+      })),
       nextCursor: page.nextCursor,
     };
   }
@@ -378,7 +431,12 @@ export class GroupsService {
     const done = await this.deps.uow.run(async (trx) => {
       const repo = this.repo.with(trx);
       const changed = approve
-        ? await repo.updateMember(groupId, userId, { status: 'member', updatedAt: now, createdAt: now }, 'pending')
+        ? await repo.updateMember(
+            groupId,
+            userId,
+            { status: 'member', updatedAt: now, createdAt: now },
+            'pending',
+          )
         : await repo.deleteMember(groupId, userId, 'pending');
       if (!changed) return false;
       if (approve) {
@@ -386,22 +444,43 @@ export class GroupsService {
         const interestIds = (await repo.interestIdsFor([groupId])).get(groupId) ?? [];
         await recordEvent(trx, 'group.member_joined', { groupId, userId, interestIds });
       }
-      await recordEvent(trx, 'group.join_answered', { groupId, userId, actorId: viewer.userId, approved: approve });
+      await recordEvent(trx, 'group.join_answered', {
+        groupId,
+        userId,
+        actorId: viewer.userId,
+        approved: approve,
+      });
       return true;
     });
     if (!done) throw notFound('No pending request from that person.');
-    return { userId, role: 'member' as GroupRole, status: approve ? ('member' as const) : ('pending' as const) };
+    return {
+      userId,
+      role: 'member' as GroupRole,
+      status: approve ? ('member' as const) : ('pending' as const),
+    };
   }
 
-  async changeRole(groupId: string, viewer: Viewer, userId: string, role: Exclude<GroupRole, 'owner'>) {
+  async changeRole(
+    groupId: string,
+    viewer: Viewer,
+    userId: string,
+    role: Exclude<GroupRole, 'owner'>,
+  ) {
     const a = await this.access(groupId, viewer);
     groupsPolicy.assertAdmin(a);
     const target = await this.repo.getMembership(groupId, userId);
     if (!target || target.status !== 'member') throw notFound('That person is not a member.');
     groupsPolicy.assertCanSetRole(a, target, role);
     await this.deps.uow.run(async (trx) => {
-      await this.repo.with(trx).updateMember(groupId, userId, { role, updatedAt: Date.now() }, 'member');
-      await recordEvent(trx, 'group.role_changed', { groupId, userId, actorId: viewer.userId, role });
+      await this.repo
+        .with(trx)
+        .updateMember(groupId, userId, { role, updatedAt: Date.now() }, 'member');
+      await recordEvent(trx, 'group.role_changed', {
+        groupId,
+        userId,
+        actorId: viewer.userId,
+        role,
+      });
     });
     return { userId, role, status: 'member' as const };
   }
@@ -412,7 +491,8 @@ export class GroupsService {
       groupsPolicy.assertCanRead(a);
       throw forbidden('Only the owner can hand the group over.');
     }
-    if (userId === viewer.userId) throw new AppError('invalid_input', 'You already own this group.');
+    if (userId === viewer.userId)
+      throw new AppError('invalid_input', 'You already own this group.');
     const target = await this.repo.getMembership(groupId, userId);
     if (!target || target.status !== 'member') throw notFound('That person is not a member.');
     const now = Date.now();
@@ -421,7 +501,12 @@ export class GroupsService {
       await repo.updateMember(groupId, userId, { role: 'owner', updatedAt: now }, 'member');
       await repo.updateMember(groupId, viewer.userId, { role: 'admin', updatedAt: now }, 'member');
       await repo.updateGroup(groupId, { ownerId: userId, updatedAt: now });
-      await recordEvent(trx, 'group.role_changed', { groupId, userId, actorId: viewer.userId, role: 'owner' });
+      await recordEvent(trx, 'group.role_changed', {
+        groupId,
+        userId,
+        actorId: viewer.userId,
+        role: 'owner',
+      });
       await recordEvent(trx, 'group.role_changed', {
         groupId,
         userId: viewer.userId,
@@ -435,7 +520,8 @@ export class GroupsService {
   async removeMember(groupId: string, viewer: Viewer, userId: string): Promise<void> {
     const a = await this.access(groupId, viewer);
     groupsPolicy.assertModerator(a);
-    if (userId === viewer.userId) throw new AppError('invalid_input', 'Use leave to leave a group.');
+    if (userId === viewer.userId)
+      throw new AppError('invalid_input', 'Use leave to leave a group.');
     const target = await this.repo.getMembership(groupId, userId);
     if (!target || target.status === 'banned') throw notFound('That person is not a member.');
     groupsPolicy.assertOutranks(a, target);

@@ -59,7 +59,9 @@ export class ModerationRepository {
       .where('status', '=', filter.status)
       .$if(filter.groupId !== undefined, (q) => q.where('groupId', '=', filter.groupId!))
       .$if(after !== undefined, (q) =>
-        q.where((eb) => eb(eb.refTuple('createdAt', 'id'), '<', eb.tuple(after!.createdAt, after!.id))),
+        q.where((eb) =>
+          eb(eb.refTuple('createdAt', 'id'), '<', eb.tuple(after!.createdAt, after!.id)),
+        ),
       )
       .orderBy('createdAt', 'desc')
       .orderBy('id', 'desc')

@@ -25,7 +25,9 @@ export function moderationRoutes(app: App, opts: { moderation: ModerationService
       },
     },
     async (req, reply) =>
-      reply.code(201).send(await moderation.report(req.params.id, requireViewer(req), req.body.reason)),
+      reply
+        .code(201)
+        .send(await moderation.report(req.params.id, requireViewer(req), req.body.reason)),
   );
 
   app.get(
@@ -54,7 +56,8 @@ export function moderationRoutes(app: App, opts: { moderation: ModerationService
       config: auth,
       schema: {
         tags,
-        summary: 'Resolve: dismiss (a held post is released), approve a held post, delete the post, or ban its author',
+        summary:
+          'Resolve: dismiss (a held post is released), approve a held post, delete the post, or ban its author',
         params: IdParams,
         body: ResolveBody,
         response: { 200: Report },

@@ -6,7 +6,13 @@ import type { Trx } from '../../platform/db/database.ts';
 import { recordEvent } from '../../platform/events/outbox.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
-import { AppError, conflict, forbidden, invalidInput, notFound } from '../../platform/http/errors.ts';
+import {
+  AppError,
+  conflict,
+  forbidden,
+  invalidInput,
+  notFound,
+} from '../../platform/http/errors.ts';
 import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { AccountsService } from '../accounts/index.ts';
 import { groupsPolicy, type ForumService, type GroupsService } from '../groups/index.ts';
@@ -50,16 +56,26 @@ export class ModerationService {
       resolvedAt: null,
       createdAt: Date.now(),
     });
-    await recordEvent(trx, 'report.created', { reportId: id, postId: r.postId, groupId: r.groupId, reporterId: null });
+    await recordEvent(trx, 'report.created', {
+      reportId: id,
+      postId: r.postId,
+      groupId: r.groupId,
+      reporterId: null,
+    });
   }
 
-  async report(postId: string, viewer: Viewer, reason: string): Promise<{ id: string; status: 'open' }> {
+  async report(
+    postId: string,
+    viewer: Viewer,
+    reason: string,
+  ): Promise<{ id: string; status: 'open' }> {
     const { post } = await this.forum.postContext(postId, viewer);
     if (post.status === 'deleted') throw conflict('The post is already deleted.');
     if (post.authorId === viewer.userId) throw invalidInput('You cannot report your own post.');
     const text = reason.normalize('NFC').trim();
     if (!text) throw invalidInput('reason must not be blank.');
-    if (await this.repo.hasOpenReport(postId, viewer.userId)) throw new AppError('already_reported');
+    if (await this.repo.hasOpenReport(postId, viewer.userId))
+      throw new AppError('already_reported');
     const id = uuidv7();
     await this.uow.run(async (trx) => {
       await this.repo.with(trx).insert({
@@ -74,7 +90,12 @@ export class ModerationService {
         resolvedAt: null,
         createdAt: Date.now(),
       });
-      await recordEvent(trx, 'report.created', { reportId: id, postId, groupId: post.groupId, reporterId: viewer.userId });
+      await recordEvent(trx, 'report.created', {
+        reportId: id,
+        postId,
+        groupId: post.groupId,
+        reporterId: viewer.userId,
+      });
     });
     return { id, status: 'open' };
   }
@@ -94,8 +115,17 @@ export class ModerationService {
     const status = filter.status ?? 'open';
     const list = `reports:${filter.groupId ?? '*'}:${status}`;
     const after = cursor ? decodeCursor(list, cursor, ['number', 'string'] as const) : undefined;
-    const rows = await this.repo.list({ groupId: filter.groupId, status }, limit, after && { createdAt: after[0], id: after[1] });
-    const page = toPage(rows, limit, (r) => r, (r) => encodeCursor(list, [r.createdAt, r.id]));
+    const rows = await this.repo.list(
+      { groupId: filter.groupId, status },
+      limit,
+      after && { createdAt: after[0], id: after[1] },
+    );
+    const page = toPage(
+      rows,
+      limit,
+      (r) => r,
+      (r) => encodeCursor(list, [r.createdAt, r.id]),
+    );
     return { items: await this.toViews(page.items), nextCursor: page.nextCursor };
   }
 
@@ -122,10 +152,17 @@ export class ModerationService {
         await this.forum.deleteInTransaction(trx, ctx, viewer.userId);
       }
       if (action === 'ban_author') {
-        await this.groups.banInTransaction(trx, ctx.access, ctx.post.authorId, `report: ${report.reason}`.slice(0, 200));
+        await this.groups.banInTransaction(
+          trx,
+          ctx.access,
+          ctx.post.authorId,
+          `report: ${report.reason}`.slice(0, 200),
+        );
       }
       const resolution = RESOLUTION[action];
-      await this.repo.with(trx).resolveForPost(report.postId, resolution, viewer.userId, Date.now());
+      await this.repo
+        .with(trx)
+        .resolveForPost(report.postId, resolution, viewer.userId, Date.now());
       await recordEvent(trx, 'report.resolved', {
         reportId,
         postId: report.postId,

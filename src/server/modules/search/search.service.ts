@@ -1,6 +1,11 @@
 import type { DialectName, Executor } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, toPage } from '../../platform/http/pagination.ts';
+import {
+  decodeCursor,
+  encodeCursor,
+  MAX_PAGE_SIZE,
+  toPage,
+} from '../../platform/http/pagination.ts';
 import { SearchRepository } from './search.repository.ts';
 import { MAX_INDEXED_CHARS, makeSnippet, tokenizeForIndex, tokenizeQuery } from './tokenize.ts';
 

@@ -130,39 +130,52 @@ export function tokenizeQuery(q: string): QueryToken[] {
  * around the first occurrence of a query token; the start of the body when neither matches.
  */
 export function makeSnippet(title: string, body: string, tokens: QueryToken[], max = 120): string {
-  for (const text of [body, title]) {
-    const chars = Array.from(text.replace(/\s+/gu, ' ').trim());
-    const at = firstMatch(chars, tokens);
-    if (at !== null) return window(chars, at, max);
+  for (const raw of [body, title]) {
+    const text = raw.replace(/\s+/gu, ' ').trim();
+    const at = firstMatch(text, tokens);
+    if (at !== null) return excerpt(text, at, max);
   }
-  return window(Array.from((body || title).replace(/\s+/gu, ' ').trim()), 0, max);
+  return excerpt((body || title).replace(/\s+/gu, ' ').trim(), 0, max);
 }
 
-/** Index (in characters) of the earliest token occurrence in the normalised text, or null. */
-function firstMatch(chars: string[], tokens: QueryToken[]): number | null {
-  // Normalise character by character, remembering which character each code unit came from.
-  let norm = '';
-  const origin: number[] = [];
-  chars.forEach((ch, i) => {
-    const n = normalize(ch);
-    norm += n;
-    for (let k = 0; k < n.length; k++) origin.push(i);
-  });
-  let best: number | null = null;
+/** Index (in UTF-16 code units) in `text` of the earliest query token, or null. */
+function firstMatch(text: string, tokens: QueryToken[]): number | null {
+  const norm = normalize(text);
+  let best = -1;
   for (const t of tokens) {
     const pos = norm.indexOf(t.text);
-    if (pos >= 0 && (best === null || origin[pos]! < best)) best = origin[pos]!;
+    if (pos >= 0 && (best < 0 || pos < best)) best = pos;
   }
-  return best;
+  if (best < 0) return null;
+  if (norm.length === text.length) return best;
+  // Normalising changed the length: walk the text to the character the match starts in.
+  let n = 0;
+  let i = 0;
+  for (const ch of text) {
+    n += normalize(ch).length;
+    if (n > best) return i;
+    i += ch.length;
+  }
+  return null;
 }
 
-function window(chars: string[], at: number, max: number): string {
-  if (chars.length <= max) return chars.join('');
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+/** At most `max` characters of `text` around code unit `at`, with … where it was cut. */
+function excerpt(text: string, at: number, max: number): string {
+  // Only a piece around the match is split into characters (a character is 1 or 2 units).
+  let from = Math.max(0, at - 2 * max);
+  if (from > 0 && isLowSurrogate(text.charCodeAt(from))) from--;
+  let to = Math.min(text.length, at + 4 * max);
+  if (to < text.length && isLowSurrogate(text.charCodeAt(to))) to++;
+  const chars = Array.from(text.slice(from, to));
+  const atChar = Array.from(text.slice(from, at)).length;
+  if (from === 0 && to === text.length && chars.length <= max) return text;
   const room = max - 2; // for the two ellipses
-  let start = Math.max(0, at - Math.floor(room / 4));
-  start = Math.min(start, chars.length - room);
+  let start = Math.max(0, atChar - Math.floor(room / 4));
+  start = Math.max(0, Math.min(start, chars.length - room));
   const end = Math.min(chars.length, start + room);
-  return (
-    (start > 0 ? '…' : '') + chars.slice(start, end).join('') + (end < chars.length ? '…' : '')
-  );
+  const cutBefore = from > 0 || start > 0;
+  const cutAfter = to < text.length || end < chars.length;
+  return (cutBefore ? '…' : '') + chars.slice(start, end).join('') + (cutAfter ? '…' : '');
 }

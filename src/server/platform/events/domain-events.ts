@@ -14,11 +14,22 @@ export interface DomainEventMap {
   'group.join_answered': { groupId: string; userId: string; actorId: string; approved: boolean };
   'group.member_left': { groupId: string; userId: string };
   'group.member_removed': { groupId: string; userId: string; actorId: string };
-  'group.member_banned': { groupId: string; userId: string; actorId: string; reason: string | null };
+  'group.member_banned': {
+    groupId: string;
+    userId: string;
+    actorId: string;
+    reason: string | null;
+  };
   'group.member_unbanned': { groupId: string; userId: string; actorId: string };
   'group.role_changed': { groupId: string; userId: string; actorId: string; role: string };
   'thread.created': { threadId: string; groupId: string; authorId: string; postId: string };
-  'thread.updated': { threadId: string; groupId: string; actorId: string; pinned: boolean; locked: boolean };
+  'thread.updated': {
+    threadId: string;
+    groupId: string;
+    actorId: string;
+    pinned: boolean;
+    locked: boolean;
+  };
   'post.created': {
     postId: string;
     threadId: string;
@@ -29,13 +40,43 @@ export interface DomainEventMap {
     replyToAuthorId: string | null;
     held: boolean;
   };
-  'post.mentioned': { postId: string; threadId: string; groupId: string; authorId: string; userIds: string[] };
+  'post.mentioned': {
+    postId: string;
+    threadId: string;
+    groupId: string;
+    authorId: string;
+    userIds: string[];
+  };
   'post.edited': { postId: string; threadId: string; groupId: string; editorId: string };
-  'post.deleted': { postId: string; threadId: string; groupId: string; actorId: string; authorId: string };
-  'post.reacted': { postId: string; threadId: string; groupId: string; userId: string; authorId: string; emoji: string };
+  'post.deleted': {
+    postId: string;
+    threadId: string;
+    groupId: string;
+    actorId: string;
+    authorId: string;
+  };
+  'post.reacted': {
+    postId: string;
+    threadId: string;
+    groupId: string;
+    userId: string;
+    authorId: string;
+    emoji: string;
+  };
   'post.approved': { postId: string; threadId: string; groupId: string; actorId: string };
-  'report.created': { reportId: string; postId: string; groupId: string; reporterId: string | null };
-  'report.resolved': { reportId: string; postId: string; groupId: string; actorId: string; resolution: string };
+  'report.created': {
+    reportId: string;
+    postId: string;
+    groupId: string;
+    reporterId: string | null;
+  };
+  'report.resolved': {
+    reportId: string;
+    postId: string;
+    groupId: string;
+    actorId: string;
+    resolution: string;
+  };
 }
 
 export type DomainEventType = keyof DomainEventMap;

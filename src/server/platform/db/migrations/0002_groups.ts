@@ -31,11 +31,17 @@ export function groups(_dialect: DialectName) {
         .on('groups')
         .columns(['city', 'last_activity_at', 'id'])
         .execute();
-      await db.schema.createIndex('groups_created_idx').on('groups').columns(['created_at', 'id']).execute();
+      await db.schema
+        .createIndex('groups_created_idx')
+        .on('groups')
+        .columns(['created_at', 'id'])
+        .execute();
 
       await db.schema
         .createTable('group_interests')
-        .addColumn('group_id', 'text', (c) => c.notNull().references('groups.id').onDelete('cascade'))
+        .addColumn('group_id', 'text', (c) =>
+          c.notNull().references('groups.id').onDelete('cascade'),
+        )
         .addColumn('interest_id', 'text', (c) => c.notNull().references('interests.id'))
         .addPrimaryKeyConstraint('group_interests_pk', ['group_id', 'interest_id'])
         .execute();
@@ -47,7 +53,9 @@ export function groups(_dialect: DialectName) {
 
       await db.schema
         .createTable('group_members')
-        .addColumn('group_id', 'text', (c) => c.notNull().references('groups.id').onDelete('cascade'))
+        .addColumn('group_id', 'text', (c) =>
+          c.notNull().references('groups.id').onDelete('cascade'),
+        )
         .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
         .addColumn('role', 'text', (c) => c.notNull())
         .addColumn('status', 'text', (c) => c.notNull())
@@ -72,7 +80,9 @@ export function groups(_dialect: DialectName) {
       await db.schema
         .createTable('threads')
         .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('group_id', 'text', (c) => c.notNull().references('groups.id').onDelete('cascade'))
+        .addColumn('group_id', 'text', (c) =>
+          c.notNull().references('groups.id').onDelete('cascade'),
+        )
         .addColumn('author_id', 'text', (c) => c.notNull().references('users.id'))
         .addColumn('title', 'text', (c) => c.notNull())
         .addColumn('status', 'text', (c) => c.notNull())
@@ -112,8 +122,12 @@ export function groups(_dialect: DialectName) {
       await db.schema
         .createTable('posts')
         .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('thread_id', 'text', (c) => c.notNull().references('threads.id').onDelete('cascade'))
-        .addColumn('group_id', 'text', (c) => c.notNull().references('groups.id').onDelete('cascade'))
+        .addColumn('thread_id', 'text', (c) =>
+          c.notNull().references('threads.id').onDelete('cascade'),
+        )
+        .addColumn('group_id', 'text', (c) =>
+          c.notNull().references('groups.id').onDelete('cascade'),
+        )
         .addColumn('author_id', 'text', (c) => c.notNull().references('users.id'))
         .addColumn('seq', 'integer', (c) => c.notNull())
         .addColumn('reply_to_id', 'text')
@@ -172,7 +186,9 @@ export function groups(_dialect: DialectName) {
         .createTable('reports')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('post_id', 'text', (c) => c.notNull().references('posts.id').onDelete('cascade'))
-        .addColumn('group_id', 'text', (c) => c.notNull().references('groups.id').onDelete('cascade'))
+        .addColumn('group_id', 'text', (c) =>
+          c.notNull().references('groups.id').onDelete('cascade'),
+        )
         .addColumn('reporter_id', 'text', (c) => c.references('users.id'))
         .addColumn('reason', 'text', (c) => c.notNull())
         .addColumn('status', 'text', (c) => c.notNull())
