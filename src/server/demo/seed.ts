@@ -1,5 +1,6 @@
 import { AppError } from '../platform/http/errors.ts';
 import type { Services } from '../services.ts';
+import { demoGroups } from './groups.ts';
 import { DEMO_PASSWORD, demoUsers } from './users.ts';
 
 /**
@@ -8,6 +9,7 @@ import { DEMO_PASSWORD, demoUsers } from './users.ts';
  */
 export async function seedDemoData(services: Services): Promise<boolean> {
   if ((await services.accounts.countUsers()) > 0) return false;
+  const viewers = new Map<string, { userId: string; role: 'user'; sessionId: string }>();
   for (const u of demoUsers) {
     let session;
     try {
@@ -22,8 +24,33 @@ export async function seedDemoData(services: Services): Promise<boolean> {
       throw err;
     }
     const viewer = { userId: session.user.id, role: 'user' as const, sessionId: '' };
+    viewers.set(u.username, viewer);
     await services.accounts.updateMe(viewer, { homeCity: u.homeCity, bio: u.bio });
     await services.interests.setMine(viewer, [...u.interests], 'zh-CN');
+  }
+  const as = (username: string) => viewers.get(username)!;
+  for (const g of demoGroups) {
+    const group = await services.groups.create(as(g.owner), {
+      name: g.name,
+      description: g.description,
+      city: g.city,
+      interestIds: g.interestIds,
+      visibility: g.visibility,
+    });
+    for (const m of g.members) {
+      const { status } = await services.groups.join(group.id, as(m));
+      if (status === 'pending')
+        await services.groups.answerRequest(group.id, as(g.owner), as(m).userId, true);
+    }
+    for (const t of g.threads) {
+      const thread = await services.forum.createThread(group.id, as(t.author), {
+        title: t.title,
+        body: t.body,
+      });
+      for (const [author, body] of t.replies) {
+        await services.forum.createPost(thread.id, as(author), { body });
+      }
+    }
   }
   return true;
 }
