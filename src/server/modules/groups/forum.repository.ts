@@ -64,30 +64,21 @@ export class ForumRepository {
   }
 
   /**
-   * A group's threads in one of three orders, keyset-paginated over the matching index. Held
-   * threads are listed only for `heldVisibleTo` (the author) or when `includeHeld` (moderators).
+   * A group's visible threads in one of three orders, keyset-paginated over the matching index
+   * (status is an equality, so each sort reads its index in order). Held threads wait in the
+   * moderation queue; their authors open them by link.
    */
   listThreads(
     groupId: string,
     order: ThreadSort,
     limit: number,
-    opts: { hiddenAuthors: string[]; heldVisibleTo?: string; includeHeld: boolean },
+    opts: { hiddenAuthors: string[] },
   ): Promise<ThreadRow[]> {
     let q = this.db
       .selectFrom('threads')
       .selectAll()
       .where('groupId', '=', groupId)
-      .where((eb) => {
-        const visible = eb('status', '=', 'visible');
-        if (opts.includeHeld) return eb('status', 'in', ['visible', 'held']);
-        if (opts.heldVisibleTo) {
-          return eb.or([
-            visible,
-            eb.and([eb('status', '=', 'held'), eb('authorId', '=', opts.heldVisibleTo)]),
-          ]);
-        }
-        return visible;
-      })
+      .where('status', '=', 'visible')
       .$if(opts.hiddenAuthors.length > 0, (qb) =>
         qb.where('authorId', 'not in', opts.hiddenAuthors),
       );

@@ -346,8 +346,6 @@ export class ForumService {
     }
     const rows = await this.repo.listThreads(groupId, order, limit, {
       hiddenAuthors: viewer ? await this.deps.accounts.blockedIds(viewer.userId) : [],
-      heldVisibleTo: viewer?.userId,
-      includeHeld: groupsPolicy.isModerator(a),
     });
     const page = toPage(
       rows,
