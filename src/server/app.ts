@@ -14,6 +14,8 @@ import { accountsRoutes } from './modules/accounts/index.ts';
 import { interestsRoutes } from './modules/interests/index.ts';
 import { forumRoutes, groupsRoutes } from './modules/groups/index.ts';
 import { moderationRoutes } from './modules/moderation/index.ts';
+import { activitiesRoutes } from './modules/activities/index.ts';
+import { searchRoutes } from './modules/search/index.ts';
 import type { Config } from './platform/config.ts';
 import type { DatabaseHandle } from './platform/db/database.ts';
 import { bearerToken, registerAuth } from './platform/http/auth.ts';
@@ -23,6 +25,15 @@ import type { App } from './platform/http/types.ts';
 import { validatorCompiler } from './platform/http/validation.ts';
 import type { PubSub } from './platform/events/pubsub.ts';
 import { createServices, type Services } from './services.ts';
+
+/** Request log lines without a caller's exact location (lat/lng are reduced to "…"). */
+function serializeRequest(req: { method: string; url: string; id: string }) {
+  return {
+    method: req.method,
+    url: req.url.replace(/([?&](?:lat|lng)=)[^&]*/g, '$1…'),
+    reqId: req.id,
+  };
+}
 
 export interface AppDeps {
   config: Config;
@@ -45,7 +56,9 @@ declare module 'fastify' {
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config } = deps;
   const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: { level: config.logLevel } }),
+    ...(deps.logger
+      ? { loggerInstance: deps.logger }
+      : { logger: { level: config.logLevel, serializers: { req: serializeRequest } } }),
     bodyLimit: config.bodyLimitBytes,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -152,8 +165,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   interestsRoutes(app, { interests: services.interests });
   groupsRoutes(app, { groups: services.groups });
-  forumRoutes(app, { forum: services.forum, groups: services.groups });
+  forumRoutes(app, { forum: services.forum });
+  searchRoutes(app, services);
   moderationRoutes(app, { moderation: services.moderation });
+  activitiesRoutes(app, { activities: services.activities, publicUrl: config.publicUrl });
 
   // Hot ranks decay with age, so they are recomputed every 10 minutes (idempotent work).
   let hotTimer: NodeJS.Timeout | undefined;

@@ -9,6 +9,7 @@ import { InterestsService } from './modules/interests/index.ts';
 import { ForumService, GroupsService } from './modules/groups/index.ts';
 import { ModerationService } from './modules/moderation/index.ts';
 import { SearchIndex } from './modules/search/index.ts';
+import { ActivitiesService } from './modules/activities/index.ts';
 
 /** Every service of the server, wired once per process (or per test app). */
 export interface Services {
@@ -21,6 +22,7 @@ export interface Services {
   groups: GroupsService;
   forum: ForumService;
   moderation: ModerationService;
+  activities: ActivitiesService;
 }
 
 export function createServices(
@@ -45,5 +47,26 @@ export function createServices(
     wordFilter: config.wordFilter,
   });
   const moderation = new ModerationService(uow, accounts, groups, forum);
-  return { dispatcher, uow, pubsub, accounts, interests, search, groups, forum, moderation };
+  const activities = new ActivitiesService({
+    uow,
+    dialect: database.dialect,
+    accounts,
+    groups,
+    interests,
+    search,
+  });
+  interests.subscribe(dispatcher);
+  activities.subscribe(dispatcher);
+  return {
+    dispatcher,
+    uow,
+    pubsub,
+    accounts,
+    interests,
+    search,
+    groups,
+    forum,
+    moderation,
+    activities,
+  };
 }

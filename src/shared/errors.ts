@@ -16,6 +16,8 @@ export const errorCatalogue = {
   method_not_allowed: { status: 405, message: 'This method is not allowed here.' },
   conflict: { status: 409, message: 'The request conflicts with the current state.' },
   username_taken: { status: 409, message: 'That username is already taken.' },
+  already_signed_up: { status: 409, message: 'You are already signed up for this activity.' },
+  signup_closed: { status: 409, message: 'Sign-up for this activity is closed.' },
   already_reported: { status: 409, message: 'You have already reported this post.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },

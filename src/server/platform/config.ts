@@ -25,6 +25,8 @@ export interface Config {
   postsPerMinute: number;
   /** Words that hold a post for moderator review in every group (lower-cased). */
   wordFilter: string[];
+  /** Where people reach the web client (links in calendars and notifications). */
+  publicUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -86,8 +88,10 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('LOG_LEVEL', `must be one of ${logLevels.join(', ')}`);
   }
   const host = str(env, 'HOST') ?? '127.0.0.1';
+  const port = int(env, 'PORT', 3000, 0, 65535);
   return {
-    port: int(env, 'PORT', 3000, 0, 65535),
+    port,
+    publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://${host}:${port}`,
     host,
     dataDir: path.resolve(str(env, 'DATA_DIR') ?? './data'),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),

@@ -26,6 +26,9 @@ const InterestIds = Type.Array(Id, { minItems: 1, maxItems: 5, uniqueItems: true
 /** Duplicates (in any case) are folded by the server. */
 const WordFilter = Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 200 });
 
+/** Who may create activities for the group. */
+export const ActivityPolicy = Type.Union([Type.Literal('members'), Type.Literal('admins')]);
+
 export const CreateGroupBody = Type.Object({
   name: GroupName,
   description: GroupDescription,
@@ -44,6 +47,7 @@ export const UpdateGroupBody = Type.Object(
     visibility: Type.Optional(GroupVisibility),
     slowModeSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
     wordFilter: Type.Optional(WordFilter),
+    activityPolicy: Type.Optional(ActivityPolicy),
   },
   { minProperties: 1 },
 );
@@ -61,6 +65,7 @@ export const Group = Type.Object({
   memberCount: Type.Integer(),
   threadCount: Type.Integer(),
   slowModeSeconds: Type.Integer(),
+  activityPolicy: ActivityPolicy,
   owner: UserSummary,
   lastActivityAt: IsoTime,
   createdAt: IsoTime,

@@ -1,10 +1,11 @@
 import { Type } from 'typebox';
 import { Thread } from './forum.ts';
+import { Activity } from './activities.ts';
 import { Group } from './groups.ts';
 
 export const SearchQuery = Type.Object({
   q: Type.String({ minLength: 1, maxLength: 100 }),
-  type: Type.Union([Type.Literal('groups'), Type.Literal('threads')], {
+  type: Type.Union([Type.Literal('groups'), Type.Literal('threads'), Type.Literal('activities')], {
     description: 'what to search',
   }),
   groupId: Type.Optional(Type.String({ maxLength: 64, description: 'threads: only this group' })),
@@ -15,4 +16,5 @@ export const SearchQuery = Type.Object({
 export const SearchHit = Type.Union([
   Type.Object({ type: Type.Literal('group'), snippet: Type.String(), group: Group }),
   Type.Object({ type: Type.Literal('thread'), snippet: Type.String(), thread: Thread }),
+  Type.Object({ type: Type.Literal('activity'), snippet: Type.String(), activity: Activity }),
 ]);

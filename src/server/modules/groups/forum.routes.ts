@@ -14,21 +14,19 @@ import {
   UpdatePostBody,
   UpdateThreadBody,
 } from '../../../shared/api/forum.ts';
-import { SearchHit, SearchQuery } from '../../../shared/api/search.ts';
 import { requireViewer } from '../../platform/http/auth.ts';
 import { DEFAULT_PAGE_SIZE, Page, PageQuery } from '../../platform/http/pagination.ts';
 import type { App } from '../../platform/http/types.ts';
 import type { ForumService } from './forum.service.ts';
-import type { GroupsService } from './groups.service.ts';
 
 const ReactionsResponse = Type.Object({
   postId: Type.String(),
   reactions: Type.Array(ReactionSummary),
 });
 
-/** Threads, posts, reactions, revisions, and search over groups and threads. */
-export function forumRoutes(app: App, opts: { forum: ForumService; groups: GroupsService }): void {
-  const { forum, groups } = opts;
+/** Threads, posts, reactions and revisions. */
+export function forumRoutes(app: App, opts: { forum: ForumService }): void {
+  const { forum } = opts;
   const tags = ['forum'];
   const auth = { auth: 'required' as const };
 
@@ -208,31 +206,5 @@ export function forumRoutes(app: App, opts: { forum: ForumService; groups: Group
       },
     },
     (req) => forum.react(req.params.id, requireViewer(req), req.params.emoji, false),
-  );
-
-  app.get(
-    '/api/v1/search',
-    {
-      schema: {
-        tags: ['search'],
-        summary: 'Full-text search (Chinese by any 2+ character word) over groups or threads',
-        querystring: SearchQuery,
-        response: { 200: Page(SearchHit) },
-      },
-    },
-    async (req) => {
-      const limit = req.query.limit ?? DEFAULT_PAGE_SIZE;
-      if (req.query.type === 'groups') {
-        const page = await groups.searchGroupHits(req.viewer, req.query.q, limit, req.query.cursor);
-        return page;
-      }
-      return forum.searchThreads(
-        req.viewer,
-        req.query.q,
-        limit,
-        req.query.cursor,
-        req.query.groupId,
-      );
-    },
   );
 }

@@ -293,8 +293,10 @@ export class ForumService {
       mentioned: UserSummary[];
     },
   ) {
-    const { mentioned, ...payload } = e;
-    await recordEvent(trx, 'post.created', payload);
+    const { mentioned, ...rest } = e;
+    const interestIds =
+      (await this.deps.groups.repo.with(trx).interestIdsFor([e.groupId])).get(e.groupId) ?? [];
+    await recordEvent(trx, 'post.created', { ...rest, interestIds });
     if (mentioned.length && !e.held) {
       await recordEvent(trx, 'post.mentioned', {
         postId: e.postId,

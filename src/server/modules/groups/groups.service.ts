@@ -77,6 +77,7 @@ export class GroupsService {
           threadCount: 0,
           slowModeSeconds: 0,
           wordFilter: '[]',
+          activityPolicy: 'members',
           lastActivityAt: now,
           createdAt: now,
           updatedAt: now,
@@ -135,6 +136,7 @@ export class GroupsService {
     if (patch.city !== undefined) update.city = patch.city ? clean(patch.city) || null : null;
     if (patch.visibility !== undefined) update.visibility = patch.visibility;
     if (patch.slowModeSeconds !== undefined) update.slowModeSeconds = patch.slowModeSeconds;
+    if (patch.activityPolicy !== undefined) update.activityPolicy = patch.activityPolicy;
     if (patch.wordFilter !== undefined) {
       update.wordFilter = JSON.stringify([
         ...new Set(patch.wordFilter.map((w) => clean(w).toLowerCase()).filter(Boolean)),
@@ -312,6 +314,7 @@ export class GroupsService {
         memberCount: g.memberCount,
         threadCount: g.threadCount,
         slowModeSeconds: g.slowModeSeconds,
+        activityPolicy: g.activityPolicy,
         owner: owners.get(g.ownerId) ?? { id: g.ownerId, username: '', displayName: '' },
         lastActivityAt: toIsoWithOffset(g.lastActivityAt),
         createdAt: toIsoWithOffset(g.createdAt),

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { TaxonomyCategory } from './taxonomy.ts';
 
@@ -109,6 +110,32 @@ export class InterestsRepository {
       )
       .onConflict((oc) =>
         oc.columns(['userId', 'interestId']).doUpdateSet({ weight: 1, chosen: 1, updatedAt: now }),
+      )
+      .execute();
+  }
+
+  /**
+   * Raises learned weights by `delta`, capped at `cap`; chosen interests (weight 1) are left
+   * alone. One upsert, portable to both databases (CASE instead of LEAST/min).
+   */
+  async learn(userId: string, interestIds: string[], delta: number, cap: number, now: number) {
+    if (interestIds.length === 0) return;
+    await this.db
+      .insertInto('userInterests')
+      .values(
+        interestIds.map((interestId) => ({
+          userId,
+          interestId,
+          weight: Math.min(cap, delta),
+          chosen: 0,
+          updatedAt: now,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['userId', 'interestId']).doUpdateSet({
+          weight: sql<number>`case when ${sql.ref('userInterests.chosen')} = 1 then ${sql.ref('userInterests.weight')} when ${sql.ref('userInterests.weight')} + ${delta} > ${cap} then ${cap} else ${sql.ref('userInterests.weight')} + ${delta} end`,
+          updatedAt: now,
+        }),
       )
       .execute();
   }

@@ -1,11 +1,20 @@
 import type { InterestList, MyInterests } from '../../../shared/api/interests.ts';
-import { recordEvent } from '../../platform/events/outbox.ts';
+import type { Trx } from '../../platform/db/database.ts';
+import { recordEvent, type OutboxDispatcher } from '../../platform/events/outbox.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
 import { invalidInput } from '../../platform/http/errors.ts';
 import type { Language } from '../../platform/http/locale.ts';
 import { InterestsRepository } from './interests.repository.ts';
 import { taxonomy } from './taxonomy.ts';
+
+/**
+ * How behaviour teaches interests: each action raises the learned weight of the interests it
+ * touched (a group's, an activity's), up to LEARNED_CAP so a chosen interest (1) still ranks
+ * first. Chosen interests are not changed.
+ */
+export const LEARNING = { join: 0.2, signup: 0.3, post: 0.05 } as const;
+export const LEARNED_CAP = 0.9;
 
 const pick = (lang: Language, zh: string, en: string) => (lang === 'en' ? en : zh);
 
@@ -15,6 +24,22 @@ export class InterestsService {
 
   constructor(private readonly uow: UnitOfWork) {
     this.repo = new InterestsRepository(uow.db);
+  }
+
+  /** Hangs the learning rules on the domain events that carry interests. */
+  subscribe(dispatcher: OutboxDispatcher): void {
+    const learn = (trx: Trx, userId: string, ids: string[], delta: number) =>
+      this.repo.with(trx).learn(userId, ids, delta, LEARNED_CAP, Date.now());
+    dispatcher.on('group.member_joined', (e, { trx }) =>
+      learn(trx, e.payload.userId, e.payload.interestIds, LEARNING.join),
+    );
+    dispatcher.on('activity.signed_up', (e, { trx }) =>
+      learn(trx, e.payload.userId, e.payload.interestIds, LEARNING.signup),
+    );
+    dispatcher.on('post.created', async (e, { trx }) => {
+      if (!e.payload.held)
+        await learn(trx, e.payload.authorId, e.payload.interestIds, LEARNING.post);
+    });
   }
 
   /** Brings the stored taxonomy up to date with the shipped data (at start-up). */

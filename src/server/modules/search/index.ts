@@ -6,3 +6,4 @@ export {
   type SearchKind,
   type SearchParams,
 } from './search.service.ts';
+export { searchRoutes } from './search.routes.ts';

@@ -3,12 +3,14 @@ import type { DatabaseHandle, DialectName } from './database.ts';
 import { foundation } from './migrations/0001_foundation.ts';
 import { groups } from './migrations/0002_groups.ts';
 import { search } from './migrations/0003_search.ts';
+import { activities } from './migrations/0004_activities.ts';
 
 /** Every migration, in order. Each is a factory so it can use dialect-specific SQL where needed. */
 const migrations: Record<string, (dialect: DialectName) => Migration> = {
   '0001_foundation': foundation,
   '0002_groups': groups,
   '0003_search': search,
+  '0004_activities': activities,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -97,6 +97,8 @@ export interface GroupsTable {
   slowModeSeconds: number;
   /** JSON array of words that hold a post for review in this group. */
   wordFilter: string;
+  /** Who may create activities for the group: 'members' or 'admins'. */
+  activityPolicy: 'members' | 'admins';
   lastActivityAt: number;
   createdAt: number;
   updatedAt: number;
@@ -193,7 +195,76 @@ export interface ReportsTable {
   createdAt: number;
 }
 
+export type ActivityStatus = 'published' | 'cancelled' | 'completed';
+export type SignupStatus = 'confirmed' | 'waitlisted' | 'cancelled';
+
+export interface ActivitiesTable {
+  id: string;
+  organizerId: string;
+  groupId: string | null;
+  title: string;
+  description: string;
+  descriptionHtml: string;
+  startAt: number;
+  endAt: number;
+  signupDeadline: number;
+  venueName: string;
+  venueAddress: string;
+  city: string;
+  lat: number;
+  lng: number;
+  /** Geohash of the venue at precision 4 (≈39×20 km) and 5 (≈4.9×4.9 km). */
+  cell4: string;
+  cell5: string;
+  capacity: number;
+  priceFen: number;
+  /** A sign-up cancelled at least this many hours before start is refunded in full. */
+  refundCutoffHours: number;
+  status: ActivityStatus;
+  /** 1 when the activity belongs to an approval group: only its members see it. */
+  restricted: number;
+  confirmedCount: number;
+  waitlistCount: number;
+  /** The last waitlist number handed out (waitlist order). */
+  waitlistNext: number;
+  viewCount: number;
+  /** Decayed popularity (sign-ups and views) as of popularityAt. */
+  popularity: number;
+  popularityAt: number;
+  promotedUntil: number | null;
+  /** iCalendar SEQUENCE: raised by every change attendees should hear about. */
+  sequence: number;
+  cancelReason: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ActivityInterestsTable {
+  activityId: string;
+  interestId: string;
+}
+
+export interface ActivitySignupsTable {
+  activityId: string;
+  userId: string;
+  status: SignupStatus;
+  waitlistSeq: number | null;
+  checkedInAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface UserAreasTable {
+  userId: string;
+  cell5: string;
+  updatedAt: number;
+}
+
 export interface Database extends SearchTables {
+  activities: ActivitiesTable;
+  activityInterests: ActivityInterestsTable;
+  activitySignups: ActivitySignupsTable;
+  userAreas: UserAreasTable;
   groups: GroupsTable;
   groupInterests: GroupInterestsTable;
   groupMembers: GroupMembersTable;

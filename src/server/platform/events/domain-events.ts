@@ -39,6 +39,8 @@ export interface DomainEventMap {
     replyToId: string | null;
     replyToAuthorId: string | null;
     held: boolean;
+    /** The group's interests (posting teaches them). */
+    interestIds: string[];
   };
   'post.mentioned': {
     postId: string;
@@ -64,6 +66,19 @@ export interface DomainEventMap {
     emoji: string;
   };
   'post.approved': { postId: string; threadId: string; groupId: string; actorId: string };
+  'activity.created': { activityId: string; organizerId: string; groupId: string | null };
+  'activity.updated': { activityId: string; actorId: string; changed: string[] };
+  'activity.cancelled': { activityId: string; actorId: string; reason: string | null };
+  'activity.signed_up': {
+    activityId: string;
+    userId: string;
+    status: 'confirmed' | 'waitlisted';
+    interestIds: string[];
+  };
+  'activity.signup_cancelled': { activityId: string; userId: string; wasConfirmed: boolean };
+  'activity.signup_promoted': { activityId: string; userId: string };
+  'activity.checked_in': { activityId: string; userId: string; actorId: string };
+  'activity.completed': { activityId: string };
   'report.created': {
     reportId: string;
     postId: string;

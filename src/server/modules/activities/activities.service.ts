@@ -1,0 +1,803 @@
+import { createHash } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import type {
+  Activity,
+  CreateActivityBody,
+  NearbyActivity,
+  NearbyQuery,
+  UpdateActivityBody,
+} from '../../../shared/api/activities.ts';
+import { toIsoWithOffset } from '../../../shared/time.ts';
+import type { DialectName, Trx } from '../../platform/db/database.ts';
+import { recordEvent } from '../../platform/events/outbox.ts';
+import type { OutboxDispatcher } from '../../platform/events/outbox.ts';
+import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
+import type { Viewer } from '../../platform/http/auth.ts';
+import {
+  AppError,
+  conflict,
+  invalidInput,
+  notFound,
+} from '../../platform/http/errors.ts';
+import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
+import type { AccountsService, UserSummary } from '../accounts/index.ts';
+import { groupsPolicy, type GroupsService } from '../groups/index.ts';
+import { renderMarkdown } from '../groups/markdown.ts';
+import type { InterestsService } from '../interests/index.ts';
+import type { SearchIndex } from '../search/index.ts';
+import { ActivitiesRepository, type ActivityRow } from './activities.repository.ts';
+import { activitiesPolicy } from './activities.policy.ts';
+import { cellsOf, coarseCell, coveringCells, distanceKm } from './geo.ts';
+import {
+  decayedPopularity,
+  interleave,
+  scoreActivity,
+  SIGNUP_POPULARITY,
+  VIEW_POPULARITY,
+} from './ranking.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const MAX_DURATION_MS = 30 * DAY;
+const MAX_AHEAD_MS = 2 * 365 * DAY;
+const DEFAULT_WINDOW_MS = 30 * DAY;
+const MAX_WINDOW_MS = 90 * DAY;
+/** Check-in opens this long before the start and closes this long after the end. */
+const CHECKIN_OPENS_MS = 2 * HOUR;
+const CHECKIN_CLOSES_MS = DAY;
+
+export interface ActivitiesDeps {
+  uow: UnitOfWork;
+  dialect: DialectName;
+  accounts: AccountsService;
+  groups: GroupsService;
+  interests: InterestsService;
+  search: SearchIndex;
+}
+
+/** The result of a sign-up, as the API returns it. */
+export interface SignupResult {
+  status: 'confirmed' | 'waitlisted';
+  position?: number;
+}
+
+/**
+ * Runs inside the sign-up transaction when someone takes a paid place (the wallet charges
+ * here, so there is no place without a payment and no payment without a place).
+ */
+export type PaidPlaceHook = (
+  trx: Trx,
+  p: { activity: ActivityRow; userId: string; input: unknown },
+) => Promise<void>;
+
+const parseTime = (iso: string, field: string): number => {
+  const t = Date.parse(iso);
+  if (!Number.isFinite(t)) throw invalidInput(`${field} is not a valid time.`);
+  return t;
+};
+
+const clean = (s: string) => s.normalize('NFC').trim();
+
+/** Activities: create, change, cancel, sign up and waitlist, check in, nearby and popular. */
+export class ActivitiesService {
+  readonly repo: ActivitiesRepository;
+  private paidPlace: PaidPlaceHook = () =>
+    Promise.reject(new AppError('conflict', 'Paid sign-up needs the wallet.'));
+
+  constructor(private readonly deps: ActivitiesDeps) {
+    this.repo = new ActivitiesRepository(deps.uow.db, deps.dialect);
+  }
+
+  /** The wallet module registers how a paid place is charged. */
+  onPaidPlace(hook: PaidPlaceHook): void {
+    this.paidPlace = hook;
+  }
+
+  /** Keeps group activities as private as their group when its visibility changes. */
+  subscribe(dispatcher: OutboxDispatcher): void {
+    dispatcher.on('group.updated', async (event, { trx }) => {
+      if (!event.payload.visibilityChanged) return;
+      const g = await this.deps.groups.repo.with(trx).findGroup(event.payload.groupId);
+      if (g) await this.repo.with(trx).setGroupRestricted(g.id, g.visibility === 'approval');
+    });
+  }
+
+  /** An activity the viewer may see; 404 otherwise (approval groups' activities are members-only). */
+  async visible(id: string, viewer: Viewer | null): Promise<ActivityRow> {
+    const a = await this.repo.find(id);
+    if (!a) throw notFound('No such activity.');
+    if (a.restricted && a.organizerId !== viewer?.userId && viewer?.role !== 'operator') {
+      const access = await this.deps.groups.access(a.groupId!, viewer);
+      if (!groupsPolicy.canReadContent(access)) throw notFound('No such activity.');
+    }
+    return a;
+  }
+
+  private validateTimes(startAt: number, endAt: number, deadline: number, now: number) {
+    if (startAt <= now) throw invalidInput('startsAt must be in the future.');
+    if (startAt > now + MAX_AHEAD_MS) throw invalidInput('startsAt must be within two years.');
+    if (endAt <= startAt) throw invalidInput('endsAt must be after startsAt.');
+    if (endAt - startAt > MAX_DURATION_MS) throw invalidInput('An activity lasts at most 30 days.');
+    if (deadline > startAt) throw invalidInput('signupDeadline must not be after startsAt.');
+  }
+
+  async create(viewer: Viewer, body: CreateActivityBody): Promise<Activity> {
+    const now = Date.now();
+    const startAt = parseTime(body.startsAt, 'startsAt');
+    const endAt = parseTime(body.endsAt, 'endsAt');
+    const deadline = body.signupDeadline
+      ? parseTime(body.signupDeadline, 'signupDeadline')
+      : startAt;
+    this.validateTimes(startAt, endAt, deadline, now);
+    const title = clean(body.title);
+    if (title.length < 2) throw invalidInput('title must have at least 2 characters.');
+    await this.deps.interests.assertExist(body.interestIds);
+    let restricted = false;
+    if (body.groupId) {
+      const access = await this.deps.groups.access(body.groupId, viewer);
+      activitiesPolicy.assertCanCreateInGroup(access);
+      restricted = access.group.visibility === 'approval';
+    }
+    const id = uuidv7();
+    const description = body.description.normalize('NFC');
+    const venue = {
+      name: clean(body.venue.name),
+      address: clean(body.venue.address),
+      city: clean(body.venue.city),
+      lat: body.venue.lat,
+      lng: body.venue.lng,
+    };
+    await this.deps.uow.run(async (trx) => {
+      await this.repo.with(trx).insert(
+        {
+          id,
+          organizerId: viewer.userId,
+          groupId: body.groupId ?? null,
+          title,
+          description,
+          descriptionHtml: renderMarkdown(description),
+          startAt,
+          endAt,
+          signupDeadline: deadline,
+          venueName: venue.name,
+          venueAddress: venue.address,
+          city: venue.city,
+          lat: venue.lat,
+          lng: venue.lng,
+          ...cellsOf(venue.lat, venue.lng),
+          capacity: body.capacity,
+          priceFen: body.priceFen,
+          refundCutoffHours: body.refundCutoffHours ?? 24,
+          status: 'published',
+          restricted: restricted ? 1 : 0,
+          confirmedCount: 0,
+          waitlistCount: 0,
+          waitlistNext: 0,
+          viewCount: 0,
+          popularity: 0,
+          popularityAt: now,
+          promotedUntil: null,
+          sequence: 0,
+          cancelReason: null,
+          createdAt: now,
+          updatedAt: now,
+        },
+        body.interestIds,
+      );
+      await this.index(trx, id, title, description, venue, body.groupId ?? null, restricted, now);
+      await recordEvent(trx, 'activity.created', {
+        activityId: id,
+        organizerId: viewer.userId,
+        groupId: body.groupId ?? null,
+      });
+    });
+    return this.get(id, viewer, false);
+  }
+
+  private index(
+    trx: Trx,
+    id: string,
+    title: string,
+    description: string,
+    venue: { name: string; address: string; city: string },
+    groupId: string | null,
+    restricted: boolean,
+    createdAt: number,
+  ) {
+    return this.deps.search.upsert(trx, {
+      kind: 'activity',
+      id,
+      resultId: id,
+      groupId,
+      restricted,
+      title,
+      body: [description, venue.name, venue.address, venue.city].join('\n'),
+      createdAt,
+    });
+  }
+
+  /** One activity; a read by someone other than the organizer counts as a view. */
+  async get(id: string, viewer: Viewer | null, countView = true): Promise<Activity> {
+    const a = await this.visible(id, viewer);
+    if (countView && a.organizerId !== viewer?.userId && a.status === 'published') {
+      const now = Date.now();
+      await this.repo.addPopularity(
+        id,
+        VIEW_POPULARITY,
+        decayedPopularity(a.popularity, a.popularityAt, now),
+        now,
+        true,
+      );
+    }
+    const [view] = await this.toViews([a], viewer);
+    return view!;
+  }
+
+  async update(id: string, viewer: Viewer, patch: UpdateActivityBody): Promise<Activity> {
+    const current = await this.visible(id, viewer);
+    activitiesPolicy.assertOrganizer(current, viewer);
+    if (current.status !== 'published') throw conflict('Only a published activity can be changed.');
+    if (patch.interestIds) await this.deps.interests.assertExist(patch.interestIds);
+    const now = Date.now();
+    const startAt = patch.startsAt ? parseTime(patch.startsAt, 'startsAt') : current.startAt;
+    const endAt = patch.endsAt ? parseTime(patch.endsAt, 'endsAt') : current.endAt;
+    const deadline =
+      patch.signupDeadline !== undefined
+        ? patch.signupDeadline
+          ? parseTime(patch.signupDeadline, 'signupDeadline')
+          : startAt
+        : Math.min(current.signupDeadline, startAt);
+    if (patch.startsAt || patch.endsAt || patch.signupDeadline !== undefined) {
+      this.validateTimes(startAt, endAt, deadline, now);
+    }
+    const changed = Object.keys(patch);
+    await this.deps.uow.run(async (trx) => {
+      const repo = this.repo.with(trx);
+      const a = (await repo.lock(id))!;
+      if (patch.capacity !== undefined && patch.capacity < a.confirmedCount) {
+        throw conflict(`capacity cannot go below the ${a.confirmedCount} confirmed sign-ups.`);
+      }
+      const title = patch.title !== undefined ? clean(patch.title) : a.title;
+      const description =
+        patch.description !== undefined ? patch.description.normalize('NFC') : a.description;
+      const venue = patch.venue
+        ? {
+            name: clean(patch.venue.name),
+            address: clean(patch.venue.address),
+            city: clean(patch.venue.city),
+            lat: patch.venue.lat,
+            lng: patch.venue.lng,
+          }
+        : { name: a.venueName, address: a.venueAddress, city: a.city, lat: a.lat, lng: a.lng };
+      await repo.update(id, {
+        title,
+        description,
+        descriptionHtml: renderMarkdown(description),
+        startAt,
+        endAt,
+        signupDeadline: deadline,
+        venueName: venue.name,
+        venueAddress: venue.address,
+        city: venue.city,
+        lat: venue.lat,
+        lng: venue.lng,
+        ...cellsOf(venue.lat, venue.lng),
+        ...(patch.capacity !== undefined ? { capacity: patch.capacity } : {}),
+        ...(patch.refundCutoffHours !== undefined
+          ? { refundCutoffHours: patch.refundCutoffHours }
+          : {}),
+        sequence: a.sequence + 1,
+        updatedAt: now,
+      });
+      if (patch.interestIds) await repo.replaceInterests(id, patch.interestIds);
+      // More places: the waitlist moves up, in order.
+      if (patch.capacity !== undefined) {
+        for (let free = patch.capacity - a.confirmedCount; free > 0; free--) {
+          if (!(await this.promoteNext(trx, id))) break;
+        }
+      }
+      await this.index(
+        trx,
+        id,
+        title,
+        description,
+        venue,
+        a.groupId,
+        a.restricted === 1,
+        a.createdAt,
+      );
+      await recordEvent(trx, 'activity.updated', {
+        activityId: id,
+        actorId: viewer.userId,
+        changed,
+      });
+    });
+    return this.get(id, viewer, false);
+  }
+
+  async cancel(id: string, viewer: Viewer, reason: string | null): Promise<Activity> {
+    const current = await this.visible(id, viewer);
+    activitiesPolicy.assertOrganizer(current, viewer);
+    await this.deps.uow.run(async (trx) => {
+      const repo = this.repo.with(trx);
+      const a = (await repo.lock(id))!;
+      if (a.status !== 'published') throw conflict('The activity is already cancelled or over.');
+      const now = Date.now();
+      await repo.update(id, {
+        status: 'cancelled',
+        cancelReason: reason,
+        sequence: a.sequence + 1,
+        updatedAt: now,
+      });
+      await this.deps.search.remove(trx, 'activity', id);
+      await recordEvent(trx, 'activity.cancelled', {
+        activityId: id,
+        actorId: viewer.userId,
+        reason,
+      });
+    });
+    return this.get(id, viewer, false);
+  }
+
+  /**
+   * Takes a place, or a place on the waitlist. The activity row is locked for the transaction,
+   * so however many requests arrive at once, no more are confirmed than there are places and
+   * nobody is signed up twice (the primary key is (activity, person) as well).
+   */
+  async signup(
+    id: string,
+    viewer: Viewer,
+    input: unknown = {},
+    trxIn?: Trx,
+  ): Promise<SignupResult> {
+    await this.visible(id, viewer);
+    const work = async (trx: Trx): Promise<SignupResult> => {
+      const repo = this.repo.with(trx);
+      const a = (await repo.lock(id))!;
+      const now = Date.now();
+      activitiesPolicy.assertSignupOpen(a, now);
+      const existing = await repo.findSignup(id, viewer.userId);
+      if (existing && existing.status !== 'cancelled') {
+        throw new AppError('already_signed_up');
+      }
+      let result: SignupResult;
+      if (a.confirmedCount < a.capacity) {
+        if (a.priceFen > 0)
+          await this.paidPlace(trx, { activity: a, userId: viewer.userId, input });
+        await repo.upsertSignup({
+          activityId: id,
+          userId: viewer.userId,
+          status: 'confirmed',
+          waitlistSeq: null,
+          checkedInAt: null,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await repo.update(id, { confirmedCount: a.confirmedCount + 1 });
+        result = { status: 'confirmed' };
+      } else {
+        const seq = a.waitlistNext + 1;
+        await repo.upsertSignup({
+          activityId: id,
+          userId: viewer.userId,
+          status: 'waitlisted',
+          waitlistSeq: seq,
+          checkedInAt: null,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await repo.update(id, { waitlistNext: seq, waitlistCount: a.waitlistCount + 1 });
+        result = { status: 'waitlisted', position: a.waitlistCount + 1 };
+      }
+      await repo.addPopularity(
+        id,
+        SIGNUP_POPULARITY,
+        decayedPopularity(a.popularity, a.popularityAt, now),
+        now,
+        false,
+      );
+      const interestIds = (await repo.interestIdsFor([id])).get(id) ?? [];
+      await recordEvent(trx, 'activity.signed_up', {
+        activityId: id,
+        userId: viewer.userId,
+        status: result.status,
+        interestIds,
+      });
+      return result;
+    };
+    if (trxIn) return work(trxIn);
+    return this.deps.uow.run(work);
+  }
+
+  /** Gives the freed place to the first on the waitlist; false when nobody waits. */
+  private async promoteNext(trx: Trx, id: string): Promise<boolean> {
+    const repo = this.repo.with(trx);
+    const next = await repo.firstWaitlisted(id);
+    if (!next) return false;
+    const a = (await repo.find(id))!;
+    const now = Date.now();
+    if (a.priceFen > 0)
+      await this.paidPlace(trx, { activity: a, userId: next.userId, input: { promotion: true } });
+    await repo.updateSignup(id, next.userId, {
+      status: 'confirmed',
+      waitlistSeq: null,
+      updatedAt: now,
+    });
+    await repo.update(id, {
+      confirmedCount: a.confirmedCount + 1,
+      waitlistCount: a.waitlistCount - 1,
+    });
+    await recordEvent(trx, 'activity.signup_promoted', { activityId: id, userId: next.userId });
+    return true;
+  }
+
+  /** Leaves an activity; a confirmed place goes to the first on the waitlist, atomically. */
+  async cancelSignup(id: string, viewer: Viewer): Promise<void> {
+    await this.visible(id, viewer);
+    await this.deps.uow.run(async (trx) => {
+      const repo = this.repo.with(trx);
+      const a = (await repo.lock(id))!;
+      const s = await repo.findSignup(id, viewer.userId);
+      if (!s || s.status === 'cancelled')
+        throw notFound('You are not signed up for this activity.');
+      if (a.status !== 'published' || a.startAt <= Date.now()) {
+        throw conflict('The activity has started or ended; sign-ups can no longer be cancelled.');
+      }
+      const now = Date.now();
+      await repo.updateSignup(id, viewer.userId, {
+        status: 'cancelled',
+        waitlistSeq: null,
+        updatedAt: now,
+      });
+      if (s.status === 'confirmed') {
+        await repo.update(id, { confirmedCount: a.confirmedCount - 1 });
+        await this.promoteNext(trx, id);
+      } else {
+        await repo.update(id, { waitlistCount: a.waitlistCount - 1 });
+      }
+      await recordEvent(trx, 'activity.signup_cancelled', {
+        activityId: id,
+        userId: viewer.userId,
+        wasConfirmed: s.status === 'confirmed',
+      });
+    });
+  }
+
+  async checkin(id: string, viewer: Viewer, userId: string) {
+    const a = await this.visible(id, viewer);
+    activitiesPolicy.assertOrganizer(a, viewer);
+    const now = Date.now();
+    if (a.status === 'cancelled') throw conflict('The activity is cancelled.');
+    if (now < a.startAt - CHECKIN_OPENS_MS || now > a.endAt + CHECKIN_CLOSES_MS) {
+      throw conflict('Check-in opens 2 hours before the start and closes a day after the end.');
+    }
+    const s = await this.repo.findSignup(id, userId);
+    if (!s || s.status !== 'confirmed') throw notFound('That person has no confirmed place.');
+    if (s.checkedInAt === null) {
+      await this.deps.uow.run(async (trx) => {
+        await this.repo.with(trx).updateSignup(id, userId, { checkedInAt: now, updatedAt: now });
+        await recordEvent(trx, 'activity.checked_in', {
+          activityId: id,
+          userId,
+          actorId: viewer.userId,
+        });
+      });
+    }
+    const user = (await this.deps.accounts.summaries([userId])).get(userId)!;
+    return {
+      user,
+      status: 'confirmed' as const,
+      checkedIn: true,
+      signedUpAt: toIsoWithOffset(s.createdAt),
+    };
+  }
+
+  async attendees(
+    id: string,
+    viewer: Viewer,
+    status: 'confirmed' | 'waitlisted',
+    limit: number,
+    cursor?: string,
+  ) {
+    const a = await this.visible(id, viewer);
+    activitiesPolicy.assertOrganizer(a, viewer);
+    const list = `attendees:${id}:${status}`;
+    const after = cursor ? decodeCursor(list, cursor, ['number'] as const)[0] : undefined;
+    const rows = await this.repo.listSignups(id, status, limit, after);
+    const page = toPage(
+      rows,
+      limit,
+      (r) => r,
+      (r) => encodeCursor(list, [status === 'waitlisted' ? r.waitlistSeq! : r.createdAt]),
+    );
+    const users = await this.deps.accounts.summaries(page.items.map((r) => r.userId));
+    // Waitlist positions follow from the order: the page starts after everyone before the cursor.
+    const before =
+      after !== undefined && status === 'waitlisted'
+        ? await this.repo.waitlistPosition(id, after)
+        : 0;
+    return {
+      items: page.items.map((r, i) => ({
+        user: users.get(r.userId) ?? { id: r.userId, username: '', displayName: '' },
+        status,
+        ...(status === 'waitlisted' ? { position: before + i + 1 } : {}),
+        checkedIn: r.checkedInAt !== null,
+        signedUpAt: toIsoWithOffset(r.createdAt),
+      })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  async setPromotion(id: string, viewer: Viewer, until: number | null): Promise<Activity> {
+    activitiesPolicy.assertOperator(viewer);
+    const a = await this.visible(id, viewer);
+    if (until !== null && until <= Date.now()) throw invalidInput('until must be in the future.');
+    await this.repo.update(a.id, { promotedUntil: until, updatedAt: Date.now() });
+    return this.get(id, viewer, false);
+  }
+
+  /**
+   * Upcoming activities within the radius, ranked (see ranking.ts). The circle is covered by
+   * geohash cells and read through the (cell, start_at, status) index; exact distance is computed
+   * only for those candidates. The caller's point is used for this query and kept only as a
+   * ≈5 km cell ("my area"); it never reaches the logs (see app.ts).
+   */
+  async nearby(viewer: Viewer | null, q: NearbyQuery) {
+    const limit = q.limit ?? 20;
+    const radiusKm = q.radiusKm ?? 10;
+    const list = `nearby:${createHash('sha1')
+      .update(
+        JSON.stringify([
+          q.lat,
+          q.lng,
+          radiusKm,
+          q.interest ?? '',
+          q.from ?? '',
+          q.to ?? '',
+          viewer?.userId ?? '',
+        ]),
+      )
+      .digest('base64url')
+      .slice(0, 12)}`;
+    const c = q.cursor
+      ? decodeCursor(list, q.cursor, [
+          'number',
+          'number',
+          'number',
+          'string',
+          'number',
+          'string',
+        ] as const)
+      : undefined;
+    const now = c ? c[0] : Date.now();
+    const from = Math.max(now, q.from ? parseTime(q.from, 'from') : now);
+    const to = q.to ? parseTime(q.to, 'to') : from + DEFAULT_WINDOW_MS;
+    if (to <= from) throw invalidInput('to must be after from (and after now).');
+    if (to - from > MAX_WINDOW_MS) throw invalidInput('from…to may span at most 90 days.');
+    const { column, cells } = coveringCells(q.lat, q.lng, radiusKm);
+    const [memberOf, weightsList] = viewer
+      ? await Promise.all([
+          this.deps.groups.memberGroupIds(viewer.userId),
+          this.deps.interests.weightsOf(viewer.userId),
+        ])
+      : [[], []];
+    const weights = new Map(weightsList.map((w) => [w.interestId, w.weight]));
+    const rows = await this.repo.candidates({
+      column,
+      cells,
+      from,
+      to,
+      interest: q.interest,
+      memberOfGroupIds: memberOf,
+    });
+    const inRadius = rows
+      .map((r) => ({ r, d: distanceKm(q.lat, q.lng, r.lat, r.lng) }))
+      .filter((x) => x.d <= radiusKm);
+    const interestsById = await this.repo.interestIdsFor(inRadius.map((x) => x.r.id));
+    const scored = inRadius.map(({ r, d }) => ({
+      id: r.id,
+      distanceKm: Math.round(d * 1000) / 1000,
+      promoted: r.promotedUntil !== null && r.promotedUntil > now,
+      ...scoreActivity(
+        {
+          distanceKm: d,
+          radiusKm,
+          startAt: r.startAt,
+          popularity: r.popularity,
+          popularityAt: r.popularityAt,
+          interestIds: interestsById.get(r.id) ?? [],
+        },
+        weights,
+        now,
+      ),
+    }));
+    const byRank = (x: { score: number; id: string }, y: { score: number; id: string }) =>
+      y.score - x.score || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0);
+    const after = (s: number, id: string) => (x: { score: number; id: string }) =>
+      x.score < s || (x.score === s && x.id < id);
+    let promoted = scored.filter((x) => x.promoted).sort(byRank);
+    let organic = scored.filter((x) => !x.promoted).sort(byRank);
+    if (c) {
+      if (c[3]) promoted = promoted.filter(after(c[2], c[3]));
+      if (c[5]) organic = organic.filter(after(c[4], c[5]));
+    }
+    const start = c ? c[1] : 0;
+    const merged = interleave(promoted, organic, start, limit);
+    const lastP =
+      promoted[merged.usedPromoted - 1] ?? (c && c[3] ? { score: c[2], id: c[3] } : undefined);
+    const lastO =
+      organic[merged.usedOrganic - 1] ?? (c && c[5] ? { score: c[4], id: c[5] } : undefined);
+    const more = merged.usedPromoted < promoted.length || merged.usedOrganic < organic.length;
+    const nextCursor = more
+      ? encodeCursor(list, [
+          now,
+          start + merged.items.length,
+          lastP?.score ?? 0,
+          lastP?.id ?? '',
+          lastO?.score ?? 0,
+          lastO?.id ?? '',
+        ])
+      : null;
+    if (viewer) await this.repo.saveArea(viewer.userId, coarseCell(q.lat, q.lng), Date.now());
+    const full = new Map(
+      (await this.repo.findMany(merged.items.map((m) => m.item.id))).map((r) => [r.id, r]),
+    );
+    const views = await this.toViews(
+      merged.items.map((m) => full.get(m.item.id)!),
+      viewer,
+    );
+    const items: NearbyActivity[] = views.map((v, i) => {
+      const m = merged.items[i]!;
+      return {
+        ...v,
+        promoted: m.promoted,
+        distanceKm: m.item.distanceKm,
+        score: m.item.score,
+        scoreParts: m.item.parts,
+      };
+    });
+    return { items, nextCursor };
+  }
+
+  /** The person's "my area" cell (≈5 km), from their last nearby query. */
+  async areaOf(userId: string): Promise<string | null> {
+    return (await this.repo.findArea(userId))?.cell5 ?? null;
+  }
+
+  async groupActivities(groupId: string, viewer: Viewer | null, limit: number, cursor?: string) {
+    const access = await this.deps.groups.access(groupId, viewer);
+    groupsPolicy.assertCanRead(access, 'No such group.');
+    const list = `group-activities:${groupId}`;
+    const after = cursor ? decodeCursor(list, cursor, ['number', 'string'] as const) : undefined;
+    const rows = await this.repo.groupActivities(
+      groupId,
+      Date.now() - DAY,
+      limit,
+      after && { startAt: after[0], id: after[1] },
+    );
+    const page = toPage(
+      rows,
+      limit,
+      (r) => r,
+      (r) => encodeCursor(list, [r.startAt, r.id]),
+    );
+    return { items: await this.toViews(page.items, viewer), nextCursor: page.nextCursor };
+  }
+
+  async mine(viewer: Viewer, limit: number, cursor?: string) {
+    const list = 'my-activities';
+    const after = cursor ? decodeCursor(list, cursor, ['number', 'string'] as const) : undefined;
+    const rows = await this.repo.mySignups(
+      viewer.userId,
+      Date.now(),
+      limit,
+      after && { startAt: after[0], id: after[1] },
+    );
+    const page = toPage(
+      rows,
+      limit,
+      (r) => r,
+      (r) => encodeCursor(list, [r.startAt, r.id]),
+    );
+    return { items: await this.toViews(page.items, viewer), nextCursor: page.nextCursor };
+  }
+
+  /** Search hits → activities the viewer may see. */
+  async searchActivities(viewer: Viewer | null, q: string, limit: number, cursor?: string) {
+    const memberOf = viewer ? await this.deps.groups.memberGroupIds(viewer.userId) : [];
+    const hits = await this.deps.search.query(this.deps.uow.db, {
+      q,
+      kinds: ['activity'],
+      memberOfGroupIds: memberOf,
+      limit,
+      cursor,
+    });
+    const rows = new Map(
+      (await this.repo.findMany(hits.items.map((h) => h.resultId))).map((r) => [r.id, r]),
+    );
+    const member = new Set(memberOf);
+    const kept = hits.items.flatMap((h) => {
+      const r = rows.get(h.resultId);
+      if (!r || r.status === 'cancelled' || (r.restricted && !member.has(r.groupId!))) return [];
+      return [{ row: r, snippet: h.snippet }];
+    });
+    const views = await this.toViews(
+      kept.map((k) => k.row),
+      viewer,
+    );
+    return {
+      items: views.map((activity, i) => ({
+        type: 'activity' as const,
+        snippet: kept[i]!.snippet,
+        activity,
+      })),
+      nextCursor: hits.nextCursor,
+    };
+  }
+
+  /** Marks ended activities completed (run periodically; idempotent). */
+  async completeEnded(now = Date.now()): Promise<number> {
+    return this.deps.uow.run(async (trx) => {
+      const ids = await this.repo.with(trx).completeEnded(now);
+      for (const activityId of ids) await recordEvent(trx, 'activity.completed', { activityId });
+      return ids.length;
+    });
+  }
+
+  /** Rows → API views: interests, organizers and my sign-ups in three queries. */
+  async toViews(rows: ActivityRow[], viewer: Viewer | null): Promise<Activity[]> {
+    const ids = rows.map((r) => r.id);
+    const [interests, organizers, mine] = await Promise.all([
+      this.repo.interestIdsFor(ids),
+      this.deps.accounts.summaries(rows.map((r) => r.organizerId)),
+      viewer ? this.repo.signupsOf(viewer.userId, ids) : Promise.resolve(new Map()),
+    ]);
+    const positions = new Map<string, number>();
+    for (const s of mine.values()) {
+      if (s.status === 'waitlisted')
+        positions.set(s.activityId, await this.repo.waitlistPosition(s.activityId, s.waitlistSeq!));
+    }
+    const now = Date.now();
+    return rows.map((a) => {
+      const s = mine.get(a.id);
+      const organizer: UserSummary = organizers.get(a.organizerId) ?? {
+        id: a.organizerId,
+        username: '',
+        displayName: '',
+      };
+      return {
+        id: a.id,
+        title: a.title,
+        description: a.description,
+        descriptionHtml: a.descriptionHtml,
+        interestIds: interests.get(a.id) ?? [],
+        startsAt: toIsoWithOffset(a.startAt),
+        endsAt: toIsoWithOffset(a.endAt),
+        signupDeadline: toIsoWithOffset(a.signupDeadline),
+        capacity: a.capacity,
+        priceFen: a.priceFen,
+        refundCutoffHours: a.refundCutoffHours,
+        groupId: a.groupId,
+        venue: { name: a.venueName, address: a.venueAddress, city: a.city, lat: a.lat, lng: a.lng },
+        status: a.status === 'published' && a.endAt < now ? 'completed' : a.status,
+        organizer,
+        signupCount: a.confirmedCount,
+        waitlistCount: a.waitlistCount,
+        spotsLeft: Math.max(0, a.capacity - a.confirmedCount),
+        signupOpen: a.status === 'published' && now <= a.signupDeadline && now < a.startAt,
+        promoted: a.promotedUntil !== null && a.promotedUntil > now,
+        cancelReason: a.cancelReason,
+        mySignup: s
+          ? {
+              status: s.status,
+              ...(s.status === 'waitlisted' ? { position: positions.get(a.id) } : {}),
+              checkedIn: s.checkedInAt !== null,
+            }
+          : null,
+        sequence: a.sequence,
+        createdAt: toIsoWithOffset(a.createdAt),
+        updatedAt: toIsoWithOffset(a.updatedAt),
+      };
+    });
+  }
+}

@@ -1,0 +1,145 @@
+import { Type, type Static } from 'typebox';
+import { UserSummary } from './accounts.ts';
+import { Id, IsoTime } from './common.ts';
+
+const PRINTABLE = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$';
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
+  Type.Union([t, Type.Null()]);
+
+export const Venue = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 80, pattern: PRINTABLE }),
+  address: Type.String({ maxLength: 200, pattern: PRINTABLE }),
+  city: Type.String({ minLength: 1, maxLength: 40, pattern: PRINTABLE }),
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  lng: Type.Number({ minimum: -180, maximum: 180 }),
+});
+
+export const ActivityStatus = Type.Union([
+  Type.Literal('published'),
+  Type.Literal('cancelled'),
+  Type.Literal('completed'),
+]);
+
+export const CreateActivityBody = Type.Object({
+  title: Type.String({ minLength: 2, maxLength: 80, pattern: PRINTABLE }),
+  description: Type.String({ maxLength: 10_000 }),
+  interestIds: Type.Array(Id, { minItems: 1, maxItems: 5, uniqueItems: true }),
+  startsAt: Type.String({ format: 'date-time' }),
+  endsAt: Type.String({ format: 'date-time' }),
+  capacity: Type.Integer({ minimum: 1, maximum: 100_000 }),
+  priceFen: Type.Integer({ minimum: 0, maximum: 100_000_000 }),
+  groupId: Type.Optional(Nullable(Id)),
+  signupDeadline: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+  refundCutoffHours: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 720,
+      description: 'cancel at least this many hours before start for a full refund (default 24)',
+    }),
+  ),
+  venue: Venue,
+});
+export type CreateActivityBody = Static<typeof CreateActivityBody>;
+
+export const UpdateActivityBody = Type.Object(
+  {
+    title: Type.Optional(CreateActivityBody.properties.title),
+    description: Type.Optional(CreateActivityBody.properties.description),
+    interestIds: Type.Optional(CreateActivityBody.properties.interestIds),
+    startsAt: Type.Optional(CreateActivityBody.properties.startsAt),
+    endsAt: Type.Optional(CreateActivityBody.properties.endsAt),
+    capacity: Type.Optional(CreateActivityBody.properties.capacity),
+    signupDeadline: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+    refundCutoffHours: Type.Optional(Type.Integer({ minimum: 0, maximum: 720 })),
+    venue: Type.Optional(Venue),
+  },
+  { minProperties: 1 },
+);
+export type UpdateActivityBody = Static<typeof UpdateActivityBody>;
+
+export const MySignup = Type.Object({
+  status: Type.Union([Type.Literal('confirmed'), Type.Literal('waitlisted')]),
+  position: Type.Optional(Type.Integer({ description: 'place on the waitlist, 1 = next' })),
+  checkedIn: Type.Boolean(),
+});
+
+export const Activity = Type.Object({
+  id: Id,
+  title: Type.String(),
+  description: Type.String(),
+  descriptionHtml: Type.String(),
+  interestIds: Type.Array(Id),
+  startsAt: IsoTime,
+  endsAt: IsoTime,
+  signupDeadline: IsoTime,
+  capacity: Type.Integer(),
+  priceFen: Type.Integer(),
+  refundCutoffHours: Type.Integer(),
+  groupId: Nullable(Id),
+  venue: Venue,
+  status: ActivityStatus,
+  organizer: UserSummary,
+  signupCount: Type.Integer({ description: 'confirmed sign-ups' }),
+  waitlistCount: Type.Integer(),
+  spotsLeft: Type.Integer(),
+  signupOpen: Type.Boolean(),
+  promoted: Type.Boolean(),
+  cancelReason: Nullable(Type.String()),
+  mySignup: Nullable(MySignup),
+  sequence: Type.Integer({ description: 'raised by every change (iCalendar SEQUENCE)' }),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+export type Activity = Static<typeof Activity>;
+
+export const ScoreParts = Type.Object({
+  interest: Type.Number(),
+  distance: Type.Number(),
+  time: Type.Number(),
+  popularity: Type.Number(),
+});
+
+export const NearbyActivity = Type.Object({
+  ...Activity.properties,
+  distanceKm: Type.Number(),
+  score: Type.Number(),
+  scoreParts: ScoreParts,
+});
+export type NearbyActivity = Static<typeof NearbyActivity>;
+
+export const NearbyQuery = Type.Object({
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  lng: Type.Number({ minimum: -180, maximum: 180 }),
+  radiusKm: Type.Optional(
+    Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'default 10' }),
+  ),
+  interest: Type.Optional(Id),
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
+  cursor: Type.Optional(Type.String({ maxLength: 1024 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+});
+export type NearbyQuery = Static<typeof NearbyQuery>;
+
+export const SignupResponse = Type.Object({
+  status: Type.Union([Type.Literal('confirmed'), Type.Literal('waitlisted')]),
+  position: Type.Optional(Type.Integer()),
+});
+
+export const CancelActivityBody = Type.Object({
+  reason: Type.Optional(Type.String({ maxLength: 200 })),
+});
+export const CheckinBody = Type.Object({ userId: Id });
+export const Attendee = Type.Object({
+  user: UserSummary,
+  status: Type.Union([Type.Literal('confirmed'), Type.Literal('waitlisted')]),
+  position: Type.Optional(Type.Integer()),
+  checkedIn: Type.Boolean(),
+  signedUpAt: IsoTime,
+});
+export const AttendeeQuery = Type.Object({
+  status: Type.Optional(Type.Union([Type.Literal('confirmed'), Type.Literal('waitlisted')])),
+  cursor: Type.Optional(Type.String({ maxLength: 512 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+});
+export const PromotionBody = Type.Object({ until: Type.String({ format: 'date-time' }) });
