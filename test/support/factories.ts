@@ -172,3 +172,45 @@ export async function buildRoleSet(app: App, visibility: 'public' | 'approval' =
   }
   return { group, owner, admin, moderator, member, pending, banned, outsider };
 }
+
+const HOUR = 3_600_000;
+
+/** A venue near 人民广场, Shanghai, offset by a few hundred metres per call. */
+export const SHANGHAI = { lat: 31.2304, lng: 121.4737 };
+
+/** Creates an activity through the API (starts in 2 days, 3 hours long unless overridden). */
+export async function buildActivity(
+  app: App,
+  organizer: TestUser,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string; [k: string]: unknown }> {
+  const start = Date.now() + 48 * HOUR;
+  const payload = {
+    title: '周末爬山',
+    description: '一起去**佘山**',
+    interestIds: ['hiking'],
+    startsAt: new Date(start).toISOString(),
+    endsAt: new Date(start + 3 * HOUR).toISOString(),
+    capacity: 20,
+    priceFen: 0,
+    venue: { name: '人民广场', address: '黄浦区人民大道', city: '上海', ...SHANGHAI },
+    ...overrides,
+  };
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/activities',
+    headers: organizer.auth,
+    payload,
+  });
+  if (res.statusCode !== 201)
+    throw new Error(`create activity failed: ${res.statusCode} ${res.body}`);
+  return res.json();
+}
+
+/** Moves a point north/east by the given kilometres. */
+export function offsetKm(p: { lat: number; lng: number }, northKm: number, eastKm: number) {
+  return {
+    lat: p.lat + northKm / 110.574,
+    lng: p.lng + eastKm / (111.32 * Math.cos((p.lat * Math.PI) / 180)),
+  };
+}

@@ -1,0 +1,638 @@
+import ICAL from 'ical.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestContext } from './support/context.ts';
+import {
+  buildActivity,
+  buildGroup,
+  buildRoleSet,
+  buildUser,
+  joinGroup,
+  offsetKm,
+  SHANGHAI,
+  type TestUser,
+} from './support/factories.ts';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestApp();
+});
+afterAll(() => ctx.close());
+
+const HOUR = 3_600_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+const req = (
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  url: string,
+  user?: TestUser,
+  payload?: object,
+) => ctx.app.inject({ method, url, headers: user?.auth ?? {}, ...(payload ? { payload } : {}) });
+
+function expectError(res: { statusCode: number; json(): unknown }, status: number, code?: string) {
+  expect(res.statusCode, JSON.stringify(res.json())).toBe(status);
+  if (code) expect(res.json()).toMatchObject({ error: { code } });
+}
+
+/** A point of its own for each test, so nearby results are not shared between tests. */
+let spot = 0;
+const freshPoint = () => offsetKm(SHANGHAI, 300 + spot++ * 250, 0);
+
+describe('creating activities', () => {
+  it('creates one with times in Shanghai offset, public venue and zero sign-ups', async () => {
+    const org = await buildUser(ctx.app, { displayName: '组织者' });
+    const start = Date.UTC(2027, 0, 9, 1, 0);
+    const a = await buildActivity(ctx.app, org, {
+      startsAt: '2027-01-09T09:00:00+08:00',
+      endsAt: '2027-01-09T12:00:00+08:00',
+      capacity: 12,
+      priceFen: 0,
+      interestIds: ['hiking', 'photography'],
+    });
+    expect(a).toMatchObject({
+      title: '周末爬山',
+      descriptionHtml: '<p>一起去<strong>佘山</strong></p>\n',
+      startsAt: '2027-01-09T09:00:00.000+08:00',
+      endsAt: '2027-01-09T12:00:00.000+08:00',
+      signupDeadline: '2027-01-09T09:00:00.000+08:00',
+      status: 'published',
+      capacity: 12,
+      spotsLeft: 12,
+      signupCount: 0,
+      waitlistCount: 0,
+      signupOpen: true,
+      promoted: false,
+      refundCutoffHours: 24,
+      interestIds: ['hiking', 'photography'],
+      organizer: { id: org.id, displayName: '组织者' },
+      venue: { city: '上海', lat: SHANGHAI.lat, lng: SHANGHAI.lng },
+      mySignup: null,
+      sequence: 0,
+    });
+    expect(Date.parse(a.startsAt as string)).toBe(start);
+    expect((await req('GET', `/api/v1/activities/${a.id}`)).json().title).toBe('周末爬山');
+  });
+
+  it.each([
+    ['a start in the past', { startsAt: iso(Date.now() - HOUR) }],
+    ['an end before the start', { endsAt: iso(Date.now() + 47 * HOUR) }],
+    ['a deadline after the start', { signupDeadline: iso(Date.now() + 49 * HOUR) }],
+    [
+      'latitude out of range',
+      { venue: { name: 'x', address: '', city: '上海', lat: 91, lng: 121 } },
+    ],
+    [
+      'longitude out of range',
+      { venue: { name: 'x', address: '', city: '上海', lat: 31, lng: 181 } },
+    ],
+    ['capacity 0', { capacity: 0 }],
+    ['a negative price', { priceFen: -1 }],
+    ['a fractional price', { priceFen: 9.5 }],
+    ['an unknown interest', { interestIds: ['no-such'] }],
+    ['a date that is not ISO', { startsAt: '下周六' }],
+    ['no interests', { interestIds: [] }],
+  ])('rejects %s with 400', async (_label, patch) => {
+    const org = await buildUser(ctx.app);
+    const start = Date.now() + 48 * HOUR;
+    const payload = {
+      title: '活动',
+      description: '',
+      interestIds: ['hiking'],
+      startsAt: iso(start),
+      endsAt: iso(start + 3 * HOUR),
+      capacity: 10,
+      priceFen: 0,
+      venue: { name: '人民广场', address: '', city: '上海', ...SHANGHAI },
+      ...patch,
+    };
+    expectError(await req('POST', '/api/v1/activities', org, payload), 400, 'invalid_input');
+  });
+
+  it('needs a session to create', async () => {
+    expectError(await req('POST', '/api/v1/activities', undefined, { title: 'x' }), 401);
+  });
+
+  it('lets group members create group activities, or only admins when the group says so', async () => {
+    const r = await buildRoleSet(ctx.app);
+    expect((await buildActivity(ctx.app, r.member, { groupId: r.group.id })).groupId).toBe(
+      r.group.id,
+    );
+    for (const who of [r.outsider, r.banned]) {
+      expectError(
+        await req('POST', '/api/v1/activities', who, {
+          ...(await activityPayload()),
+          groupId: r.group.id,
+        }),
+        403,
+      );
+    }
+    await req('PATCH', `/api/v1/groups/${r.group.id}`, r.owner, { activityPolicy: 'admins' });
+    expectError(
+      await req('POST', '/api/v1/activities', r.member, {
+        ...(await activityPayload()),
+        groupId: r.group.id,
+      }),
+      403,
+    );
+    expect((await buildActivity(ctx.app, r.admin, { groupId: r.group.id })).groupId).toBe(
+      r.group.id,
+    );
+    const list = (await req('GET', `/api/v1/groups/${r.group.id}/activities`)).json();
+    expect(list.items).toHaveLength(2);
+  });
+
+  it('keeps an approval group’s activities to its members (404 for others)', async () => {
+    const r = await buildRoleSet(ctx.app, 'approval');
+    const a = await buildActivity(ctx.app, r.member, { groupId: r.group.id });
+    for (const who of [undefined, r.outsider, r.pending, r.banned]) {
+      expectError(await req('GET', `/api/v1/activities/${a.id}`, who), 404);
+      expectError(await req('GET', `/api/v1/activities/${a.id}.ics`, who), 404);
+    }
+    expectError(await req('POST', `/api/v1/activities/${a.id}/signup`, r.outsider, {}), 404);
+    expect((await req('GET', `/api/v1/activities/${a.id}`, r.admin)).statusCode).toBe(200);
+    expectError(
+      await req('POST', '/api/v1/activities', r.outsider, {
+        ...(await activityPayload()),
+        groupId: r.group.id,
+      }),
+      404,
+    );
+  });
+});
+
+async function activityPayload() {
+  const start = Date.now() + 48 * HOUR;
+  return {
+    title: '活动',
+    description: '',
+    interestIds: ['hiking'],
+    startsAt: iso(start),
+    endsAt: iso(start + 3 * HOUR),
+    capacity: 10,
+    priceFen: 0,
+    venue: { name: '人民广场', address: '', city: '上海', ...SHANGHAI },
+  };
+}
+
+describe('changing and cancelling', () => {
+  it('lets only the organizer change it; each change raises the sequence', async () => {
+    const org = await buildUser(ctx.app);
+    const other = await buildUser(ctx.app);
+    const a = await buildActivity(ctx.app, org);
+    const res = await req('PATCH', `/api/v1/activities/${a.id}`, org, {
+      title: '改期的爬山',
+      capacity: 30,
+    });
+    expect(res.json()).toMatchObject({ title: '改期的爬山', capacity: 30, sequence: 1 });
+    expectError(await req('PATCH', `/api/v1/activities/${a.id}`, other, { title: '我改' }), 403);
+    expectError(
+      await req('PATCH', `/api/v1/activities/${a.id}`, org, { startsAt: iso(Date.now() - HOUR) }),
+      400,
+    );
+    expectError(await req('PATCH', `/api/v1/activities/${a.id}`, org, {}), 400);
+  });
+
+  it('refuses to shrink below confirmed sign-ups, and more places promote the waitlist in order', async () => {
+    const org = await buildUser(ctx.app);
+    const a = await buildActivity(ctx.app, org, { capacity: 1 });
+    const [u1, u2, u3] = await Promise.all([
+      buildUser(ctx.app),
+      buildUser(ctx.app),
+      buildUser(ctx.app),
+    ]);
+    for (const u of [u1!, u2!, u3!]) await req('POST', `/api/v1/activities/${a.id}/signup`, u, {});
+    await req('PATCH', `/api/v1/activities/${a.id}`, org, { capacity: 2 });
+    expect((await req('GET', `/api/v1/activities/${a.id}`, u2)).json().mySignup).toEqual({
+      status: 'confirmed',
+      checkedIn: false,
+    });
+    expect((await req('GET', `/api/v1/activities/${a.id}`, u3)).json().mySignup).toEqual({
+      status: 'waitlisted',
+      position: 1,
+      checkedIn: false,
+    });
+    expectError(await req('PATCH', `/api/v1/activities/${a.id}`, org, { capacity: 1 }), 409);
+  });
+
+  it('cancels: closed for sign-up, calendar says CANCELLED with a higher sequence', async () => {
+    const org = await buildUser(ctx.app);
+    const fan = await buildUser(ctx.app);
+    const a = await buildActivity(ctx.app, org);
+    expectError(await req('POST', `/api/v1/activities/${a.id}/cancel`, fan, {}), 403);
+    const res = await req('POST', `/api/v1/activities/${a.id}/cancel`, org, { reason: '天气不好' });
+    expect(res.json()).toMatchObject({
+      status: 'cancelled',
+      cancelReason: '天气不好',
+      signupOpen: false,
+      sequence: 1,
+    });
+    expectError(
+      await req('POST', `/api/v1/activities/${a.id}/signup`, fan, {}),
+      409,
+      'signup_closed',
+    );
+    expectError(await req('POST', `/api/v1/activities/${a.id}/cancel`, org, {}), 409);
+    const cal = parseIcs((await req('GET', `/api/v1/activities/${a.id}.ics`)).body);
+    expect(cal.status).toBe('CANCELLED');
+    expect(cal.sequence).toBe(1);
+  });
+});
+
+describe('sign-up and waitlist', () => {
+  it('200 people at once for 50 places: exactly 50 confirmed, 150 waitlisted in order', async () => {
+    const org = await buildUser(ctx.app);
+    const a = await buildActivity(ctx.app, org, { capacity: 50 });
+    const people = await Promise.all(Array.from({ length: 200 }, () => buildUser(ctx.app)));
+    const results = await Promise.all(
+      people.map((p) => req('POST', `/api/v1/activities/${a.id}/signup`, p, {})),
+    );
+    const bodies = results.map((r) => r.json());
+    expect(results.every((r) => r.statusCode === 200)).toBe(true);
+    expect(bodies.filter((b) => b.status === 'confirmed')).toHaveLength(50);
+    const positions = bodies
+      .filter((b) => b.status === 'waitlisted')
+      .map((b) => b.position)
+      .sort((x, y) => x - y);
+    expect(positions).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
+    const view = (await req('GET', `/api/v1/activities/${a.id}`)).json();
+    expect(view).toMatchObject({ signupCount: 50, waitlistCount: 150, spotsLeft: 0 });
+    const rows = await ctx.database.db
+      .selectFrom('activitySignups')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('activityId', '=', a.id)
+      .groupBy('status')
+      .execute();
+    expect(Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))).toEqual({
+      confirmed: 50,
+      waitlisted: 150,
+    });
+    // Nobody twice: the same people again are refused.
+    const again = await Promise.all(
+      people.slice(0, 20).map((p) => req('POST', `/api/v1/activities/${a.id}/signup`, p, {})),
+    );
+    expect(
+      again.every((r) => r.statusCode === 409 && r.json().error.code === 'already_signed_up'),
+    ).toBe(true);
+  }, 120_000);
+
+  it('a confirmed cancellation promotes the first on the waitlist; a waitlisted one moves the rest up', async () => {
+    const org = await buildUser(ctx.app);
+    const a = await buildActivity(ctx.app, org, { capacity: 2 });
+    const [p1, p2, w1, w2, w3] = await Promise.all(
+      Array.from({ length: 5 }, () => buildUser(ctx.app)),
+    );
+    for (const u of [p1!, p2!, w1!, w2!, w3!])
+      await req('POST', `/api/v1/activities/${a.id}/signup`, u, {});
+    const waitlist = async () =>
+      (await req('GET', `/api/v1/activities/${a.id}/attendees?status=waitlisted`, org))
+        .json()
+        .items.map((x: { user: { id: string }; position: number }) => [x.user.id, x.position]);
+    expect(await waitlist()).toEqual([
+      [w1!.id, 1],
+      [w2!.id, 2],
+      [w3!.id, 3],
+    ]);
+    expect((await req('DELETE', `/api/v1/activities/${a.id}/signup`, p1)).statusCode).toBe(204);
+    expect((await req('GET', `/api/v1/activities/${a.id}`, w1)).json().mySignup.status).toBe(
+      'confirmed',
+    );
+    expect(await waitlist()).toEqual([
+      [w2!.id, 1],
+      [w3!.id, 2],
+    ]);
+    await req('DELETE', `/api/v1/activities/${a.id}/signup`, w2);
+    expect(await waitlist()).toEqual([[w3!.id, 1]]);
+    expect((await req('GET', `/api/v1/activities/${a.id}`, w3)).json().mySignup).toMatchObject({
+      status: 'waitlisted',
+      position: 1,
+    });
+    const confirmed = (await req('GET', `/api/v1/activities/${a.id}/attendees`, org))
+      .json()
+      .items.map((x: { user: { id: string } }) => x.user.id);
+    expect(confirmed.sort()).toEqual([p2!.id, w1!.id].sort());
+    expectError(await req('DELETE', `/api/v1/activities/${a.id}/signup`, p1), 404);
+    // Signing up again after cancelling goes to the back of the line.
+    expect((await req('POST', `/api/v1/activities/${a.id}/signup`, p1, {})).json()).toEqual({
+      status: 'waitlisted',
+      position: 2,
+    });
+  });
+
+  it('closes sign-up after the deadline', async () => {
+    const org = await buildUser(ctx.app);
+    const fan = await buildUser(ctx.app);
+    const a = await buildActivity(ctx.app, org);
+    await ctx.database.db
+      .updateTable('activities')
+      .set({ signupDeadline: Date.now() - 1000 })
+      .where('id', '=', a.id)
+      .execute();
+    expectError(
+      await req('POST', `/api/v1/activities/${a.id}/signup`, fan, {}),
+      409,
+      'signup_closed',
+    );
+    expect((await req('GET', `/api/v1/activities/${a.id}`)).json().signupOpen).toBe(false);
+    expectError(await req('POST', `/api/v1/activities/${a.id}/signup`, undefined, {}), 401);
+    expectError(await req('POST', '/api/v1/activities/nope/signup', fan, {}), 404);
+  });
+
+  it('shows the organizer the attendee list, and nobody else', async () => {
+    const org = await buildUser(ctx.app);
+    const fan = await buildUser(ctx.app);
+    const a = await buildActivity(ctx.app, org);
+    await req('POST', `/api/v1/activities/${a.id}/signup`, fan, {});
+    expect(
+      (await req('GET', `/api/v1/activities/${a.id}/attendees`, org)).json().items[0].user.id,
+    ).toBe(fan.id);
+    expectError(await req('GET', `/api/v1/activities/${a.id}/attendees`, fan), 403);
+    expectError(await req('GET', `/api/v1/activities/${a.id}/attendees`), 401);
+    const mine = (await req('GET', '/api/v1/me/activities', fan)).json();
+    expect(mine.items.map((x: { id: string }) => x.id)).toEqual([a.id]);
+  });
+});
+
+describe('check-in', () => {
+  it('lets the organizer check in confirmed attendees once the activity is near', async () => {
+    const org = await buildUser(ctx.app);
+    const fan = await buildUser(ctx.app);
+    const stranger = await buildUser(ctx.app);
+    const soon = Date.now() + HOUR;
+    const a = await buildActivity(ctx.app, org, {
+      startsAt: iso(soon),
+      endsAt: iso(soon + 2 * HOUR),
+    });
+    await req('POST', `/api/v1/activities/${a.id}/signup`, fan, {});
+    expectError(
+      await req('POST', `/api/v1/activities/${a.id}/checkin`, fan, { userId: fan.id }),
+      403,
+    );
+    expectError(
+      await req('POST', `/api/v1/activities/${a.id}/checkin`, org, { userId: stranger.id }),
+      404,
+    );
+    const res = await req('POST', `/api/v1/activities/${a.id}/checkin`, org, { userId: fan.id });
+    expect(res.json()).toMatchObject({
+      user: { id: fan.id },
+      status: 'confirmed',
+      checkedIn: true,
+    });
+    expect((await req('GET', `/api/v1/activities/${a.id}`, fan)).json().mySignup.checkedIn).toBe(
+      true,
+    );
+    const later = await buildActivity(ctx.app, org);
+    await req('POST', `/api/v1/activities/${later.id}/signup`, fan, {});
+    expectError(
+      await req('POST', `/api/v1/activities/${later.id}/checkin`, org, { userId: fan.id }),
+      409,
+    );
+  });
+});
+
+function parseIcs(text: string) {
+  const comp = new ICAL.Component(ICAL.parse(text));
+  const vevent = comp.getFirstSubcomponent('vevent')!;
+  const event = new ICAL.Event(vevent);
+  return {
+    comp,
+    vevent,
+    event,
+    status: vevent.getFirstPropertyValue('status'),
+    sequence: Number(vevent.getFirstPropertyValue('sequence')),
+  };
+}
+
+describe('calendar export', () => {
+  it('serves a valid RFC 5545 calendar that a calendar library reads back', async () => {
+    const org = await buildUser(ctx.app, { displayName: '李小明' });
+    const a = await buildActivity(ctx.app, org, {
+      title: '佘山徒步',
+      startsAt: '2027-03-06T09:00:00+08:00',
+      endsAt: '2027-03-06T15:30:00+08:00',
+      venue: {
+        name: '佘山国家森林公园',
+        address: '松江区外青松公路9258号',
+        city: '上海',
+        lat: 31.0966,
+        lng: 121.1883,
+      },
+    });
+    const res = await req('GET', `/api/v1/activities/${a.id}.ics`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/calendar');
+    const cal = parseIcs(res.body);
+    expect(cal.event.uid).toBe(`${a.id}@quanzi`);
+    expect(cal.event.summary).toBe('佘山徒步');
+    expect(cal.event.location).toContain('佘山国家森林公园');
+    expect(cal.status).toBe('CONFIRMED');
+    expect(cal.sequence).toBe(0);
+    const start = cal.vevent.getFirstProperty('dtstart')!;
+    expect(start.getParameter('tzid')).toBe('Asia/Shanghai');
+    expect(String(start.getFirstValue())).toBe('2027-03-06T09:00:00');
+    const tz = cal.comp.getFirstSubcomponent('vtimezone')!;
+    ICAL.TimezoneService.register(tz);
+    expect(cal.event.startDate.toUnixTime()).toBe(Date.parse('2027-03-06T01:00:00Z') / 1000);
+    expect(cal.event.endDate.toUnixTime()).toBe(Date.parse('2027-03-06T07:30:00Z') / 1000);
+    expect(cal.vevent.getFirstPropertyValue('geo')).toEqual([31.0966, 121.1883]);
+    expect(String(cal.vevent.getFirstPropertyValue('url'))).toBe(
+      `${ctx.config.publicUrl}/activities/${a.id}`,
+    );
+    await req('PATCH', `/api/v1/activities/${a.id}`, org, { title: '佘山徒步（改）' });
+    const after = parseIcs((await req('GET', `/api/v1/activities/${a.id}.ics`)).body);
+    expect(after.sequence).toBe(1);
+    expect(after.event.summary).toBe('佘山徒步（改）');
+  });
+});
+
+describe('nearby and popular', () => {
+  async function scene() {
+    const center = freshPoint();
+    const org = await buildUser(ctx.app);
+    const make = (northKm: number, eastKm: number, extra: Record<string, unknown> = {}) =>
+      buildActivity(ctx.app, org, {
+        venue: { name: '场地', address: '', city: '上海', ...offsetKm(center, northKm, eastKm) },
+        ...extra,
+      });
+    return { center, org, make };
+  }
+  const nearby = (center: { lat: number; lng: number }, extra = '', user?: TestUser) =>
+    req('GET', `/api/v1/activities/nearby?lat=${center.lat}&lng=${center.lng}${extra}`, user);
+
+  it('returns only upcoming activities inside the radius, each with distance, in score order', async () => {
+    const { center, make } = await scene();
+    const inside = [await make(1, 0), await make(0, 4), await make(-6, -3)];
+    await make(15, 0); // outside 10 km
+    const res = (await nearby(center, '&radiusKm=10')).json();
+    expect(res.items.map((x: { id: string }) => x.id).sort()).toEqual(
+      inside.map((x) => x.id).sort(),
+    );
+    for (const item of res.items) {
+      expect(item.distanceKm).toBeLessThanOrEqual(10);
+      expect(item).toMatchObject({ signupCount: 0, promoted: false, score: expect.any(Number) });
+    }
+    const scores = res.items.map((x: { score: number }) => x.score);
+    expect([...scores].sort((x, y) => y - x)).toEqual(scores);
+    const wide = (await nearby(center, '&radiusKm=20')).json();
+    expect(wide.items).toHaveLength(4);
+  });
+
+  it('personalises by my interests: the order changes when my interests do', async () => {
+    const { center, make } = await scene();
+    const tea = await make(2, 0, { interestIds: ['tea'], title: '品茶' });
+    const run = await make(2, 0.1, { interestIds: ['running'], title: '夜跑' });
+    const me = await buildUser(ctx.app);
+    await req('PUT', '/api/v1/me/interests', me, { interestIds: ['tea'] });
+    const first = (await nearby(center, '', me)).json();
+    expect(first.items[0].id).toBe(tea.id);
+    expect(first.items[0].scoreParts.interest).toBe(1);
+    await req('PUT', '/api/v1/me/interests', me, { interestIds: ['running'] });
+    const second = (await nearby(center, '', me)).json();
+    expect(second.items[0].id).toBe(run.id);
+    // Anonymous: no personal part at all.
+    const anon = (await nearby(center)).json();
+    expect(
+      anon.items.every((x: { scoreParts: { interest: number } }) => x.scoreParts.interest === 0),
+    ).toBe(true);
+    const onlyTea = (await nearby(center, '&interest=tea')).json();
+    expect(onlyTea.items.map((x: { id: string }) => x.id)).toEqual([tea.id]);
+  });
+
+  it('ranks a popular activity above an equal quiet one', async () => {
+    const { center, make } = await scene();
+    const quiet = await make(1, 0);
+    const busy = await make(1, 0);
+    const fans = await Promise.all(Array.from({ length: 5 }, () => buildUser(ctx.app)));
+    for (const f of fans) await req('POST', `/api/v1/activities/${busy.id}/signup`, f, {});
+    const res = (await nearby(center)).json();
+    expect(res.items.map((x: { id: string }) => x.id)).toEqual([busy.id, quiet.id]);
+    expect(res.items[0].signupCount).toBe(5);
+    expect(res.items[0].scoreParts.popularity).toBeGreaterThan(res.items[1].scoreParts.popularity);
+  });
+
+  it('labels promoted activities and shows at most one in five; pages never repeat', async () => {
+    const { center, make } = await scene();
+    const op = await buildUser(ctx.app);
+    await ctx.database.db
+      .updateTable('users')
+      .set({ role: 'operator' })
+      .where('id', '=', op.id)
+      .execute();
+    const all = [];
+    for (let i = 0; i < 14; i++) all.push(await make(i * 0.3, 0));
+    const promotedIds = all.slice(10).map((a) => a.id);
+    for (const id of promotedIds) {
+      const res = await req('PUT', `/api/v1/activities/${id}/promotion`, op, {
+        until: iso(Date.now() + 24 * HOUR),
+      });
+      expect(res.json().promoted).toBe(true);
+    }
+    expectError(
+      await req(
+        'PUT',
+        `/api/v1/activities/${all[0]!.id}/promotion`,
+        all[0] ? await buildUser(ctx.app) : op,
+        { until: iso(Date.now() + HOUR) },
+      ),
+      403,
+    );
+    const seen: { id: string; promoted: boolean }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: { id: string; promoted: boolean }[]; nextCursor: string | null } = (
+        await nearby(center, `&limit=5${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json();
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(14);
+    expect(new Set(seen.map((x) => x.id)).size).toBe(14);
+    // One promoted slot in every five positions (0, 5, 10); once the 10 organic ones run out,
+    // the leftover promoted one fills in at the end.
+    expect(seen.flatMap((x, i) => (x.promoted ? [i] : []))).toEqual([0, 5, 10, 13]);
+    expect(
+      seen
+        .filter((x) => x.promoted)
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual([...promotedIds].sort());
+  });
+
+  it('validates the query', async () => {
+    const c = SHANGHAI;
+    for (const extra of [
+      '&radiusKm=0',
+      '&radiusKm=101',
+      '&radiusKm=abc',
+      '&from=bad',
+      '&limit=51',
+    ]) {
+      expectError(await nearby(c, extra), 400);
+    }
+    expectError(await req('GET', '/api/v1/activities/nearby?lat=91&lng=0'), 400);
+    expectError(await req('GET', '/api/v1/activities/nearby?lng=0'), 400);
+    expectError(
+      await nearby(c, `&from=${iso(Date.now() + 10 * HOUR)}&to=${iso(Date.now() + HOUR)}`),
+      400,
+    );
+    expectError(await nearby(c, `&to=${iso(Date.now() + 100 * 24 * HOUR)}`), 400);
+    expectError(await nearby(c, '&cursor=garbage'), 400, 'invalid_cursor');
+  });
+
+  it('keeps my location only as a coarse cell', async () => {
+    const me = await buildUser(ctx.app);
+    await nearby({ lat: 31.23456, lng: 121.47654 }, '', me);
+    const row = await ctx.database.db
+      .selectFrom('userAreas')
+      .selectAll()
+      .where('userId', '=', me.id)
+      .executeTakeFirstOrThrow();
+    expect(row.cell5).toHaveLength(5);
+    expect(JSON.stringify(row)).not.toMatch(/31\.23|121\.47/);
+  });
+});
+
+describe('interests learn from behaviour', () => {
+  it('signing up and joining raise learned weights; chosen ones stay at 1', async () => {
+    const org = await buildUser(ctx.app);
+    const me = await buildUser(ctx.app);
+    await req('PUT', '/api/v1/me/interests', me, { interestIds: ['tea'] });
+    const a = await buildActivity(ctx.app, org, { interestIds: ['tea', 'pottery'] });
+    await req('POST', `/api/v1/activities/${a.id}/signup`, me, {});
+    const g = await buildGroup(ctx.app, org, { interestIds: ['pottery', 'painting'] });
+    await joinGroup(ctx.app, g, me);
+    await ctx.app.services.dispatcher.drain();
+    const mine = (await req('GET', '/api/v1/me/interests', me)).json().items;
+    const w = Object.fromEntries(mine.map((x: { id: string; weight: number }) => [x.id, x.weight]));
+    expect(w).toEqual({ tea: 1, pottery: 0.5, painting: 0.2 });
+    expect(mine.find((x: { id: string }) => x.id === 'pottery').chosen).toBe(false);
+  });
+});
+
+describe('search and completion', () => {
+  it('finds activities by a Chinese word; a cancelled one is gone', async () => {
+    const org = await buildUser(ctx.app);
+    const a = await buildActivity(ctx.app, org, {
+      title: '西湖夜跑',
+      description: '断桥集合，跑完喝咖啡',
+    });
+    const hits = (
+      await req('GET', `/api/v1/search?type=activities&q=${encodeURIComponent('断桥')}`)
+    ).json();
+    expect(hits.items.map((h: { activity: { id: string } }) => h.activity.id)).toContain(a.id);
+    await req('POST', `/api/v1/activities/${a.id}/cancel`, org, {});
+    const after = (
+      await req('GET', `/api/v1/search?type=activities&q=${encodeURIComponent('断桥')}`)
+    ).json();
+    expect(after.items.map((h: { activity: { id: string } }) => h.activity.id)).not.toContain(a.id);
+  });
+
+  it('marks ended activities completed', async () => {
+    const org = await buildUser(ctx.app);
+    const a = await buildActivity(ctx.app, org);
+    await ctx.database.db
+      .updateTable('activities')
+      .set({ startAt: Date.now() - 3 * HOUR, endAt: Date.now() - HOUR })
+      .where('id', '=', a.id)
+      .execute();
+    expect(await ctx.app.services.activities.completeEnded()).toBeGreaterThanOrEqual(1);
+    expect((await req('GET', `/api/v1/activities/${a.id}`)).json().status).toBe('completed');
+  });
+});
