@@ -1,5 +1,6 @@
 import { AppError } from '../platform/http/errors.ts';
 import type { Services } from '../services.ts';
+import { demoActivities } from './activities.ts';
 import { demoGroups } from './groups.ts';
 import { DEMO_PASSWORD, demoUsers } from './users.ts';
 
@@ -29,6 +30,7 @@ export async function seedDemoData(services: Services): Promise<boolean> {
     await services.interests.setMine(viewer, [...u.interests], 'zh-CN');
   }
   const as = (username: string) => viewers.get(username)!;
+  const groupIds = new Map<string, string>();
   for (const g of demoGroups) {
     const group = await services.groups.create(as(g.owner), {
       name: g.name,
@@ -37,6 +39,7 @@ export async function seedDemoData(services: Services): Promise<boolean> {
       interestIds: g.interestIds,
       visibility: g.visibility,
     });
+    groupIds.set(g.name, group.id);
     for (const m of g.members) {
       const { status } = await services.groups.join(group.id, as(m));
       if (status === 'pending')
@@ -52,5 +55,39 @@ export async function seedDemoData(services: Services): Promise<boolean> {
       }
     }
   }
+  // Activities at real venues; demo people sign up for free ones in their home city.
+  const homeCity = new Map<string, string>(demoUsers.map((u) => [u.username, u.homeCity]));
+  const [y, m, d] = shanghaiToday();
+  for (const [i, a] of demoActivities.entries()) {
+    const startAt = Date.UTC(y, m - 1, d + a.startInDays, a.startHour - 8, a.startMinute);
+    const activity = await services.activities.create(as(a.organizer), {
+      title: a.title,
+      description: a.description,
+      interestIds: a.interestIds,
+      startsAt: new Date(startAt).toISOString(),
+      endsAt: new Date(startAt + a.durationMinutes * 60_000).toISOString(),
+      capacity: a.capacity,
+      priceFen: a.priceFen,
+      groupId: a.groupName ? groupIds.get(a.groupName) : undefined,
+      venue: a.venue,
+    });
+    if (a.priceFen > 0) continue;
+    for (const u of demoUsers) {
+      if (
+        u.username !== a.organizer &&
+        homeCity.get(u.username) === a.venue.city &&
+        (i + u.username.length) % 3 === 0
+      ) {
+        await services.activities.signup(activity.id, as(u.username)).catch(() => undefined);
+      }
+    }
+  }
   return true;
+}
+
+/** Today's date in Asia/Shanghai as [year, month, day]. */
+function shanghaiToday(): [number, number, number] {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  const [y, m, d] = parts.split('-').map(Number);
+  return [y!, m!, d!];
 }

@@ -13,12 +13,7 @@ import { recordEvent } from '../../platform/events/outbox.ts';
 import type { OutboxDispatcher } from '../../platform/events/outbox.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
-import {
-  AppError,
-  conflict,
-  invalidInput,
-  notFound,
-} from '../../platform/http/errors.ts';
+import { AppError, conflict, invalidInput, notFound } from '../../platform/http/errors.ts';
 import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { AccountsService, UserSummary } from '../accounts/index.ts';
 import { groupsPolicy, type GroupsService } from '../groups/index.ts';
