@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { DialectName, Executor } from '../../platform/db/database.ts';
 import type {
   ActivitiesTable,
@@ -9,16 +9,14 @@ import type {
 export type ActivityRow = Selectable<ActivitiesTable>;
 export type SignupRow = Selectable<ActivitySignupsTable>;
 
-/** The columns the nearby query needs to score a candidate (no descriptions). */
-const CANDIDATE_COLUMNS = [
-  'id',
-  'lat',
-  'lng',
-  'startAt',
-  'popularity',
-  'popularityAt',
-  'promotedUntil',
-] as const;
+import {
+  KM_PER_DEG_LAT,
+  KM_PER_DEG_LNG,
+  POPULARITY_HALF_LIFE_MS,
+  POPULARITY_SCALE,
+  TIME_SCALE_MS,
+  WEIGHTS,
+} from './ranking.ts';
 
 /** SQL for activities, their interests, sign-ups and people's coarse areas. */
 export class ActivitiesRepository {
@@ -88,20 +86,57 @@ export class ActivitiesRepository {
   }
 
   /**
-   * Upcoming published activities in the given geo cells and time window: an index range scan
-   * per cell on (cell, start_at, status). Only the columns needed for scoring come back.
+   * One ranked list of "popular near you" (promoted or organic), scored inside the database.
+   * The WHERE clause is an index range scan per geo cell on (cell, start_at, status, …) — a
+   * covering index, so candidates are read from the index alone — and only `limit + 1` rows,
+   * after the keyset position, come back. See ranking.ts for the formula.
    */
-  candidates(p: {
+  rankedCandidates(p: {
     column: 'cell4' | 'cell5';
     cells: string[];
     from: number;
     to: number;
     interest?: string;
     memberOfGroupIds: string[];
+    lat: number;
+    lng: number;
+    radiusKm: number;
+    now: number;
+    weights: { interestId: string; weight: number }[];
+    promoted: boolean;
+    after?: { score: number; id: string };
+    limit: number;
   }) {
+    const num = (x: number) => sql<number>`cast(${x} as double precision)`;
+    const col = (c: string) => sql<number>`cast(${sql.ref(c)} as double precision)`;
+    const kx = KM_PER_DEG_LNG * Math.cos((p.lat * Math.PI) / 180);
+    const dy = sql<number>`((${col('lat')} - ${num(p.lat)}) * ${num(KM_PER_DEG_LAT)})`;
+    const dx = sql<number>`((${col('lng')} - ${num(p.lng)}) * ${num(kx)})`;
+    const dist = sql<number>`sqrt(${dx} * ${dx} + ${dy} * ${dy})`;
+    const interest =
+      p.weights.length === 0
+        ? sql<number>`${num(0)}`
+        : sql<number>`coalesce((select max(case ${sql.join(
+            p.weights.map(
+              (w) => sql`when ${sql.ref('ai.interestId')} = ${w.interestId} then ${num(w.weight)}`,
+            ),
+            sql` `,
+          )} else ${num(0)} end) from ${sql.table('activityInterests')} as ai where ${sql.ref('ai.activityId')} = ${sql.ref('activities.id')}), ${num(0)})`;
+    const distancePart = sql<number>`(${num(1)} - ${dist} / ${num(p.radiusKm)})`;
+    const timePart = sql<number>`exp((${num(p.now)} - ${col('startAt')}) / ${num(TIME_SCALE_MS)})`;
+    const decayed = sql<number>`(${col('popularity')} * exp((${col('popularityAt')} - ${num(p.now)}) * ${num(Math.LN2 / POPULARITY_HALF_LIFE_MS)}))`;
+    const popularityPart = sql<number>`(${num(1)} - exp(-${decayed} / ${num(POPULARITY_SCALE)}))`;
+    const score = sql<number>`(${num(WEIGHTS.interest)} * ${interest} + ${num(WEIGHTS.distance)} * ${distancePart} + ${num(WEIGHTS.time)} * ${timePart} + ${num(WEIGHTS.popularity)} * ${popularityPart})`;
     return this.db
       .selectFrom('activities')
-      .select(CANDIDATE_COLUMNS)
+      .select([
+        'id',
+        score.as('score'),
+        interest.as('interestPart'),
+        distancePart.as('distancePart'),
+        timePart.as('timePart'),
+        popularityPart.as('popularityPart'),
+      ])
       .where(p.column, 'in', p.cells)
       .where('startAt', '>=', p.from)
       .where('startAt', '<=', p.to)
@@ -111,17 +146,31 @@ export class ActivitiesRepository {
           ? eb.or([eb('restricted', '=', 0), eb('groupId', 'in', p.memberOfGroupIds)])
           : eb('restricted', '=', 0),
       )
+      .where(sql<boolean>`${dist} <= ${num(p.radiusKm)}`)
+      .where((eb) =>
+        p.promoted
+          ? eb('promotedUntil', '>', p.now)
+          : eb.or([eb('promotedUntil', 'is', null), eb('promotedUntil', '<=', p.now)]),
+      )
       .$if(p.interest !== undefined, (q) =>
         q.where((eb) =>
           eb.exists(
             eb
-              .selectFrom('activityInterests as ai')
-              .select('ai.activityId')
-              .whereRef('ai.activityId', '=', 'activities.id')
-              .where('ai.interestId', '=', p.interest!),
+              .selectFrom('activityInterests as af')
+              .select('af.activityId')
+              .whereRef('af.activityId', '=', 'activities.id')
+              .where('af.interestId', '=', p.interest!),
           ),
         ),
       )
+      .$if(p.after !== undefined, (q) =>
+        q.where(
+          sql<boolean>`(${score} < ${num(p.after!.score)} or (${score} = ${num(p.after!.score)} and ${sql.ref('id')} < ${p.after!.id}))`,
+        ),
+      )
+      .orderBy('score', 'desc')
+      .orderBy('id', 'desc')
+      .limit(p.limit + 1)
       .execute();
   }
 

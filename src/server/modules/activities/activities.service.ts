@@ -23,13 +23,7 @@ import type { SearchIndex } from '../search/index.ts';
 import { ActivitiesRepository, type ActivityRow } from './activities.repository.ts';
 import { activitiesPolicy } from './activities.policy.ts';
 import { cellsOf, coarseCell, coveringCells, distanceKm } from './geo.ts';
-import {
-  decayedPopularity,
-  interleave,
-  scoreActivity,
-  SIGNUP_POPULARITY,
-  VIEW_POPULARITY,
-} from './ranking.ts';
+import { decayedPopularity, interleave, SIGNUP_POPULARITY, VIEW_POPULARITY } from './ranking.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -533,8 +527,8 @@ export class ActivitiesService {
 
   /**
    * Upcoming activities within the radius, ranked (see ranking.ts). The circle is covered by
-   * geohash cells and read through the (cell, start_at, status) index; exact distance is computed
-   * only for those candidates. The caller's point is used for this query and kept only as a
+   * geohash cells read through the covering (cell, start_at, …) index; the database scores the
+   * candidates and returns only the page (one query for promoted, one for organic). The caller's point is used for this query and kept only as a
    * ≈5 km cell ("my area"); it never reaches the logs (see app.ts).
    */
   async nearby(viewer: Viewer | null, q: NearbyQuery) {
@@ -570,58 +564,50 @@ export class ActivitiesService {
     if (to <= from) throw invalidInput('to must be after from (and after now).');
     if (to - from > MAX_WINDOW_MS) throw invalidInput('from…to may span at most 90 days.');
     const { column, cells } = coveringCells(q.lat, q.lng, radiusKm);
-    const [memberOf, weightsList] = viewer
+    const [memberOf, weights] = viewer
       ? await Promise.all([
           this.deps.groups.memberGroupIds(viewer.userId),
           this.deps.interests.weightsOf(viewer.userId),
         ])
       : [[], []];
-    const weights = new Map(weightsList.map((w) => [w.interestId, w.weight]));
-    const rows = await this.repo.candidates({
+    const base = {
       column,
       cells,
       from,
       to,
       interest: q.interest,
       memberOfGroupIds: memberOf,
-    });
-    const inRadius = rows
-      .map((r) => ({ r, d: distanceKm(q.lat, q.lng, r.lat, r.lng) }))
-      .filter((x) => x.d <= radiusKm);
-    const interestsById = await this.repo.interestIdsFor(inRadius.map((x) => x.r.id));
-    const scored = inRadius.map(({ r, d }) => ({
-      id: r.id,
-      distanceKm: Math.round(d * 1000) / 1000,
-      promoted: r.promotedUntil !== null && r.promotedUntil > now,
-      ...scoreActivity(
-        {
-          distanceKm: d,
-          radiusKm,
-          startAt: r.startAt,
-          popularity: r.popularity,
-          popularityAt: r.popularityAt,
-          interestIds: interestsById.get(r.id) ?? [],
-        },
-        weights,
-        now,
-      ),
-    }));
-    const byRank = (x: { score: number; id: string }, y: { score: number; id: string }) =>
-      y.score - x.score || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0);
-    const after = (s: number, id: string) => (x: { score: number; id: string }) =>
-      x.score < s || (x.score === s && x.id < id);
-    let promoted = scored.filter((x) => x.promoted).sort(byRank);
-    let organic = scored.filter((x) => !x.promoted).sort(byRank);
-    if (c) {
-      if (c[3]) promoted = promoted.filter(after(c[2], c[3]));
-      if (c[5]) organic = organic.filter(after(c[4], c[5]));
-    }
+      lat: q.lat,
+      lng: q.lng,
+      radiusKm,
+      now,
+      weights,
+      limit,
+    };
+    const [promoted, organic] = await Promise.all([
+      this.repo.rankedCandidates({
+        ...base,
+        promoted: true,
+        after: c && c[3] ? { score: c[2], id: c[3] } : undefined,
+      }),
+      this.repo.rankedCandidates({
+        ...base,
+        promoted: false,
+        after: c && c[5] ? { score: c[4], id: c[5] } : undefined,
+      }),
+    ]);
     const start = c ? c[1] : 0;
     const merged = interleave(promoted, organic, start, limit);
-    const lastP =
-      promoted[merged.usedPromoted - 1] ?? (c && c[3] ? { score: c[2], id: c[3] } : undefined);
-    const lastO =
-      organic[merged.usedOrganic - 1] ?? (c && c[5] ? { score: c[4], id: c[5] } : undefined);
+    const lastP = merged.usedPromoted
+      ? promoted[merged.usedPromoted - 1]
+      : c && c[3]
+        ? { score: c[2], id: c[3] }
+        : undefined;
+    const lastO = merged.usedOrganic
+      ? organic[merged.usedOrganic - 1]
+      : c && c[5]
+        ? { score: c[4], id: c[5] }
+        : undefined;
     const more = merged.usedPromoted < promoted.length || merged.usedOrganic < organic.length;
     const nextCursor = more
       ? encodeCursor(list, [
@@ -641,14 +627,20 @@ export class ActivitiesService {
       merged.items.map((m) => full.get(m.item.id)!),
       viewer,
     );
+    const r6 = (x: number) => Math.round(Number(x) * 1e6) / 1e6;
     const items: NearbyActivity[] = views.map((v, i) => {
-      const m = merged.items[i]!;
+      const { item, promoted: isPromoted } = merged.items[i]!;
       return {
         ...v,
-        promoted: m.promoted,
-        distanceKm: m.item.distanceKm,
-        score: m.item.score,
-        scoreParts: m.item.parts,
+        promoted: isPromoted,
+        distanceKm: Math.round(distanceKm(q.lat, q.lng, v.venue.lat, v.venue.lng) * 1000) / 1000,
+        score: r6(item.score),
+        scoreParts: {
+          interest: r6(item.interestPart),
+          distance: r6(item.distancePart),
+          time: r6(item.timePart),
+          popularity: r6(item.popularityPart),
+        },
       };
     });
     return { items, nextCursor };

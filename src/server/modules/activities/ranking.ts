@@ -13,54 +13,32 @@ export const WEIGHTS = { interest: 0.4, distance: 0.25, time: 0.2, popularity: 0
 export const POPULARITY_HALF_LIFE_MS = 72 * 3_600_000;
 export const SIGNUP_POPULARITY = 5;
 export const VIEW_POPULARITY = 1;
-const TIME_SCALE_HOURS = 72;
-const POPULARITY_SCALE = 10;
+
+/**
+ * The score is computed inside the database (activities.repository.ts, `rankedCandidates`) from
+ * these constants, so only a page of rows ever leaves it.
+ */
 
 /** The decayed popularity at `now` of a value stored at `at`. */
 export function decayedPopularity(value: number, at: number, now: number): number {
   return value * Math.pow(2, -Math.max(0, now - at) / POPULARITY_HALF_LIFE_MS);
 }
 
-export interface ScoreInput {
-  distanceKm: number;
-  radiusKm: number;
-  startAt: number;
-  popularity: number;
-  popularityAt: number;
-  interestIds: readonly string[];
-}
+export const TIME_SCALE_MS = 72 * 3_600_000;
+export const POPULARITY_SCALE = 10;
+/** Kilometres per degree of latitude, and of longitude at the equator. */
+export const KM_PER_DEG_LAT = 110.574;
+export const KM_PER_DEG_LNG = 111.32;
 
-export interface Score {
-  score: number;
-  parts: { interest: number; distance: number; time: number; popularity: number };
-}
-
-const round = (x: number) => Math.round(x * 1e6) / 1e6;
-
-export function scoreActivity(
-  a: ScoreInput,
-  weights: ReadonlyMap<string, number>,
-  now: number,
-): Score {
-  let interest = 0;
-  for (const id of a.interestIds) interest = Math.max(interest, weights.get(id) ?? 0);
-  const distance = Math.max(0, 1 - a.distanceKm / a.radiusKm);
-  const hours = Math.max(0, (a.startAt - now) / 3_600_000);
-  const time = Math.exp(-hours / TIME_SCALE_HOURS);
-  const popularity =
-    1 - Math.exp(-decayedPopularity(a.popularity, a.popularityAt, now) / POPULARITY_SCALE);
-  const parts = {
-    interest: round(Math.min(1, interest)),
-    distance: round(distance),
-    time: round(time),
-    popularity: round(popularity),
-  };
-  const score =
-    WEIGHTS.interest * parts.interest +
-    WEIGHTS.distance * parts.distance +
-    WEIGHTS.time * parts.time +
-    WEIGHTS.popularity * parts.popularity;
-  return { score: round(score), parts };
+/**
+ * Distance for ranking: the flat-earth (equirectangular) approximation around the query point,
+ * which the database computes with plain arithmetic; within 100 km it differs from the great
+ * circle by less than 0.1%. Shown distances use haversine (geo.ts).
+ */
+export function rankingDistanceKm(lat0: number, lng0: number, lat: number, lng: number): number {
+  const dy = (lat - lat0) * KM_PER_DEG_LAT;
+  const dx = (lng - lng0) * KM_PER_DEG_LNG * Math.cos((lat0 * Math.PI) / 180);
+  return Math.sqrt(dx * dx + dy * dy);
 }
 
 /** At most one promoted activity in every block of this many results. */

@@ -4,6 +4,7 @@ import { foundation } from './migrations/0001_foundation.ts';
 import { groups } from './migrations/0002_groups.ts';
 import { search } from './migrations/0003_search.ts';
 import { activities } from './migrations/0004_activities.ts';
+import { nearbyCovering } from './migrations/0005_nearby_covering.ts';
 
 /** Every migration, in order. Each is a factory so it can use dialect-specific SQL where needed. */
 const migrations: Record<string, (dialect: DialectName) => Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, (dialect: DialectName) => Migration> = {
   '0002_groups': groups,
   '0003_search': search,
   '0004_activities': activities,
+  '0005_nearby_covering': nearbyCovering,
 };
 
 class StaticProvider implements MigrationProvider {
