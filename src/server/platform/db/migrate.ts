@@ -5,6 +5,7 @@ import { groups } from './migrations/0002_groups.ts';
 import { search } from './migrations/0003_search.ts';
 import { activities } from './migrations/0004_activities.ts';
 import { nearbyCovering } from './migrations/0005_nearby_covering.ts';
+import { jobs } from './migrations/0006_jobs.ts';
 
 /** Every migration, in order. Each is a factory so it can use dialect-specific SQL where needed. */
 const migrations: Record<string, (dialect: DialectName) => Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, (dialect: DialectName) => Migration> = {
   '0003_search': search,
   '0004_activities': activities,
   '0005_nearby_covering': nearbyCovering,
+  '0006_jobs': jobs,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -4,6 +4,7 @@
  * so that SQLite and PostgreSQL store and return exactly the same values.
  */
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { JobTables } from './tables-jobs.ts';
 import type { SearchTables } from './tables-search.ts';
 
 export interface UsersTable {
@@ -260,7 +261,7 @@ export interface UserAreasTable {
   updatedAt: number;
 }
 
-export interface Database extends SearchTables {
+export interface Database extends SearchTables, JobTables {
   activities: ActivitiesTable;
   activityInterests: ActivityInterestsTable;
   activitySignups: ActivitySignupsTable;
