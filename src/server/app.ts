@@ -16,6 +16,9 @@ import { forumRoutes, groupsRoutes } from './modules/groups/index.ts';
 import { moderationRoutes } from './modules/moderation/index.ts';
 import { activitiesRoutes } from './modules/activities/index.ts';
 import { searchRoutes } from './modules/search/index.ts';
+import { messagingRoutes } from './modules/messaging/index.ts';
+import websocket from '@fastify/websocket';
+import { StreamGateway } from './platform/realtime/gateway.ts';
 import type { Config } from './platform/config.ts';
 import type { DatabaseHandle } from './platform/db/database.ts';
 import { bearerToken, registerAuth } from './platform/http/auth.ts';
@@ -44,11 +47,16 @@ export interface AppDeps {
   /** Namespace for shared Redis keys (tests give each file its own). */
   redisNamespace?: string;
   logger?: FastifyServerOptions['loggerInstance'];
+  /** Ping interval of the stream's heartbeat (tests shorten it). */
+  heartbeatMs?: number;
+  /** Poll and run due jobs in this process (default true). */
+  runJobs?: boolean;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
+    gateway: StreamGateway;
   }
 }
 
@@ -169,11 +177,26 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   searchRoutes(app, services);
   moderationRoutes(app, { moderation: services.moderation });
   activitiesRoutes(app, { activities: services.activities, publicUrl: config.publicUrl });
+  messagingRoutes(app, services);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  const gateway = new StreamGateway({
+    db: deps.database.db,
+    pubsub: deps.pubsub,
+    eventLog: services.eventLog,
+    heartbeatMs: deps.heartbeatMs,
+    authorizeThread: async (viewer, threadId) => {
+      const { thread } = await services.forum.threadAccess(threadId, viewer);
+      return { groupId: thread.groupId };
+    },
+  });
+  gateway.register(app);
+  app.decorate('gateway', gateway);
 
   // Hot ranks decay with age, so they are recomputed every 10 minutes (idempotent work).
   let hotTimer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
     services.dispatcher.start();
+    if (deps.runJobs !== false) services.jobs.start();
     hotTimer = setInterval(() => {
       services.forum
         .refreshHotRanks()
@@ -183,6 +206,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   app.addHook('onClose', async () => {
     clearInterval(hotTimer);
+    await services.jobs.stop();
     await services.dispatcher.stop();
   });
   await app.ready();

@@ -10,6 +10,14 @@ import { ForumService, GroupsService } from './modules/groups/index.ts';
 import { ModerationService } from './modules/moderation/index.ts';
 import { SearchIndex } from './modules/search/index.ts';
 import { ActivitiesService } from './modules/activities/index.ts';
+import {
+  CommunityService,
+  ConversationsService,
+  NotificationsService,
+  registerNotificationRules,
+} from './modules/messaging/index.ts';
+import { JobScheduler } from './platform/jobs/index.ts';
+import { EventLog } from './platform/realtime/event-log.ts';
 
 /** Every service of the server, wired once per process (or per test app). */
 export interface Services {
@@ -23,6 +31,11 @@ export interface Services {
   forum: ForumService;
   moderation: ModerationService;
   activities: ActivitiesService;
+  jobs: JobScheduler;
+  eventLog: EventLog;
+  notifications: NotificationsService;
+  conversations: ConversationsService;
+  community: CommunityService;
 }
 
 export function createServices(
@@ -57,7 +70,21 @@ export function createServices(
   });
   interests.subscribe(dispatcher);
   activities.subscribe(dispatcher);
+  const jobs = new JobScheduler(database.db, database.dialect, log);
+  const eventLog = new EventLog(pubsub);
+  forum.onLivePost((threadId, post) =>
+    eventLog.publishLive(`thread:${threadId}`, 'post.created', { threadId, post }),
+  );
+  const notifications = new NotificationsService(uow, eventLog, accounts, groups, forum);
+  const conversations = new ConversationsService(uow, eventLog, accounts, groups, notifications);
+  const community = new CommunityService(uow, accounts, groups, forum, activities, notifications);
+  registerNotificationRules({ dispatcher, jobs, pubsub, notifications, groups, forum, activities });
   return {
+    jobs,
+    eventLog,
+    notifications,
+    conversations,
+    community,
     dispatcher,
     uow,
     pubsub,

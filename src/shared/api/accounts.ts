@@ -48,10 +48,16 @@ export type PublicProfile = Static<typeof PublicProfile>;
 
 export const Locale = Type.Union([Type.Literal('zh-CN'), Type.Literal('en')]);
 
+export const MessagePolicy = Type.Union(
+  [Type.Literal('everyone'), Type.Literal('groups'), Type.Literal('nobody')],
+  { description: 'who may start a conversation with me: everyone, people in my groups, nobody' },
+);
+
 export const Me = Type.Object({
   ...PublicProfile.properties,
   locale: Locale,
   role: Type.Union([Type.Literal('user'), Type.Literal('operator')]),
+  messagePolicy: MessagePolicy,
   createdAt: IsoTime,
 });
 export type Me = Static<typeof Me>;
@@ -67,6 +73,7 @@ export const UpdateMeBody = Type.Object(
       Type.Union([Type.String({ minLength: 1, maxLength: 40, pattern: PRINTABLE }), Type.Null()]),
     ),
     locale: Type.Optional(Locale),
+    messagePolicy: Type.Optional(MessagePolicy),
   },
   { minProperties: 1 },
 );

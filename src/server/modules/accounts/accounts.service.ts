@@ -9,6 +9,7 @@ import type {
 } from '../../../shared/api/accounts.ts';
 import type { Static } from 'typebox';
 import { toIsoWithOffset } from '../../../shared/time.ts';
+import type { Executor } from '../../platform/db/database.ts';
 import { isUniqueViolation } from '../../platform/db/errors.ts';
 import type { UserRow } from '../../platform/db/tables.ts';
 import { recordEvent } from '../../platform/events/outbox.ts';
@@ -87,6 +88,8 @@ export class AccountsService {
           homeCity: null,
           locale: 'zh-CN',
           role: 'user',
+          messagePolicy: 'everyone',
+          communitySeenAt: 0,
           createdAt: now,
           updatedAt: now,
         });
@@ -196,6 +199,7 @@ export class AccountsService {
       update.homeCity = city || null;
     }
     if (patch.locale !== undefined) update.locale = patch.locale;
+    if (patch.messagePolicy !== undefined) update.messagePolicy = patch.messagePolicy;
     await this.repo.updateUser(viewer.userId, update);
     return this.getMe(viewer);
   }
@@ -246,8 +250,8 @@ export class AccountsService {
   }
 
   /** Summaries of users by id (one query); unknown ids are absent from the map. */
-  async summaries(ids: readonly string[]): Promise<Map<string, UserSummary>> {
-    const rows = await this.repo.findSummaries(ids);
+  async summaries(ids: readonly string[], db?: Executor): Promise<Map<string, UserSummary>> {
+    const rows = await this.repoFor(db).findSummaries(ids);
     return new Map(
       rows.map((r) => [r.id, { id: r.id, username: r.username, displayName: r.displayName }]),
     );
@@ -260,9 +264,31 @@ export class AccountsService {
     return this.repo.findByUsernamesLower(namesLower);
   }
 
+  /** Who may start a conversation with this person. */
+  async messagePolicy(userId: string): Promise<'everyone' | 'groups' | 'nobody' | null> {
+    return (await this.repo.findUserById(userId))?.messagePolicy ?? null;
+  }
+
+  /** Notes that the person opened the Interest Community tab; returns when they last had. */
+  async markCommunitySeen(userId: string, now: number, db?: Executor): Promise<void> {
+    await this.repoFor(db).updateUser(userId, { communitySeenAt: now });
+  }
+
+  async communitySeenAt(userId: string, db?: Executor): Promise<number> {
+    return (await this.repoFor(db).findUserById(userId))?.communitySeenAt ?? 0;
+  }
+
   /** Ids of the people the viewer has blocked (their content is hidden from the viewer). */
-  blockedIds(userId: string): Promise<string[]> {
-    return this.repo.blockedIds(userId);
+  blockedIds(userId: string, db?: Executor): Promise<string[]> {
+    return this.repoFor(db).blockedIds(userId);
+  }
+
+  /**
+   * Inside a transaction, reads must use it: on SQLite a query on the shared connection would
+   * wait for the very transaction that is waiting for it.
+   */
+  private repoFor(db?: Executor): AccountsRepository {
+    return db ? this.repo.with(db) : this.repo;
   }
 
   /** True when either person blocked the other (for other modules' policies). */
@@ -279,6 +305,7 @@ export class AccountsService {
       ...toPublicProfile(u),
       locale: u.locale === 'en' ? 'en' : 'zh-CN',
       role: u.role,
+      messagePolicy: u.messagePolicy,
       createdAt: toIsoWithOffset(u.createdAt),
     };
   }

@@ -366,4 +366,15 @@ export class ActivitiesRepository {
       .where('userId', '=', userId)
       .executeTakeFirst();
   }
+
+  /** Everyone holding a place or waiting for one. */
+  async attendeeIds(activityId: string, status?: 'confirmed'): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('activitySignups')
+      .select('userId')
+      .where('activityId', '=', activityId)
+      .where('status', 'in', status ? [status] : ['confirmed', 'waitlisted'])
+      .execute();
+    return rows.map((r) => r.userId);
+  }
 }

@@ -302,4 +302,33 @@ export class ForumRepository {
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
+
+  /** Visible threads in these groups started after `since` by someone else (community unread). */
+  async countNewThreads(groupIds: string[], since: number, notBy: string): Promise<number> {
+    if (groupIds.length === 0) return 0;
+    const r = await this.db
+      .selectFrom('threads')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('groupId', 'in', groupIds)
+      .where('status', '=', 'visible')
+      .where('createdAt', '>', since)
+      .where('authorId', '!=', notBy)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /** The newest visible threads across these groups. */
+  recentThreads(groupIds: string[], limit: number, hiddenAuthors: string[]) {
+    if (groupIds.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('threads')
+      .selectAll()
+      .where('groupId', 'in', groupIds)
+      .where('status', '=', 'visible')
+      .$if(hiddenAuthors.length > 0, (q) => q.where('authorId', 'not in', hiddenAuthors))
+      .orderBy('lastPostAt', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+  }
 }

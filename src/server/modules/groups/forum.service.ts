@@ -77,6 +77,13 @@ export class ForumService {
     this.repo = new ForumRepository(deps.uow.db, deps.dialect);
   }
 
+  private livePost: (threadId: string, post: Post) => Promise<void> = async () => {};
+
+  /** The realtime layer registers how a new visible post reaches people following its thread. */
+  onLivePost(push: (threadId: string, post: Post) => Promise<void>): void {
+    this.livePost = push;
+  }
+
   /** The moderation module registers how held posts reach its queue. */
   onHeldPost(reporter: HeldPostReporter): void {
     this.reportHeld = reporter;
@@ -501,6 +508,7 @@ export class ForumService {
     });
     const post = (await this.repo.findPost(postId))!;
     const [view] = await this.toPostViews([post], a);
+    if (!held) await this.livePost(threadId, view!).catch(() => undefined);
     return view!;
   }
 

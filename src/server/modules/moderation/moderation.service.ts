@@ -169,6 +169,7 @@ export class ModerationService {
         groupId: report.groupId,
         actorId: viewer.userId,
         resolution,
+        reporterId: report.reporterId,
       });
     });
     const [view] = await this.toViews([(await this.repo.find(reportId))!]);

@@ -6,6 +6,7 @@ import { search } from './migrations/0003_search.ts';
 import { activities } from './migrations/0004_activities.ts';
 import { nearbyCovering } from './migrations/0005_nearby_covering.ts';
 import { jobs } from './migrations/0006_jobs.ts';
+import { messaging } from './migrations/0007_messaging.ts';
 
 /** Every migration, in order. Each is a factory so it can use dialect-specific SQL where needed. */
 const migrations: Record<string, (dialect: DialectName) => Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, (dialect: DialectName) => Migration> = {
   '0004_activities': activities,
   '0005_nearby_covering': nearbyCovering,
   '0006_jobs': jobs,
+  '0007_messaging': messaging,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -18,6 +18,10 @@ export interface UsersTable {
   homeCity: string | null;
   locale: string;
   role: 'user' | 'operator';
+  /** Who may start a conversation with me: everyone, people in my groups, nobody. */
+  messagePolicy: 'everyone' | 'groups' | 'nobody';
+  /** When I last opened the Interest Community tab (new threads after it are unread). */
+  communitySeenAt: number;
   createdAt: number;
   updatedAt: number;
 }
@@ -261,7 +265,82 @@ export interface UserAreasTable {
   updatedAt: number;
 }
 
+export interface UserEventCountersTable {
+  userId: string;
+  lastSeq: number;
+}
+
+/** The stream's log: every notification, message and unread change, numbered per person. */
+export interface UserEventsTable {
+  userId: string;
+  seq: number;
+  type: string;
+  data: string;
+  createdAt: number;
+}
+
+export interface NotificationsTable {
+  id: string;
+  userId: string;
+  type: string;
+  actorId: string | null;
+  /** How many people a grouped notification stands for (reactions). */
+  actorCount: number;
+  subjectType: string;
+  subjectId: string;
+  groupId: string | null;
+  /** Where the client goes when the notification is opened (an app path). */
+  target: string;
+  /** JSON: what the client needs to render the text in the reader's language. */
+  data: string;
+  /** Unread notifications with the same key are folded into one (e.g. reactions to a post). */
+  groupKey: string | null;
+  createdAt: number;
+  readAt: number | null;
+}
+
+export interface NotificationMutesTable {
+  userId: string;
+  kind: 'group' | 'type';
+  value: string;
+}
+
+export interface ConversationsTable {
+  id: string;
+  /** The two user ids, sorted and joined: one conversation per pair. */
+  pairKey: string;
+  lastSeq: number;
+  lastMessageAt: number;
+  createdAt: number;
+}
+
+export interface ConversationParticipantsTable {
+  conversationId: string;
+  userId: string;
+  otherId: string;
+  /** Messages up to this seq have been read ("read up to" receipts). */
+  readUpTo: number;
+  unreadCount: number;
+  lastMessageAt: number;
+}
+
+export interface MessagesTable {
+  id: string;
+  conversationId: string;
+  seq: number;
+  senderId: string;
+  body: string;
+  createdAt: number;
+}
+
 export interface Database extends SearchTables, JobTables {
+  userEventCounters: UserEventCountersTable;
+  userEvents: UserEventsTable;
+  notifications: NotificationsTable;
+  notificationMutes: NotificationMutesTable;
+  conversations: ConversationsTable;
+  conversationParticipants: ConversationParticipantsTable;
+  messages: MessagesTable;
   activities: ActivitiesTable;
   activityInterests: ActivityInterestsTable;
   activitySignups: ActivitySignupsTable;

@@ -91,6 +91,7 @@ export interface DomainEventMap {
     groupId: string;
     actorId: string;
     resolution: string;
+    reporterId: string | null;
   };
 }
 

@@ -1,0 +1,237 @@
+import type { Static } from 'typebox';
+import { v7 as uuidv7 } from 'uuid';
+import type { Conversation, Message } from '../../../shared/api/messaging.ts';
+import { toIsoWithOffset } from '../../../shared/time.ts';
+import type { Executor } from '../../platform/db/database.ts';
+import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
+import type { Viewer } from '../../platform/http/auth.ts';
+import { forbidden, invalidInput, notFound } from '../../platform/http/errors.ts';
+import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
+import type { EventLog } from '../../platform/realtime/event-log.ts';
+import type { AccountsService, UserSummary } from '../accounts/index.ts';
+import type { GroupsService } from '../groups/index.ts';
+import { MessagingRepository, type MessageRow } from './messaging.repository.ts';
+import type { NotificationsService } from './notifications.service.ts';
+
+const pairKey = (a: string, b: string) => (a < b ? `${a}:${b}` : `${b}:${a}`);
+const nobody = (id: string): UserSummary => ({ id, username: '', displayName: '' });
+
+/** One-to-one conversations: start, list, send, read receipts. */
+export class ConversationsService {
+  private readonly repo: MessagingRepository;
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly eventLog: EventLog,
+    private readonly accounts: AccountsService,
+    private readonly groups: GroupsService,
+    private readonly notifications: NotificationsService,
+  ) {
+    this.repo = new MessagingRepository(uow.db);
+  }
+
+  /** May `from` write to `to`? Blocks either way stop it; starting also obeys `to`'s setting. */
+  private async assertMayWrite(from: string, to: string, starting: boolean): Promise<void> {
+    if (await this.accounts.eitherBlocked(from, to)) {
+      throw forbidden('You cannot message this person.');
+    }
+    if (!starting) return;
+    const policy = await this.accounts.messagePolicy(to);
+    if (policy === null) throw notFound('No such user.');
+    if (policy === 'nobody') throw forbidden('This person does not accept new messages.');
+    if (policy === 'groups') {
+      const [mine, theirs] = await Promise.all([
+        this.groups.memberGroupIds(from),
+        this.groups.memberGroupIds(to),
+      ]);
+      const shared = new Set(mine);
+      if (!theirs.some((g) => shared.has(g))) {
+        throw forbidden('This person accepts messages only from people in their groups.');
+      }
+    }
+  }
+
+  /** Opens (or returns) the conversation between the viewer and someone. */
+  async start(viewer: Viewer, userId: string): Promise<Static<typeof Conversation>> {
+    if (userId === viewer.userId) throw invalidInput('You cannot message yourself.');
+    if ((await this.accounts.summaries([userId])).size === 0) throw notFound('No such user.');
+    const key = pairKey(viewer.userId, userId);
+    let conv = await this.repo.findConversationByPair(key);
+    await this.assertMayWrite(viewer.userId, userId, !conv);
+    if (!conv) {
+      await this.uow.run((trx) =>
+        this.repo.with(trx).insertConversation({
+          id: uuidv7(),
+          pairKey: key,
+          a: viewer.userId,
+          b: userId,
+          now: Date.now(),
+        }),
+      );
+      conv = (await this.repo.findConversationByPair(key))!;
+    }
+    return this.get(viewer, conv.id);
+  }
+
+  private async participantOr404(conversationId: string, userId: string) {
+    const p = await this.repo.participant(conversationId, userId);
+    if (!p) throw notFound('No such conversation.');
+    return p;
+  }
+
+  async get(viewer: Viewer, conversationId: string): Promise<Static<typeof Conversation>> {
+    await this.participantOr404(conversationId, viewer.userId);
+    const row = (await this.repo.conversationRow(viewer.userId, conversationId))!;
+    const [view] = await this.toViews(viewer, [row]);
+    return view!;
+  }
+
+  async list(viewer: Viewer, limit: number, cursor?: string) {
+    const after = cursor
+      ? decodeCursor('conversations', cursor, ['number', 'string'] as const)
+      : undefined;
+    const rows = await this.repo.listConversations(
+      viewer.userId,
+      limit,
+      after && { at: after[0], id: after[1] },
+    );
+    const page = toPage(
+      rows,
+      limit,
+      (r) => r,
+      (r) => encodeCursor('conversations', [r.lastMessageAt, r.id]),
+    );
+    return { items: await this.toViews(viewer, page.items), nextCursor: page.nextCursor };
+  }
+
+  async send(
+    viewer: Viewer,
+    conversationId: string,
+    body: string,
+  ): Promise<Static<typeof Message>> {
+    const me = await this.participantOr404(conversationId, viewer.userId);
+    const text = body.normalize('NFC').trim();
+    if (!text) throw invalidInput('body must not be blank.');
+    await this.assertMayWrite(viewer.userId, me.otherId, false);
+    const now = Date.now();
+    const id = uuidv7();
+    const message = await this.uow.run(async (trx, hooks) => {
+      const repo = this.repo.with(trx);
+      const seq = await repo.nextMessageSeq(conversationId, now);
+      await repo.insertMessage({
+        id,
+        conversationId,
+        seq,
+        senderId: viewer.userId,
+        body: text,
+        createdAt: now,
+      });
+      await repo.touchParticipants(conversationId, viewer.userId, seq, now);
+      const [view] = await this.messageViews(
+        [{ id, conversationId, seq, senderId: viewer.userId, body: text, createdAt: now }],
+        trx,
+      );
+      // Both people's streams get the message (the sender's other devices too); the reader's
+      // unread count moves with it, in the same transaction.
+      for (const userId of [me.otherId, viewer.userId]) {
+        await this.eventLog.append(trx, hooks, userId, 'message.created', {
+          conversationId,
+          message: view,
+        });
+      }
+      await this.notifications.pushUnread(trx, hooks, me.otherId);
+      return view!;
+    });
+    return message;
+  }
+
+  async messages(viewer: Viewer, conversationId: string, limit: number, cursor?: string) {
+    await this.participantOr404(conversationId, viewer.userId);
+    const list = `messages:${conversationId}`;
+    const before = cursor ? decodeCursor(list, cursor, ['number'] as const)[0] : undefined;
+    const rows = await this.repo.listMessages(conversationId, limit, before);
+    const page = toPage(
+      rows,
+      limit,
+      (r) => r,
+      (r) => encodeCursor(list, [r.seq]),
+    );
+    return { items: await this.messageViews(page.items), nextCursor: page.nextCursor };
+  }
+
+  /** "Read up to" receipt: my unread count drops; the other person hears it live. */
+  async read(viewer: Viewer, conversationId: string, upToSeq: number) {
+    const me = await this.participantOr404(conversationId, viewer.userId);
+    await this.uow.run(async (trx, hooks) => {
+      const repo = this.repo.with(trx);
+      const conv = (await repo.findConversationByPair(pairKey(viewer.userId, me.otherId)))!;
+      const upTo = Math.min(upToSeq, conv.lastSeq);
+      if (upTo <= me.readUpTo) return;
+      await repo.markConversationRead(conversationId, viewer.userId, upTo, conv.lastSeq);
+      const left = await repo.countMessagesAfter(conversationId, upTo, viewer.userId);
+      await trx
+        .updateTable('conversationParticipants')
+        .set({ unreadCount: left })
+        .where('conversationId', '=', conversationId)
+        .where('userId', '=', viewer.userId)
+        .execute();
+      for (const userId of [me.otherId, viewer.userId]) {
+        await this.eventLog.append(trx, hooks, userId, 'conversation.read', {
+          conversationId,
+          userId: viewer.userId,
+          readUpTo: upTo,
+        });
+      }
+      await this.notifications.pushUnread(trx, hooks, viewer.userId);
+    });
+    return this.get(viewer, conversationId);
+  }
+
+  private async messageViews(rows: MessageRow[], db?: Executor): Promise<Static<typeof Message>[]> {
+    const people = await this.accounts.summaries(
+      rows.map((r) => r.senderId),
+      db,
+    );
+    return rows.map((m) => ({
+      id: m.id,
+      conversationId: m.conversationId,
+      seq: m.seq,
+      sender: people.get(m.senderId) ?? nobody(m.senderId),
+      body: m.body,
+      createdAt: toIsoWithOffset(m.createdAt),
+    }));
+  }
+
+  private async toViews(
+    viewer: Viewer,
+    rows: {
+      id: string;
+      lastSeq: number;
+      otherId: string;
+      readUpTo: number;
+      unreadCount: number;
+      lastMessageAt: number;
+    }[],
+  ): Promise<Static<typeof Conversation>[]> {
+    const [people, last, others] = await Promise.all([
+      this.accounts.summaries(rows.map((r) => r.otherId)),
+      this.repo.lastMessages(rows),
+      this.repo.othersReadUpTo(
+        rows.map((r) => r.id),
+        viewer.userId,
+      ),
+    ]);
+    const lastViews = new Map(
+      (await this.messageViews([...last.values()])).map((m) => [m.conversationId, m]),
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      with: people.get(r.otherId) ?? nobody(r.otherId),
+      lastMessage: lastViews.get(r.id) ?? null,
+      unreadCount: r.unreadCount,
+      readUpTo: r.readUpTo,
+      otherReadUpTo: others.get(r.id) ?? 0,
+      lastMessageAt: toIsoWithOffset(r.lastMessageAt),
+    }));
+  }
+}

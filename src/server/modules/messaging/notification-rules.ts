@@ -1,0 +1,310 @@
+import type { OutboxDispatcher } from '../../platform/events/outbox.ts';
+import type { JobScheduler } from '../../platform/jobs/scheduler.ts';
+import type { AccessRevoked } from '../../platform/realtime/gateway.ts';
+import { userChannel } from '../../platform/realtime/event-log.ts';
+import type { PubSub } from '../../platform/events/pubsub.ts';
+import type { ActivitiesService } from '../activities/index.ts';
+import type { ForumService, GroupsService } from '../groups/index.ts';
+import type { NotificationsService } from './notifications.service.ts';
+
+const HOUR = 3_600_000;
+/** Reminders before an activity starts, in hours. */
+export const REMINDER_HOURS = [24, 2] as const;
+
+export interface RuleDeps {
+  dispatcher: OutboxDispatcher;
+  jobs: JobScheduler;
+  pubsub: PubSub;
+  notifications: NotificationsService;
+  groups: GroupsService;
+  forum: ForumService;
+  activities: ActivitiesService;
+}
+
+/**
+ * Which domain events tell whom what. Each rule runs in the outbox dispatcher's transaction, so
+ * a notification exists exactly when its event was handled; NotificationsService.notify applies
+ * mutes, blocks and group privacy for every one.
+ */
+export function registerNotificationRules(d: RuleDeps): void {
+  const { dispatcher: on, notifications: n } = d;
+
+  on.on('post.created', async (e, ctx) => {
+    const p = e.payload;
+    if (p.held) return;
+    const target = `/threads/${p.threadId}#post-${p.postId}`;
+    const base = {
+      actorId: p.authorId,
+      subjectType: 'post' as const,
+      subjectId: p.postId,
+      groupId: p.groupId,
+      groupContent: true,
+      target,
+    };
+    const thread = await d.forum.repo.with(ctx.trx).findThread(p.threadId);
+    if (p.threadAuthorId !== p.authorId) {
+      await n.notify(ctx.trx, ctx, {
+        ...base,
+        userId: p.threadAuthorId,
+        type: 'post.reply',
+        data: { threadId: p.threadId, threadTitle: thread?.title ?? '' },
+      });
+    }
+    if (p.replyToAuthorId && p.replyToAuthorId !== p.threadAuthorId) {
+      await n.notify(ctx.trx, ctx, {
+        ...base,
+        userId: p.replyToAuthorId,
+        type: 'post.reply_to_post',
+        data: { threadId: p.threadId, threadTitle: thread?.title ?? '', replyToId: p.replyToId },
+      });
+    }
+  });
+
+  on.on('post.mentioned', async (e, ctx) => {
+    const p = e.payload;
+    const thread = await d.forum.repo.with(ctx.trx).findThread(p.threadId);
+    for (const userId of p.userIds) {
+      await n.notify(ctx.trx, ctx, {
+        userId,
+        type: 'post.mention',
+        actorId: p.authorId,
+        subjectType: 'post',
+        subjectId: p.postId,
+        groupId: p.groupId,
+        groupContent: true,
+        target: `/threads/${p.threadId}#post-${p.postId}`,
+        data: { threadId: p.threadId, threadTitle: thread?.title ?? '' },
+      });
+    }
+  });
+
+  on.on('post.reacted', async (e, ctx) => {
+    const p = e.payload;
+    await n.notify(ctx.trx, ctx, {
+      userId: p.authorId,
+      type: 'post.reaction',
+      actorId: p.userId,
+      subjectType: 'post',
+      subjectId: p.postId,
+      groupId: p.groupId,
+      groupContent: true,
+      target: `/threads/${p.threadId}#post-${p.postId}`,
+      data: { threadId: p.threadId, emoji: p.emoji },
+      groupKey: `reaction:${p.postId}`,
+    });
+  });
+
+  on.on('group.join_requested', async (e, ctx) => {
+    const { groupId, userId } = e.payload;
+    const admins = await d.groups.repo.with(ctx.trx).listMembers(groupId, 'member', 1000);
+    for (const a of admins.filter((m) => m.role === 'owner' || m.role === 'admin')) {
+      await n.notify(ctx.trx, ctx, {
+        userId: a.userId,
+        type: 'group.join_request',
+        actorId: userId,
+        subjectType: 'group',
+        subjectId: groupId,
+        groupId,
+        target: `/groups/${groupId}/members?status=pending`,
+      });
+    }
+  });
+
+  on.on('group.join_answered', async (e, ctx) => {
+    const { groupId, userId, actorId, approved } = e.payload;
+    await n.notify(ctx.trx, ctx, {
+      userId,
+      type: approved ? 'group.join_approved' : 'group.join_rejected',
+      actorId,
+      subjectType: 'group',
+      subjectId: groupId,
+      groupId,
+      target: `/groups/${groupId}`,
+    });
+  });
+
+  on.on('group.role_changed', async (e, ctx) => {
+    const { groupId, userId, actorId, role } = e.payload;
+    await n.notify(ctx.trx, ctx, {
+      userId,
+      type: 'group.role_changed',
+      actorId,
+      subjectType: 'group',
+      subjectId: groupId,
+      groupId,
+      target: `/groups/${groupId}`,
+      data: { role },
+    });
+  });
+
+  // Losing access to a group: a notice where due, and live thread subscriptions of that group end.
+  const revoke =
+    (userId: string, groupId: string) => (ctx: { afterCommit(f: () => Promise<void>): void }) =>
+      ctx.afterCommit(() =>
+        d.pubsub.publish(userChannel(userId), {
+          id: null,
+          type: 'access.revoked',
+          data: { groupId },
+        } satisfies AccessRevoked),
+      );
+  on.on('group.member_banned', async (e, ctx) => {
+    const { groupId, userId, actorId, reason } = e.payload;
+    revoke(userId, groupId)(ctx);
+    await n.notify(ctx.trx, ctx, {
+      userId,
+      type: 'group.banned',
+      actorId,
+      subjectType: 'group',
+      subjectId: groupId,
+      groupId,
+      target: `/groups/${groupId}`,
+      data: { reason },
+    });
+  });
+  on.on('group.member_left', async (e, ctx) => revoke(e.payload.userId, e.payload.groupId)(ctx));
+  on.on('group.member_removed', async (e, ctx) => revoke(e.payload.userId, e.payload.groupId)(ctx));
+
+  const activityTarget = (id: string) => `/activities/${id}`;
+  on.on('activity.signed_up', async (e, ctx) => {
+    const { activityId, userId, status } = e.payload;
+    const a = await d.activities.repo.with(ctx.trx).find(activityId);
+    await n.notify(ctx.trx, ctx, {
+      userId,
+      type: status === 'confirmed' ? 'activity.signup_confirmed' : 'activity.waitlisted',
+      actorId: null,
+      subjectType: 'activity',
+      subjectId: activityId,
+      target: activityTarget(activityId),
+      data: { title: a?.title ?? '' },
+    });
+  });
+  on.on('activity.signup_promoted', async (e, ctx) => {
+    const { activityId, userId } = e.payload;
+    const a = await d.activities.repo.with(ctx.trx).find(activityId);
+    await n.notify(ctx.trx, ctx, {
+      userId,
+      type: 'activity.promoted',
+      actorId: null,
+      subjectType: 'activity',
+      subjectId: activityId,
+      target: activityTarget(activityId),
+      data: { title: a?.title ?? '' },
+    });
+  });
+
+  const scheduleReminders = async (
+    trx: Parameters<JobScheduler['schedule']>[0],
+    activityId: string,
+  ) => {
+    const a = await d.activities.repo.with(trx).find(activityId);
+    if (!a) return;
+    for (const hours of REMINDER_HOURS) {
+      const key = `activity-reminder:${activityId}:${hours}`;
+      const runAt = a.startAt - hours * HOUR;
+      if (a.status === 'published' && runAt > Date.now()) {
+        await d.jobs.schedule(trx, {
+          type: 'activity.reminder',
+          runAt,
+          payload: { activityId, hours },
+          key,
+        });
+      } else {
+        await d.jobs.cancel(trx, key);
+      }
+    }
+  };
+  on.on('activity.created', async (e, ctx) => scheduleReminders(ctx.trx, e.payload.activityId));
+  on.on('activity.updated', async (e, ctx) => {
+    const { activityId, actorId, changed } = e.payload;
+    await scheduleReminders(ctx.trx, activityId);
+    const repo = d.activities.repo.with(ctx.trx);
+    const a = await repo.find(activityId);
+    for (const userId of await repo.attendeeIds(activityId)) {
+      await n.notify(ctx.trx, ctx, {
+        userId,
+        type: 'activity.changed',
+        actorId,
+        subjectType: 'activity',
+        subjectId: activityId,
+        target: activityTarget(activityId),
+        data: { title: a?.title ?? '', changed },
+      });
+    }
+  });
+  on.on('activity.cancelled', async (e, ctx) => {
+    const { activityId, actorId, reason } = e.payload;
+    await scheduleReminders(ctx.trx, activityId);
+    const repo = d.activities.repo.with(ctx.trx);
+    const a = await repo.find(activityId);
+    for (const userId of await repo.attendeeIds(activityId)) {
+      await n.notify(ctx.trx, ctx, {
+        userId,
+        type: 'activity.cancelled',
+        actorId,
+        subjectType: 'activity',
+        subjectId: activityId,
+        target: activityTarget(activityId),
+        data: { title: a?.title ?? '', reason },
+      });
+    }
+  });
+  d.jobs.handle('activity.reminder', async (job, ctx) => {
+    const { activityId, hours } = job.payload as { activityId: string; hours: number };
+    const repo = d.activities.repo.with(ctx.trx);
+    const a = await repo.find(activityId);
+    if (!a || a.status !== 'published' || a.startAt <= Date.now()) return;
+    for (const userId of await repo.attendeeIds(activityId, 'confirmed')) {
+      await n.notify(ctx.trx, ctx, {
+        userId,
+        type: 'activity.reminder',
+        actorId: null,
+        subjectType: 'activity',
+        subjectId: activityId,
+        target: activityTarget(activityId),
+        data: { title: a.title, hours, startsAt: a.startAt },
+      });
+    }
+  });
+
+  on.on('report.resolved', async (e, ctx) => {
+    const { postId, groupId, actorId, resolution } = e.payload;
+    const post = await d.forum.repo.with(ctx.trx).findPost(postId);
+    if (!post) return;
+    if (resolution === 'post_deleted' || resolution === 'author_banned') {
+      await n.notify(ctx.trx, ctx, {
+        userId: post.authorId,
+        type: 'moderation.post_removed',
+        actorId,
+        subjectType: 'post',
+        subjectId: postId,
+        groupId,
+        target: `/threads/${post.threadId}`,
+        data: { resolution },
+      });
+    }
+    if (resolution === 'approved') {
+      await n.notify(ctx.trx, ctx, {
+        userId: post.authorId,
+        type: 'moderation.post_approved',
+        actorId,
+        subjectType: 'post',
+        subjectId: postId,
+        groupId,
+        target: `/threads/${post.threadId}#post-${postId}`,
+      });
+    }
+    if (e.payload.reporterId) {
+      await n.notify(ctx.trx, ctx, {
+        userId: e.payload.reporterId,
+        type: 'moderation.report_resolved',
+        actorId,
+        subjectType: 'report',
+        subjectId: e.payload.reportId,
+        groupId,
+        groupContent: true,
+        target: `/threads/${post.threadId}`,
+        data: { resolution },
+      });
+    }
+  });
+}

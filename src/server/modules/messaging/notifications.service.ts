@@ -1,0 +1,185 @@
+import type { Static } from 'typebox';
+import { v7 as uuidv7 } from 'uuid';
+import type { Notification } from '../../../shared/api/messaging.ts';
+import type { UnreadCounts } from '../../../shared/realtime.ts';
+import { toIsoWithOffset } from '../../../shared/time.ts';
+import type { Executor, Trx } from '../../platform/db/database.ts';
+import type { CommitHooks, UnitOfWork } from '../../platform/events/unit-of-work.ts';
+import type { Viewer } from '../../platform/http/auth.ts';
+import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
+import type { EventLog } from '../../platform/realtime/event-log.ts';
+import type { AccountsService } from '../accounts/index.ts';
+import type { ForumService, GroupsService } from '../groups/index.ts';
+import { MessagingRepository, type NotificationRow } from './messaging.repository.ts';
+
+/** What a rule asks to tell someone. */
+export interface NotificationInput {
+  userId: string;
+  type: string;
+  actorId: string | null;
+  subjectType: 'post' | 'thread' | 'group' | 'activity' | 'report' | 'payment' | 'bill';
+  subjectId: string;
+  groupId?: string | null;
+  /** Set for group content: only a member of an approval group may hear about it. */
+  groupContent?: boolean;
+  target: string;
+  data?: Record<string, unknown>;
+  /** Unread notifications with the same key fold into one (reactions to one post). */
+  groupKey?: string;
+}
+
+/** Notifications, unread counts and mutes. */
+export class NotificationsService {
+  readonly repo: MessagingRepository;
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly eventLog: EventLog,
+    private readonly accounts: AccountsService,
+    private readonly groups: GroupsService,
+    private readonly forum: ForumService,
+  ) {
+    this.repo = new MessagingRepository(uow.db);
+  }
+
+  /**
+   * Delivers one notification inside the caller's transaction, unless the reader muted its type
+   * or group, blocked its actor, or may not see the group content it is about. Writes the
+   * notification and the stream events (`notification.created`, `unread.changed`) together.
+   */
+  async notify(trx: Trx, hooks: CommitHooks, n: NotificationInput): Promise<boolean> {
+    if (n.actorId && n.actorId === n.userId) return false;
+    const repo = this.repo.with(trx);
+    if (await repo.isMuted(n.userId, n.type, n.groupId ?? null)) return false;
+    if (n.actorId && (await this.accounts.blockedIds(n.userId, trx)).includes(n.actorId))
+      return false;
+    if (n.groupId && n.groupContent) {
+      const groupsRepo = this.groups.repo.with(trx);
+      const g = await groupsRepo.findGroup(n.groupId);
+      if (!g) return false;
+      const m = await groupsRepo.getMembership(n.groupId, n.userId);
+      if (m?.status === 'banned') return false;
+      if (g.visibility === 'approval' && m?.status !== 'member') return false;
+    }
+    const now = Date.now();
+    const data = JSON.stringify(n.data ?? {});
+    const folded = n.groupKey ? await repo.findUnreadByKey(n.userId, n.groupKey) : undefined;
+    let id: string;
+    if (folded) {
+      id = folded.id;
+      await repo.foldNotification(id, n.actorId, data, now);
+    } else {
+      id = uuidv7();
+      await repo.insertNotification({
+        id,
+        userId: n.userId,
+        type: n.type,
+        actorId: n.actorId,
+        actorCount: 1,
+        subjectType: n.subjectType,
+        subjectId: n.subjectId,
+        groupId: n.groupId ?? null,
+        target: n.target,
+        data,
+        groupKey: n.groupKey ?? null,
+        createdAt: now,
+        readAt: null,
+      });
+    }
+    const [view] = await this.toViews([(await repo.findNotification(id))!], trx);
+    await this.eventLog.append(trx, hooks, n.userId, 'notification.created', {
+      notification: view,
+    });
+    await this.pushUnread(trx, hooks, n.userId);
+    return true;
+  }
+
+  /** Logs and pushes the person's current unread counts. */
+  async pushUnread(trx: Trx, hooks: CommitHooks, userId: string): Promise<void> {
+    await this.eventLog.append(
+      trx,
+      hooks,
+      userId,
+      'unread.changed',
+      await this.unread(userId, trx),
+    );
+  }
+
+  async unread(userId: string, db: Executor = this.uow.db): Promise<UnreadCounts> {
+    const repo = this.repo.with(db);
+    const [notifications, messages, groupIds, seen] = await Promise.all([
+      repo.countUnreadNotifications(userId),
+      repo.countUnreadMessages(userId),
+      this.groups.repo.with(db).groupIdsWithStatus(userId, 'member'),
+      this.accounts.communitySeenAt(userId, db),
+    ]);
+    const community = await this.forum.repo.with(db).countNewThreads(groupIds, seen, userId);
+    return { notifications, messages, community };
+  }
+
+  async list(viewer: Viewer, limit: number, unreadOnly: boolean, cursor?: string) {
+    const list = `notifications${unreadOnly ? ':unread' : ''}`;
+    const after = cursor ? decodeCursor(list, cursor, ['number', 'string'] as const) : undefined;
+    const rows = await this.repo.listNotifications(
+      viewer.userId,
+      limit,
+      unreadOnly,
+      after && { createdAt: after[0], id: after[1] },
+    );
+    const page = toPage(
+      rows,
+      limit,
+      (r) => r,
+      (r) => encodeCursor(list, [r.createdAt, r.id]),
+    );
+    return { items: await this.toViews(page.items), nextCursor: page.nextCursor };
+  }
+
+  async markRead(viewer: Viewer, ids: string[] | 'all'): Promise<UnreadCounts> {
+    return this.uow.run(async (trx, hooks) => {
+      const changed = await this.repo.with(trx).markRead(viewer.userId, ids, Date.now());
+      if (changed) await this.pushUnread(trx, hooks, viewer.userId);
+      return this.unread(viewer.userId, trx);
+    });
+  }
+
+  async mutes(viewer: Viewer) {
+    const rows = await this.repo.mutes(viewer.userId);
+    return {
+      groups: rows.filter((r) => r.kind === 'group').map((r) => r.value),
+      types: rows.filter((r) => r.kind === 'type').map((r) => r.value),
+    };
+  }
+
+  async setMutes(viewer: Viewer, m: { groups: string[]; types: string[] }) {
+    await this.uow.run((trx) =>
+      this.repo
+        .with(trx)
+        .replaceMutes(viewer.userId, [
+          ...m.groups.map((value) => ({ kind: 'group' as const, value })),
+          ...m.types.map((value) => ({ kind: 'type' as const, value })),
+        ]),
+    );
+    return this.mutes(viewer);
+  }
+
+  /** Rows → API views (actors in one query). Text is rendered by the client from type + data. */
+  async toViews(rows: NotificationRow[], db?: Executor): Promise<Static<typeof Notification>[]> {
+    const actors = await this.accounts.summaries(
+      rows.map((r) => r.actorId).filter((x): x is string => !!x),
+      db,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      type: r.type,
+      actor: r.actorId ? (actors.get(r.actorId) ?? null) : null,
+      actorCount: r.actorCount,
+      subject: { type: r.subjectType, id: r.subjectId },
+      groupId: r.groupId,
+      target: r.target,
+      data: JSON.parse(r.data) as Record<string, unknown>,
+      read: r.readAt !== null,
+      createdAt: toIsoWithOffset(r.createdAt),
+    }));
+  }
+}
