@@ -68,6 +68,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       ? { loggerInstance: deps.logger }
       : { logger: { level: config.logLevel, serializers: { req: serializeRequest } } }),
     bodyLimit: config.bodyLimitBytes,
+    // On shutdown, close every socket — including refused WebSocket upgrades a client left open.
+    forceCloseConnections: true,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : uuidv7();

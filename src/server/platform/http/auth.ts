@@ -15,8 +15,12 @@ export type SessionResolver = (token: string) => Promise<Viewer | null>;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** 'required': anonymous callers get 401 before the body is even validated. */
-    auth?: 'required' | 'optional';
+    /**
+     * 'required': anonymous callers get 401 before the body is even validated. 'socket': the
+     * WebSocket handler refuses them itself (close code 4401), since a refused upgrade would
+     * leave the socket to the client.
+     */
+    auth?: 'required' | 'optional' | 'socket';
   }
   interface FastifyRequest {
     viewer: Viewer | null;
@@ -52,10 +56,10 @@ export function registerAuth(app: FastifyInstance, resolve: SessionResolver): vo
       if (viewer) {
         req.viewer = viewer;
         req.sessionToken = token;
-      } else if (bearer) {
+      } else if (bearer && req.routeOptions.config.auth !== 'socket') {
         req.badBearer = true;
         throw new AppError('invalid_token');
-      } else {
+      } else if (!bearer) {
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
       }
     }

@@ -5,7 +5,7 @@ import type { WebSocket } from 'ws';
 import type { ClientMessage, Frame } from '../../../shared/realtime.ts';
 import type { Db } from '../db/database.ts';
 import type { PubSub } from '../events/pubsub.ts';
-import { requireViewer, type Viewer } from '../http/auth.ts';
+import type { Viewer } from '../http/auth.ts';
 import { threadChannel, userChannel, type EventLog } from './event-log.ts';
 
 /** An internal frame on a user channel: drop thread subscriptions of a group (never sent). */
@@ -78,16 +78,20 @@ export class StreamGateway {
       '/api/v1/stream',
       {
         websocket: true,
-        config: { auth: 'required', rateLimit: false },
+        config: { auth: 'socket', rateLimit: false },
         schema: {
           tags: ['messaging'],
           summary:
-            'WebSocket: every frame is {id, type, data}; ?since=<last id> first replays what was missed, then continues live',
+            'WebSocket (bearer token or session cookie): every frame is {id, type, data}; ?since=<last id> first replays what was missed, then continues live. Without a valid session the socket is closed with code 4401.',
           querystring: Type.Object({ since: Type.Optional(Type.Integer({ minimum: 0 })) }),
         },
       },
       (ws, req) => {
-        const viewer = requireViewer(req);
+        if (!req.viewer) {
+          ws.close(4401, 'unauthenticated');
+          return;
+        }
+        const viewer = req.viewer;
         const since = (req.query as { since?: number }).since;
         void this.open(ws, viewer, since);
       },
