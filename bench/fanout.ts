@@ -138,7 +138,6 @@ async function startServer(): Promise<Server> {
       RATE_LIMIT_PER_MINUTE: '10000000',
       AUTH_RATE_LIMIT_PER_MINUTE: '10000000',
       POSTS_PER_MINUTE: '100000',
-      NODE_ENV: 'production',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
