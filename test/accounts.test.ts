@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectError } from './support/http.ts';
 import { createTestApp, type TestContext } from './support/context.ts';
 import { buildUser, uniqueUsername } from './support/factories.ts';
 
@@ -10,11 +11,6 @@ afterAll(() => ctx.close());
 
 const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
   ctx.app.inject({ method: 'POST', url, payload: payload as object, headers });
-
-function expectError(res: { statusCode: number; json(): unknown }, status: number, code: string) {
-  expect(res.statusCode).toBe(status);
-  expect(res.json()).toMatchObject({ error: { code, message: expect.any(String) } });
-}
 
 function sessionCookie(res: {
   cookies: { name: string; value: string; httpOnly?: boolean; sameSite?: string }[];

@@ -1,5 +1,6 @@
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectError, requester } from './support/http.ts';
 import { createTestApp, type TestContext } from './support/context.ts';
 import {
   buildActivity,
@@ -20,17 +21,7 @@ afterAll(() => ctx.close());
 
 const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-const req = (
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
-  url: string,
-  user?: TestUser,
-  payload?: object,
-) => ctx.app.inject({ method, url, headers: user?.auth ?? {}, ...(payload ? { payload } : {}) });
-
-function expectError(res: { statusCode: number; json(): unknown }, status: number, code?: string) {
-  expect(res.statusCode, JSON.stringify(res.json())).toBe(status);
-  if (code) expect(res.json()).toMatchObject({ error: { code } });
-}
+const req = requester(() => ctx.app);
 
 /** A point of its own for each test, so nearby results are not shared between tests. */
 let spot = 0;

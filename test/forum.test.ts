@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectError, requester } from './support/http.ts';
 import { createTestApp, type TestContext } from './support/context.ts';
 import {
   buildGroup,
@@ -16,17 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-const req = (
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
-  url: string,
-  user?: TestUser,
-  payload?: object,
-) => ctx.app.inject({ method, url, headers: user?.auth ?? {}, ...(payload ? { payload } : {}) });
-
-function expectError(res: { statusCode: number; json(): unknown }, status: number, code?: string) {
-  expect(res.statusCode, JSON.stringify(res.json())).toBe(status);
-  if (code) expect(res.json()).toMatchObject({ error: { code } });
-}
+const req = requester(() => ctx.app);
 
 const ids = (page: { items: { id: string }[] }) => page.items.map((i) => i.id);
 

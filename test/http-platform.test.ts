@@ -1,5 +1,6 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectError } from './support/http.ts';
 import { createTestApp, type TestContext } from './support/context.ts';
 import { buildUser } from './support/factories.ts';
 
@@ -8,13 +9,6 @@ beforeAll(async () => {
   ctx = await createTestApp();
 });
 afterAll(() => ctx.close());
-
-function expectError(res: { statusCode: number; json(): unknown }, status: number, code: string) {
-  expect(res.statusCode).toBe(status);
-  expect(res.json()).toEqual({
-    error: expect.objectContaining({ code, message: expect.any(String) }),
-  });
-}
 
 describe('errors in one shape', () => {
   it('unknown route → 404 route_not_found', async () => {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from '../src/shared/realtime.ts';
+import { requester } from './support/http.ts';
 import { createTestApp, type TestContext } from './support/context.ts';
 import {
   buildActivity,
@@ -27,12 +28,7 @@ afterAll(async () => {
   await ctx.close();
 });
 
-const req = (
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
-  url: string,
-  user?: TestUser,
-  payload?: object,
-) => ctx.app.inject({ method, url, headers: user?.auth ?? {}, ...(payload ? { payload } : {}) });
+const req = requester(() => ctx.app);
 const stream = async (u: TestUser, since?: number) => {
   const c = await openStream(base, u.token, since);
   open.push(c);

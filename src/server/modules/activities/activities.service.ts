@@ -67,6 +67,37 @@ const parseTime = (iso: string, field: string): number => {
 
 const clean = (s: string) => s.normalize('NFC').trim();
 
+interface VenueInput {
+  name: string;
+  address: string;
+  city: string;
+  lat: number;
+  lng: number;
+}
+
+/** The columns an activity's content sets, on create and on change alike. */
+function contentColumns(
+  title: string,
+  description: string,
+  t: { startAt: number; endAt: number; deadline: number },
+  venue: VenueInput,
+) {
+  return {
+    title,
+    description,
+    descriptionHtml: renderMarkdown(description),
+    startAt: t.startAt,
+    endAt: t.endAt,
+    signupDeadline: t.deadline,
+    venueName: venue.name,
+    venueAddress: venue.address,
+    city: venue.city,
+    lat: venue.lat,
+    lng: venue.lng,
+    ...cellsOf(venue.lat, venue.lng),
+  };
+}
+
 /** Activities: create, change, cancel, sign up and waitlist, check in, nearby and popular. */
 export class ActivitiesService {
   readonly repo: ActivitiesRepository;
@@ -142,18 +173,7 @@ export class ActivitiesService {
           id,
           organizerId: viewer.userId,
           groupId: body.groupId ?? null,
-          title,
-          description,
-          descriptionHtml: renderMarkdown(description),
-          startAt,
-          endAt,
-          signupDeadline: deadline,
-          venueName: venue.name,
-          venueAddress: venue.address,
-          city: venue.city,
-          lat: venue.lat,
-          lng: venue.lng,
-          ...cellsOf(venue.lat, venue.lng),
+          ...contentColumns(title, description, { startAt, endAt, deadline }, venue),
           capacity: body.capacity,
           priceFen: body.priceFen,
           refundCutoffHours: body.refundCutoffHours ?? 24,
@@ -259,18 +279,7 @@ export class ActivitiesService {
           }
         : { name: a.venueName, address: a.venueAddress, city: a.city, lat: a.lat, lng: a.lng };
       await repo.update(id, {
-        title,
-        description,
-        descriptionHtml: renderMarkdown(description),
-        startAt,
-        endAt,
-        signupDeadline: deadline,
-        venueName: venue.name,
-        venueAddress: venue.address,
-        city: venue.city,
-        lat: venue.lat,
-        lng: venue.lng,
-        ...cellsOf(venue.lat, venue.lng),
+        ...contentColumns(title, description, { startAt, endAt, deadline }, venue),
         ...(patch.capacity !== undefined ? { capacity: patch.capacity } : {}),
         ...(patch.refundCutoffHours !== undefined
           ? { refundCutoffHours: patch.refundCutoffHours }

@@ -66,6 +66,37 @@ export interface PostContext {
   access: GroupAccess;
 }
 
+/** A new post row: visible, or held for review by the word filter. */
+function newPost(p: {
+  id: string;
+  threadId: string;
+  groupId: string;
+  authorId: string;
+  seq: number;
+  replyToId: string | null;
+  body: string;
+  bodyHtml: string;
+  held: boolean;
+  now: number;
+}) {
+  return {
+    id: p.id,
+    threadId: p.threadId,
+    groupId: p.groupId,
+    authorId: p.authorId,
+    seq: p.seq,
+    replyToId: p.replyToId,
+    body: p.body,
+    bodyHtml: p.bodyHtml,
+    status: p.held ? ('held' as const) : ('visible' as const),
+    reactionCounts: '{}',
+    editCount: 0,
+    createdAt: p.now,
+    editedAt: null,
+    deletedAt: null,
+  };
+}
+
 const unknownUser = (id: string): UserSummary => ({ id, username: '', displayName: '' });
 
 /** Threads, posts, reactions, edits and deletions inside groups. */
@@ -202,22 +233,20 @@ export class ForumService {
         createdAt: now,
         updatedAt: now,
       });
-      await repo.insertPost({
-        id: postId,
-        threadId,
-        groupId,
-        authorId: viewer.userId,
-        seq: 1,
-        replyToId: null,
-        body,
-        bodyHtml,
-        status: held ? 'held' : 'visible',
-        reactionCounts: '{}',
-        editCount: 0,
-        createdAt: now,
-        editedAt: null,
-        deletedAt: null,
-      });
+      await repo.insertPost(
+        newPost({
+          id: postId,
+          threadId,
+          groupId: groupId,
+          authorId: viewer.userId,
+          seq: 1,
+          replyToId: null,
+          body,
+          bodyHtml,
+          held: !!held,
+          now,
+        }),
+      );
       await repo.replaceMentions(
         postId,
         mentioned.map((u) => u.id),
@@ -463,22 +492,20 @@ export class ForumService {
       await this.assertMayPost(trx, a, now);
       const repo = this.repo.with(trx);
       const seq = await repo.nextSeq(threadId);
-      await repo.insertPost({
-        id: postId,
-        threadId,
-        groupId: thread.groupId,
-        authorId: viewer.userId,
-        seq,
-        replyToId: replyTo?.id ?? null,
-        body,
-        bodyHtml,
-        status: held ? 'held' : 'visible',
-        reactionCounts: '{}',
-        editCount: 0,
-        createdAt: now,
-        editedAt: null,
-        deletedAt: null,
-      });
+      await repo.insertPost(
+        newPost({
+          id: postId,
+          threadId,
+          groupId: thread.groupId,
+          authorId: viewer.userId,
+          seq: seq,
+          replyToId: replyTo?.id ?? null,
+          body,
+          bodyHtml,
+          held: !!held,
+          now,
+        }),
+      );
       await repo.replaceMentions(
         postId,
         mentioned.map((u) => u.id),

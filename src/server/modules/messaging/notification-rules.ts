@@ -1,4 +1,4 @@
-import type { OutboxDispatcher } from '../../platform/events/outbox.ts';
+import type { HandlerContext, OutboxDispatcher } from '../../platform/events/outbox.ts';
 import type { JobScheduler } from '../../platform/jobs/scheduler.ts';
 import type { AccessRevoked } from '../../platform/realtime/gateway.ts';
 import { userChannel } from '../../platform/realtime/event-log.ts';
@@ -214,40 +214,39 @@ export function registerNotificationRules(d: RuleDeps): void {
     }
   };
   on.on('activity.created', async (e, ctx) => scheduleReminders(ctx.trx, e.payload.activityId));
-  on.on('activity.updated', async (e, ctx) => {
-    const { activityId, actorId, changed } = e.payload;
-    await scheduleReminders(ctx.trx, activityId);
-    const repo = d.activities.repo.with(ctx.trx);
+  const notifyAttendees = async (
+    ctx: HandlerContext,
+    activityId: string,
+    actorId: string,
+    type: string,
+    data: Record<string, unknown>,
+  ) => {
+    const { trx } = ctx;
+    await scheduleReminders(trx, activityId);
+    const repo = d.activities.repo.with(trx);
     const a = await repo.find(activityId);
     for (const userId of await repo.attendeeIds(activityId)) {
-      await n.notify(ctx.trx, ctx, {
+      await n.notify(trx, ctx, {
         userId,
-        type: 'activity.changed',
+        type,
         actorId,
         subjectType: 'activity',
         subjectId: activityId,
         target: activityTarget(activityId),
-        data: { title: a?.title ?? '', changed },
+        data: { title: a?.title ?? '', ...data },
       });
     }
-  });
-  on.on('activity.cancelled', async (e, ctx) => {
-    const { activityId, actorId, reason } = e.payload;
-    await scheduleReminders(ctx.trx, activityId);
-    const repo = d.activities.repo.with(ctx.trx);
-    const a = await repo.find(activityId);
-    for (const userId of await repo.attendeeIds(activityId)) {
-      await n.notify(ctx.trx, ctx, {
-        userId,
-        type: 'activity.cancelled',
-        actorId,
-        subjectType: 'activity',
-        subjectId: activityId,
-        target: activityTarget(activityId),
-        data: { title: a?.title ?? '', reason },
-      });
-    }
-  });
+  };
+  on.on('activity.updated', (e, ctx) =>
+    notifyAttendees(ctx, e.payload.activityId, e.payload.actorId, 'activity.changed', {
+      changed: e.payload.changed,
+    }),
+  );
+  on.on('activity.cancelled', (e, ctx) =>
+    notifyAttendees(ctx, e.payload.activityId, e.payload.actorId, 'activity.cancelled', {
+      reason: e.payload.reason,
+    }),
+  );
   d.jobs.handle('activity.reminder', async (job, ctx) => {
     const { activityId, hours } = job.payload as { activityId: string; hours: number };
     const repo = d.activities.repo.with(ctx.trx);
