@@ -17,6 +17,7 @@ import { moderationRoutes } from './modules/moderation/index.ts';
 import { activitiesRoutes } from './modules/activities/index.ts';
 import { searchRoutes } from './modules/search/index.ts';
 import { messagingRoutes } from './modules/messaging/index.ts';
+import { walletRoutes } from './modules/wallet/index.ts';
 import websocket from '@fastify/websocket';
 import { StreamGateway } from './platform/realtime/gateway.ts';
 import type { Config } from './platform/config.ts';
@@ -180,6 +181,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   moderationRoutes(app, { moderation: services.moderation });
   activitiesRoutes(app, { activities: services.activities, publicUrl: config.publicUrl });
   messagingRoutes(app, services);
+  walletRoutes(app, services);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const gateway = new StreamGateway({
     db: deps.database.db,

@@ -17,6 +17,7 @@ import {
   registerNotificationRules,
 } from './modules/messaging/index.ts';
 import { JobScheduler } from './platform/jobs/index.ts';
+import { WalletService } from './modules/wallet/index.ts';
 import { EventLog } from './platform/realtime/event-log.ts';
 
 /** Every service of the server, wired once per process (or per test app). */
@@ -36,6 +37,7 @@ export interface Services {
   notifications: NotificationsService;
   conversations: ConversationsService;
   community: CommunityService;
+  wallet: WalletService;
 }
 
 export function createServices(
@@ -79,7 +81,9 @@ export function createServices(
   const conversations = new ConversationsService(uow, eventLog, accounts, groups, notifications);
   const community = new CommunityService(uow, accounts, groups, forum, activities, notifications);
   registerNotificationRules({ dispatcher, jobs, pubsub, notifications, groups, forum, activities });
+  const wallet = new WalletService(uow);
   return {
+    wallet,
     jobs,
     eventLog,
     notifications,

@@ -6,3 +6,4 @@ export {
   type UserSummary,
 } from './accounts.service.ts';
 export { accountsRoutes } from './accounts.routes.ts';
+export { hashSecret, verifySecret } from './password.ts';

@@ -7,6 +7,7 @@ import { activities } from './migrations/0004_activities.ts';
 import { nearbyCovering } from './migrations/0005_nearby_covering.ts';
 import { jobs } from './migrations/0006_jobs.ts';
 import { messaging } from './migrations/0007_messaging.ts';
+import { wallet } from './migrations/0008_wallet.ts';
 
 /** Every migration, in order. Each is a factory so it can use dialect-specific SQL where needed. */
 const migrations: Record<string, (dialect: DialectName) => Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, (dialect: DialectName) => Migration> = {
   '0005_nearby_covering': nearbyCovering,
   '0006_jobs': jobs,
   '0007_messaging': messaging,
+  '0008_wallet': wallet,
 };
 
 class StaticProvider implements MigrationProvider {

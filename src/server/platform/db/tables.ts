@@ -333,7 +333,61 @@ export interface MessagesTable {
   createdAt: number;
 }
 
+export type LedgerAccountKind = 'wallet' | 'escrow' | 'platform_fee' | 'sandbox_funding';
+
+export interface LedgerAccountsTable {
+  id: string;
+  kind: LedgerAccountKind;
+  /** The user (wallet), activity (escrow), or 'platform' (fee and funding accounts). */
+  ownerId: string;
+  /** Kept in the same transaction as every posting; ledger:check proves it equals the sum. */
+  balanceFen: number;
+  createdAt: number;
+}
+
+export interface JournalEntriesTable {
+  id: string;
+  kind: string;
+  /** The person whose request made the entry. */
+  userId: string | null;
+  /** What it is about (an activity id, a bill id). */
+  reference: string | null;
+  memo: string;
+  createdAt: number;
+}
+
+export interface PostingsTable {
+  id: string;
+  entryId: string;
+  accountId: string;
+  /** Signed: the postings of one entry sum to zero. */
+  amountFen: number;
+  createdAt: number;
+}
+
+export interface WalletPinsTable {
+  userId: string;
+  pinHash: string;
+  failedAttempts: number;
+  lockedUntil: number;
+  updatedAt: number;
+}
+
+export interface IdempotencyKeysTable {
+  userId: string;
+  key: string;
+  requestHash: string;
+  responseStatus: number;
+  responseBody: string;
+  createdAt: number;
+}
+
 export interface Database extends SearchTables, JobTables {
+  ledgerAccounts: LedgerAccountsTable;
+  journalEntries: JournalEntriesTable;
+  postings: PostingsTable;
+  walletPins: WalletPinsTable;
+  idempotencyKeys: IdempotencyKeysTable;
   userEventCounters: UserEventCountersTable;
   userEvents: UserEventsTable;
   notifications: NotificationsTable;

@@ -1,0 +1,3 @@
+/** The wallet module's surface: the only way other modules move money. */
+export { WalletService } from './wallet.service.ts';
+export { walletRoutes } from './wallet.routes.ts';

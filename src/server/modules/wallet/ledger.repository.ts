@@ -1,0 +1,225 @@
+import { sql } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { Executor } from '../../platform/db/database.ts';
+import type { LedgerAccountKind } from '../../platform/db/tables.ts';
+
+/** Accounts that may never go below zero. */
+const NON_NEGATIVE: LedgerAccountKind[] = ['wallet', 'escrow'];
+
+export interface Leg {
+  accountId: string;
+  amountFen: number;
+}
+
+/** SQL for the double-entry ledger. Only the wallet module uses it. */
+export class LedgerRepository {
+  constructor(private readonly db: Executor) {}
+
+  with(db: Executor): LedgerRepository {
+    return new LedgerRepository(db);
+  }
+
+  /** The account of (kind, owner), created on first use (concurrent creators share one row). */
+  async account(
+    kind: LedgerAccountKind,
+    ownerId: string,
+  ): Promise<{ id: string; balanceFen: number }> {
+    await this.db
+      .insertInto('ledgerAccounts')
+      .values({ id: uuidv7(), kind, ownerId, balanceFen: 0, createdAt: Date.now() })
+      .onConflict((oc) => oc.columns(['kind', 'ownerId']).doNothing())
+      .execute();
+    const row = await this.db
+      .selectFrom('ledgerAccounts')
+      .select(['id', 'balanceFen'])
+      .where('kind', '=', kind)
+      .where('ownerId', '=', ownerId)
+      .executeTakeFirstOrThrow();
+    return { id: row.id, balanceFen: Number(row.balanceFen) };
+  }
+
+  async balance(kind: LedgerAccountKind, ownerId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('ledgerAccounts')
+      .select('balanceFen')
+      .where('kind', '=', kind)
+      .where('ownerId', '=', ownerId)
+      .executeTakeFirst();
+    return Number(row?.balanceFen ?? 0);
+  }
+
+  /**
+   * Writes one balanced journal entry. Each account's balance moves by one conditional update
+   * that refuses to take a wallet or escrow below zero, so concurrent payments can never
+   * overdraw: the loser gets `false` and the caller rolls the transaction back.
+   */
+  async post(
+    entry: {
+      kind: string;
+      userId: string | null;
+      reference: string | null;
+      memo: Record<string, unknown>;
+    },
+    legs: Leg[],
+  ): Promise<{ ok: true; entryId: string } | { ok: false }> {
+    const sum = legs.reduce((s, l) => s + l.amountFen, 0);
+    if (sum !== 0 || legs.some((l) => !Number.isSafeInteger(l.amountFen))) {
+      throw new Error(`unbalanced journal entry (${sum})`);
+    }
+    const now = Date.now();
+    const entryId = uuidv7();
+    await this.db
+      .insertInto('journalEntries')
+      .values({
+        id: entryId,
+        kind: entry.kind,
+        userId: entry.userId,
+        reference: entry.reference,
+        memo: JSON.stringify(entry.memo),
+        createdAt: now,
+      })
+      .execute();
+    // Debits first, so a refused debit stops before any credit is written.
+    for (const leg of [...legs].sort((a, b) => a.amountFen - b.amountFen)) {
+      const r = await this.db
+        .updateTable('ledgerAccounts')
+        .set({ balanceFen: sql<number>`${sql.ref('balanceFen')} + ${leg.amountFen}` })
+        .where('id', '=', leg.accountId)
+        .where((eb) =>
+          eb.or([
+            eb('kind', 'not in', NON_NEGATIVE),
+            eb(sql<number>`${sql.ref('balanceFen')} + ${leg.amountFen}`, '>=', 0),
+          ]),
+        )
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) return { ok: false };
+      await this.db
+        .insertInto('postings')
+        .values({
+          id: uuidv7(),
+          entryId,
+          accountId: leg.accountId,
+          amountFen: leg.amountFen,
+          createdAt: now,
+        })
+        .execute();
+    }
+    return { ok: true, entryId };
+  }
+
+  /** An account's postings, newest first, with their entry and the other side. */
+  history(accountId: string, limit: number, after?: { createdAt: number; id: string }) {
+    return this.db
+      .selectFrom('postings as p')
+      .innerJoin('journalEntries as e', 'e.id', 'p.entryId')
+      .select([
+        'p.id',
+        'p.amountFen',
+        'p.createdAt',
+        'e.id as entryId',
+        'e.kind',
+        'e.reference',
+        'e.memo',
+      ])
+      .where('p.accountId', '=', accountId)
+      .$if(after !== undefined, (q) =>
+        q.where((eb) =>
+          eb(eb.refTuple('p.createdAt', 'p.id'), '<', eb.tuple(after!.createdAt, after!.id)),
+        ),
+      )
+      .orderBy('p.createdAt', 'desc')
+      .orderBy('p.id', 'desc')
+      .limit(limit + 1)
+      .execute();
+  }
+
+  /** The other accounts of these entries (the counterparties), in one query. */
+  counterparties(entryIds: string[], exceptAccountId: string) {
+    if (entryIds.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('postings as p')
+      .innerJoin('ledgerAccounts as a', 'a.id', 'p.accountId')
+      .select(['p.entryId', 'a.kind', 'a.ownerId'])
+      .where('p.entryId', 'in', entryIds)
+      .where('p.accountId', '!=', exceptAccountId)
+      .execute();
+  }
+
+  // Idempotency keys and PINs live with the money they protect.
+
+  findKey(userId: string, key: string) {
+    return this.db
+      .selectFrom('idempotencyKeys')
+      .selectAll()
+      .where('userId', '=', userId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+  }
+
+  async insertKey(row: {
+    userId: string;
+    key: string;
+    requestHash: string;
+    status: number;
+    body: string;
+  }) {
+    await this.db
+      .insertInto('idempotencyKeys')
+      .values({
+        userId: row.userId,
+        key: row.key,
+        requestHash: row.requestHash,
+        responseStatus: row.status,
+        responseBody: row.body,
+        createdAt: Date.now(),
+      })
+      .execute();
+  }
+
+  findPin(userId: string) {
+    return this.db
+      .selectFrom('walletPins')
+      .selectAll()
+      .where('userId', '=', userId)
+      .executeTakeFirst();
+  }
+
+  async upsertPin(userId: string, pinHash: string, now: number) {
+    await this.db
+      .insertInto('walletPins')
+      .values({ userId, pinHash, failedAttempts: 0, lockedUntil: 0, updatedAt: now })
+      .onConflict((oc) =>
+        oc
+          .column('userId')
+          .doUpdateSet({ pinHash, failedAttempts: 0, lockedUntil: 0, updatedAt: now }),
+      )
+      .execute();
+  }
+
+  /** Counts a wrong PIN (atomically); returns the failures so far. */
+  async pinFailed(userId: string): Promise<number> {
+    const r = await this.db
+      .updateTable('walletPins')
+      .set((eb) => ({ failedAttempts: eb('failedAttempts', '+', 1) }))
+      .where('userId', '=', userId)
+      .returning('failedAttempts')
+      .executeTakeFirstOrThrow();
+    return r.failedAttempts;
+  }
+
+  async lockPin(userId: string, until: number) {
+    await this.db
+      .updateTable('walletPins')
+      .set({ lockedUntil: until, failedAttempts: 0 })
+      .where('userId', '=', userId)
+      .execute();
+  }
+
+  async pinOk(userId: string) {
+    await this.db
+      .updateTable('walletPins')
+      .set({ failedAttempts: 0 })
+      .where('userId', '=', userId)
+      .execute();
+  }
+}

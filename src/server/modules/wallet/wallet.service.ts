@@ -1,0 +1,204 @@
+import { createHash } from 'node:crypto';
+import { toIsoWithOffset } from '../../../shared/time.ts';
+import type { Trx } from '../../platform/db/database.ts';
+import { isUniqueViolation } from '../../platform/db/errors.ts';
+import type { CommitHooks, UnitOfWork } from '../../platform/events/unit-of-work.ts';
+import type { Viewer } from '../../platform/http/auth.ts';
+import { AppError, invalidInput } from '../../platform/http/errors.ts';
+import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { hashSecret, verifySecret } from '../accounts/index.ts';
+import { LedgerRepository } from './ledger.repository.ts';
+
+/** Sandbox top-up limits, in fen: one top-up, and the most a wallet may hold after one. */
+export const TOPUP_MAX_FEN = 500_000;
+export const WALLET_MAX_FEN = 5_000_000;
+/** Wrong PINs before payments lock, and for how long. */
+export const PIN_MAX_FAILURES = 5;
+export const PIN_LOCK_MS = 15 * 60_000;
+const PLATFORM = 'platform';
+
+/** The stored answer to a money-moving request, replayed for a retry with the same key. */
+export interface StoredResponse<T> {
+  status: number;
+  body: T;
+}
+
+const requestHash = (route: string, body: unknown) =>
+  createHash('sha256')
+    .update(`${route}\n${JSON.stringify(body)}`)
+    .digest('hex');
+
+/**
+ * The wallet: balances derived from a double-entry ledger, sandbox top-ups, the payment PIN and
+ * idempotency keys. Other modules move money only through this service.
+ */
+export class WalletService {
+  readonly ledger: LedgerRepository;
+
+  constructor(private readonly uow: UnitOfWork) {
+    this.ledger = new LedgerRepository(uow.db);
+  }
+
+  /**
+   * Runs a money-moving request at most once per (person, key): the key is stored in the same
+   * transaction as the movement and its response. A retry gets the stored response; a
+   * concurrent duplicate waits on the key's unique index and then gets it too; the same key with
+   * a different body is refused (409). A request that fails moves nothing and stores nothing.
+   */
+  async idempotent<T>(
+    viewer: Viewer,
+    key: string | undefined,
+    route: string,
+    body: unknown,
+    run: (trx: Trx, hooks: CommitHooks) => Promise<StoredResponse<T>>,
+  ): Promise<StoredResponse<T>> {
+    if (!key || key.length > 128 || !/^[\x21-\x7e]+$/.test(key)) {
+      throw invalidInput('Send an Idempotency-Key header (1–128 visible ASCII characters).');
+    }
+    const hash = requestHash(route, body);
+    const replay = async (): Promise<StoredResponse<T> | null> => {
+      const stored = await this.ledger.findKey(viewer.userId, key);
+      if (!stored) return null;
+      if (stored.requestHash !== hash) throw new AppError('idempotency_key_reused');
+      return { status: stored.responseStatus, body: JSON.parse(stored.responseBody) as T };
+    };
+    const earlier = await replay();
+    if (earlier) return earlier;
+    try {
+      return await this.uow.run(async (trx, hooks) => {
+        await this.ledger
+          .with(trx)
+          .insertKey({ userId: viewer.userId, key, requestHash: hash, status: 0, body: 'null' });
+        const result = await run(trx, hooks);
+        await trx
+          .updateTable('idempotencyKeys')
+          .set({ responseStatus: result.status, responseBody: JSON.stringify(result.body) })
+          .where('userId', '=', viewer.userId)
+          .where('key', '=', key)
+          .execute();
+        return result;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        const won = await replay();
+        if (won) return won;
+      }
+      throw err;
+    }
+  }
+
+  async balanceOf(userId: string): Promise<number> {
+    return this.ledger.balance('wallet', userId);
+  }
+
+  async summary(viewer: Viewer) {
+    const [balanceFen, pin] = await Promise.all([
+      this.balanceOf(viewer.userId),
+      this.ledger.findPin(viewer.userId),
+    ]);
+    return {
+      balanceFen,
+      pinSet: pin !== undefined,
+      pinLocked: (pin?.lockedUntil ?? 0) > Date.now(),
+    };
+  }
+
+  /** Sandbox funding: money comes from the platform's funding account. */
+  topup(viewer: Viewer, amountFen: number, key: string | undefined) {
+    if (!Number.isSafeInteger(amountFen) || amountFen < 1 || amountFen > TOPUP_MAX_FEN) {
+      throw invalidInput(`amountFen must be a whole number from 1 to ${TOPUP_MAX_FEN}.`);
+    }
+    return this.idempotent(viewer, key, 'topup', { amountFen }, async (trx) => {
+      const ledger = this.ledger.with(trx);
+      const wallet = await ledger.account('wallet', viewer.userId);
+      const funding = await ledger.account('sandbox_funding', PLATFORM);
+      if (wallet.balanceFen + amountFen > WALLET_MAX_FEN) {
+        throw invalidInput(`A wallet holds at most ${WALLET_MAX_FEN} fen.`);
+      }
+      const r = await ledger.post(
+        { kind: 'topup', userId: viewer.userId, reference: null, memo: {} },
+        [
+          { accountId: funding.id, amountFen: -amountFen },
+          { accountId: wallet.id, amountFen },
+        ],
+      );
+      if (!r.ok) throw new AppError('insufficient_funds');
+      const balanceFen = await ledger.balance('wallet', viewer.userId);
+      return { status: 201, body: { entryId: r.entryId, amountFen, balanceFen } };
+    });
+  }
+
+  /** Sets the 6-digit payment PIN; changing it needs the old one. */
+  async setPin(viewer: Viewer, pin: string, oldPin?: string): Promise<void> {
+    const current = await this.ledger.findPin(viewer.userId);
+    if (current) {
+      if (!oldPin) throw invalidInput('Send oldPin to change the PIN.');
+      await this.verifyPin(viewer.userId, oldPin);
+    }
+    const pinHash = await hashSecret(pin);
+    await this.ledger.upsertPin(viewer.userId, pinHash, Date.now());
+  }
+
+  /** Checks the PIN; 5 wrong ones lock payments for 15 minutes. */
+  async verifyPin(userId: string, pin: string | undefined): Promise<void> {
+    const row = await this.ledger.findPin(userId);
+    if (!row) throw new AppError('pin_not_set');
+    const now = Date.now();
+    if (row.lockedUntil > now) {
+      throw new AppError('pin_locked', undefined, {
+        headers: { 'retry-after': String(Math.ceil((row.lockedUntil - now) / 1000)) },
+      });
+    }
+    if (pin && (await verifySecret(row.pinHash, pin))) {
+      if (row.failedAttempts) await this.ledger.pinOk(userId);
+      return;
+    }
+    const failures = await this.ledger.pinFailed(userId);
+    if (failures >= PIN_MAX_FAILURES) {
+      await this.ledger.lockPin(userId, now + PIN_LOCK_MS);
+      throw new AppError('pin_locked');
+    }
+    throw new AppError(
+      'wrong_pin',
+      `Wrong payment PIN (${PIN_MAX_FAILURES - failures} tries left).`,
+    );
+  }
+
+  async transactions(viewer: Viewer, limit: number, cursor?: string) {
+    const wallet = await this.ledger.account('wallet', viewer.userId);
+    const after = cursor
+      ? decodeCursor('wallet-tx', cursor, ['number', 'string'] as const)
+      : undefined;
+    const rows = await this.ledger.history(
+      wallet.id,
+      limit,
+      after && { createdAt: after[0], id: after[1] },
+    );
+    const page = toPage(
+      rows,
+      limit,
+      (r) => r,
+      (r) => encodeCursor('wallet-tx', [r.createdAt, r.id]),
+    );
+    const others = await this.ledger.counterparties(
+      page.items.map((r) => r.entryId),
+      wallet.id,
+    );
+    const byEntry = new Map(others.map((o) => [o.entryId, o]));
+    return {
+      items: page.items.map((r) => {
+        const o = byEntry.get(r.entryId);
+        return {
+          id: r.id,
+          entryId: r.entryId,
+          amountFen: Number(r.amountFen),
+          purpose: r.kind,
+          reference: r.reference,
+          counterparty: o ? { kind: o.kind, id: o.ownerId } : null,
+          createdAt: toIsoWithOffset(r.createdAt),
+        };
+      }),
+      nextCursor: page.nextCursor,
+    };
+  }
+}

@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestContext } from './support/context.ts';
+import { buildUser, type TestUser } from './support/factories.ts';
+import { expectError } from './support/http.ts';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestApp();
+});
+afterAll(() => ctx.close());
+
+let keySeq = 0;
+const topup = (
+  u: TestUser | undefined,
+  amountFen: unknown,
+  key: string | null = `k-${Date.now()}-${keySeq++}`,
+) =>
+  ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/wallet/topup',
+    headers: { ...(u?.auth ?? {}), ...(key ? { 'idempotency-key': key } : {}) },
+    payload: { amountFen },
+  });
+const wallet = async (u: TestUser) =>
+  (await ctx.app.inject({ url: '/api/v1/wallet', headers: u.auth })).json();
+
+/** Sum of every posting equals zero and every balance equals its postings. */
+async function ledgerBalances() {
+  const { db } = ctx.database;
+  const total = await db
+    .selectFrom('postings')
+    .select((eb) => eb.fn.sum<number>('amountFen').as('s'))
+    .executeTakeFirstOrThrow();
+  const accounts = await db.selectFrom('ledgerAccounts').select(['id', 'balanceFen']).execute();
+  const sums = await db
+    .selectFrom('postings')
+    .select(['accountId', (eb) => eb.fn.sum<number>('amountFen').as('s')])
+    .groupBy('accountId')
+    .execute();
+  const byAccount = new Map(sums.map((r) => [r.accountId, Number(r.s)]));
+  return {
+    total: Number(total.s ?? 0),
+    mismatched: accounts.filter((a) => Number(a.balanceFen) !== (byAccount.get(a.id) ?? 0)),
+  };
+}
+
+describe('wallet and top-up', () => {
+  it('starts empty, tops up with an idempotency key, and lists the movement', async () => {
+    const u = await buildUser(ctx.app);
+    expect(await wallet(u)).toEqual({ balanceFen: 0, pinSet: false, pinLocked: false });
+    const res = await topup(u, 10_000, 'first-topup');
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ amountFen: 10_000, balanceFen: 10_000 });
+    const again = await topup(u, 10_000, 'first-topup');
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toEqual(res.json());
+    expect((await wallet(u)).balanceFen).toBe(10_000);
+    expectError(await topup(u, 20_000, 'first-topup'), 409, 'idempotency_key_reused');
+    const tx = (
+      await ctx.app.inject({ url: '/api/v1/wallet/transactions', headers: u.auth })
+    ).json();
+    expect(tx.items).toEqual([
+      expect.objectContaining({
+        amountFen: 10_000,
+        purpose: 'topup',
+        counterparty: { kind: 'sandbox_funding', id: 'platform' },
+      }),
+    ]);
+    const inv = await ledgerBalances();
+    expect(inv).toEqual({ total: 0, mismatched: [] });
+  });
+
+  it('moves money once for the same key sent 20 times at once', async () => {
+    const u = await buildUser(ctx.app);
+    const results = await Promise.all(Array.from({ length: 20 }, () => topup(u, 777, 'same-key')));
+    expect(results.every((r) => r.statusCode === 201)).toBe(true);
+    expect(new Set(results.map((r) => r.json().entryId)).size).toBe(1);
+    expect((await wallet(u)).balanceFen).toBe(777);
+    const entries = await ctx.database.db
+      .selectFrom('journalEntries')
+      .select('id')
+      .where('userId', '=', u.id)
+      .execute();
+    expect(entries).toHaveLength(1);
+  });
+
+  it('keeps different people’s keys apart', async () => {
+    const [a, b] = await Promise.all([buildUser(ctx.app), buildUser(ctx.app)]);
+    await topup(a, 100, 'shared-name');
+    await topup(b, 200, 'shared-name');
+    expect((await wallet(a)).balanceFen).toBe(100);
+    expect((await wallet(b)).balanceFen).toBe(200);
+  });
+
+  it.each([
+    ['zero', 0],
+    ['negative', -5],
+    ['a fraction', 1.5],
+    ['over the limit', 500_001],
+    ['a string', '100'],
+  ])('refuses %s with 400 and moves nothing', async (_l, amount) => {
+    const u = await buildUser(ctx.app);
+    expectError(await topup(u, amount), 400, 'invalid_input');
+    expect((await wallet(u)).balanceFen).toBe(0);
+  });
+
+  it('needs a key and a session', async () => {
+    const u = await buildUser(ctx.app);
+    expectError(await topup(u, 100, null), 400, 'invalid_input');
+    expectError(await topup(undefined, 100), 401, 'unauthenticated');
+    expect((await wallet(u)).balanceFen).toBe(0);
+  });
+});
+
+describe('payment PIN', () => {
+  const setPin = (u: TestUser, body: object) =>
+    ctx.app.inject({ method: 'PUT', url: '/api/v1/wallet/pin', headers: u.auth, payload: body });
+
+  it('is set once, changed only with the old PIN, and locks after 5 wrong ones', async () => {
+    const u = await buildUser(ctx.app);
+    expectError(await setPin(u, { pin: '12345' }), 400);
+    expectError(await setPin(u, { pin: 'abcdef' }), 400);
+    expect((await setPin(u, { pin: '123456' })).statusCode).toBe(204);
+    expect((await wallet(u)).pinSet).toBe(true);
+    expectError(await setPin(u, { pin: '654321' }), 400);
+    for (let i = 0; i < 4; i++)
+      expectError(await setPin(u, { pin: '654321', oldPin: '000000' }), 403, 'wrong_pin');
+    expectError(await setPin(u, { pin: '654321', oldPin: '000000' }), 403, 'pin_locked');
+    expectError(await setPin(u, { pin: '654321', oldPin: '123456' }), 403, 'pin_locked');
+    expect((await wallet(u)).pinLocked).toBe(true);
+    const pinRow = await ctx.database.db
+      .selectFrom('walletPins')
+      .select('pinHash')
+      .where('userId', '=', u.id)
+      .executeTakeFirstOrThrow();
+    expect(pinRow.pinHash).not.toContain('123456');
+  });
+
+  it('changes with the right old PIN', async () => {
+    const u = await buildUser(ctx.app);
+    await setPin(u, { pin: '111111' });
+    expect((await setPin(u, { pin: '222222', oldPin: '111111' })).statusCode).toBe(204);
+    expectError(await setPin(u, { pin: '333333', oldPin: '111111' }), 403, 'wrong_pin');
+  });
+});
