@@ -82,6 +82,7 @@ export function createServices(
   const community = new CommunityService(uow, accounts, groups, forum, activities, notifications);
   registerNotificationRules({ dispatcher, jobs, pubsub, notifications, groups, forum, activities });
   const wallet = new WalletService(uow);
+  activities.usePayments(wallet.activityPayments());
   return {
     wallet,
     jobs,

@@ -164,7 +164,7 @@ export function activitiesRoutes(
     (req) =>
       activities.signup(req.params.id, requireViewer(req), {
         ...req.body,
-        idempotencyKey: req.headers['idempotency-key'],
+        idempotencyKey: [req.headers['idempotency-key']].flat()[0],
       }),
   );
 

@@ -50,14 +50,30 @@ export interface SignupResult {
   position?: number;
 }
 
+/** What a paid sign-up sends: the payment PIN and the request's Idempotency-Key. */
+export interface PaidSignupInput {
+  pin?: string;
+  idempotencyKey?: string;
+}
+
 /**
- * Runs inside the sign-up transaction when someone takes a paid place (the wallet charges
- * here, so there is no place without a payment and no payment without a place).
+ * How activities take and return money; the wallet implements it. The charge runs inside the
+ * sign-up transaction, so there is no place without a payment and no payment without a place.
  */
-export type PaidPlaceHook = (
-  trx: Trx,
-  p: { activity: ActivityRow; userId: string; input: unknown },
-) => Promise<void>;
+export interface ActivityPayments {
+  /** Checks the PIN, then runs `work` at most once per Idempotency-Key. */
+  runPaidSignup(
+    viewer: Viewer,
+    activity: ActivityRow,
+    input: PaidSignupInput,
+    work: (trx: Trx) => Promise<SignupResult>,
+  ): Promise<SignupResult>;
+  /** Wallet → the activity's escrow; throws insufficient_funds (the transaction rolls back). */
+  charge(trx: Trx, activity: ActivityRow, userId: string): Promise<void>;
+  canPay(trx: Trx, activity: ActivityRow, userId: string): Promise<boolean>;
+  /** Escrow → wallet, the full price. */
+  refund(trx: Trx, activity: ActivityRow, userId: string, reason: string): Promise<void>;
+}
 
 const parseTime = (iso: string, field: string): number => {
   const t = Date.parse(iso);
@@ -101,16 +117,20 @@ function contentColumns(
 /** Activities: create, change, cancel, sign up and waitlist, check in, nearby and popular. */
 export class ActivitiesService {
   readonly repo: ActivitiesRepository;
-  private paidPlace: PaidPlaceHook = () =>
-    Promise.reject(new AppError('conflict', 'Paid sign-up needs the wallet.'));
+  private payments: ActivityPayments = {
+    runPaidSignup: () => Promise.reject(new AppError('conflict', 'Paid sign-up needs the wallet.')),
+    charge: () => Promise.reject(new AppError('conflict', 'Paid sign-up needs the wallet.')),
+    canPay: () => Promise.resolve(false),
+    refund: () => Promise.reject(new AppError('conflict', 'Refunds need the wallet.')),
+  };
 
   constructor(private readonly deps: ActivitiesDeps) {
     this.repo = new ActivitiesRepository(deps.uow.db, deps.dialect);
   }
 
-  /** The wallet module registers how a paid place is charged. */
-  onPaidPlace(hook: PaidPlaceHook): void {
-    this.paidPlace = hook;
+  /** The wallet module registers how paid places are charged and refunded. */
+  usePayments(payments: ActivityPayments): void {
+    this.payments = payments;
   }
 
   /** Keeps group activities as private as their group when its visibility changes. */
@@ -327,6 +347,12 @@ export class ActivitiesService {
         sequence: a.sequence + 1,
         updatedAt: now,
       });
+      // The organizer cancels: everyone who paid gets the full price back.
+      if (a.priceFen > 0) {
+        for (const userId of await repo.attendeeIds(id, 'confirmed')) {
+          await this.payments.refund(trx, a, userId, 'activity_cancelled');
+        }
+      }
       await this.deps.search.remove(trx, 'activity', id);
       await recordEvent(trx, 'activity.cancelled', {
         activityId: id,
@@ -342,13 +368,8 @@ export class ActivitiesService {
    * so however many requests arrive at once, no more are confirmed than there are places and
    * nobody is signed up twice (the primary key is (activity, person) as well).
    */
-  async signup(
-    id: string,
-    viewer: Viewer,
-    input: unknown = {},
-    trxIn?: Trx,
-  ): Promise<SignupResult> {
-    await this.visible(id, viewer);
+  async signup(id: string, viewer: Viewer, input: PaidSignupInput = {}): Promise<SignupResult> {
+    const activity = await this.visible(id, viewer);
     const work = async (trx: Trx): Promise<SignupResult> => {
       const repo = this.repo.with(trx);
       const a = (await repo.lock(id))!;
@@ -360,8 +381,7 @@ export class ActivitiesService {
       }
       let result: SignupResult;
       if (a.confirmedCount < a.capacity) {
-        if (a.priceFen > 0)
-          await this.paidPlace(trx, { activity: a, userId: viewer.userId, input });
+        if (a.priceFen > 0) await this.payments.charge(trx, a, viewer.userId);
         await repo.upsertSignup({
           activityId: id,
           userId: viewer.userId,
@@ -403,7 +423,8 @@ export class ActivitiesService {
       });
       return result;
     };
-    if (trxIn) return work(trxIn);
+    // A paid activity: the PIN is checked first, and the whole sign-up runs once per key.
+    if (activity.priceFen > 0) return this.payments.runPaidSignup(viewer, activity, input, work);
     return this.deps.uow.run(work);
   }
 
@@ -414,8 +435,24 @@ export class ActivitiesService {
     if (!next) return false;
     const a = (await repo.find(id))!;
     const now = Date.now();
-    if (a.priceFen > 0)
-      await this.paidPlace(trx, { activity: a, userId: next.userId, input: { promotion: true } });
+    if (a.priceFen > 0) {
+      // Waitlisted people pay when promoted; one who cannot pay now loses their place in line.
+      if (!(await this.payments.canPay(trx, a, next.userId))) {
+        await repo.updateSignup(id, next.userId, {
+          status: 'cancelled',
+          waitlistSeq: null,
+          updatedAt: now,
+        });
+        await repo.update(id, { waitlistCount: a.waitlistCount - 1 });
+        await recordEvent(trx, 'activity.signup_cancelled', {
+          activityId: id,
+          userId: next.userId,
+          wasConfirmed: false,
+        });
+        return this.promoteNext(trx, id);
+      }
+      await this.payments.charge(trx, a, next.userId);
+    }
     await repo.updateSignup(id, next.userId, {
       status: 'confirmed',
       waitlistSeq: null,
@@ -449,6 +486,10 @@ export class ActivitiesService {
       });
       if (s.status === 'confirmed') {
         await repo.update(id, { confirmedCount: a.confirmedCount - 1 });
+        // Full refund when cancelled at least refundCutoffHours before the start, none after.
+        if (a.priceFen > 0 && now <= a.startAt - a.refundCutoffHours * HOUR) {
+          await this.payments.refund(trx, a, viewer.userId, 'signup_cancelled');
+        }
         await this.promoteNext(trx, id);
       } else {
         await repo.update(id, { waitlistCount: a.waitlistCount - 1 });

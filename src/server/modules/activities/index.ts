@@ -1,4 +1,9 @@
 /** The activities module's surface for the rest of the server. */
-export { ActivitiesService, type PaidPlaceHook, type SignupResult } from './activities.service.ts';
+export {
+  ActivitiesService,
+  type ActivityPayments,
+  type PaidSignupInput,
+  type SignupResult,
+} from './activities.service.ts';
 export { activitiesRoutes } from './activities.routes.ts';
 export type { ActivityRow } from './activities.repository.ts';

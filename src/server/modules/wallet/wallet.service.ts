@@ -7,6 +7,7 @@ import type { Viewer } from '../../platform/http/auth.ts';
 import { AppError, invalidInput } from '../../platform/http/errors.ts';
 import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
 import { hashSecret, verifySecret } from '../accounts/index.ts';
+import type { ActivityPayments } from '../activities/index.ts';
 import { LedgerRepository } from './ledger.repository.ts';
 
 /** Sandbox top-up limits, in fen: one top-up, and the most a wallet may hold after one. */
@@ -199,6 +200,68 @@ export class WalletService {
         };
       }),
       nextCursor: page.nextCursor,
+    };
+  }
+
+  /**
+   * What activities need from the wallet: a paid sign-up checks the PIN, runs once per
+   * Idempotency-Key, and moves the price from the person's wallet into the activity's escrow in
+   * the sign-up's transaction; refunds move it back.
+   */
+  activityPayments(): ActivityPayments {
+    return {
+      runPaidSignup: async (viewer, activity, input, work) => {
+        await this.verifyPin(viewer.userId, input.pin);
+        const r = await this.idempotent(
+          viewer,
+          input.idempotencyKey,
+          `signup:${activity.id}`,
+          {},
+          async (trx) => ({
+            status: 200,
+            body: await work(trx),
+          }),
+        );
+        return r.body;
+      },
+      charge: async (trx, activity, userId) => {
+        const ledger = this.ledger.with(trx);
+        const wallet = await ledger.account('wallet', userId);
+        const escrow = await ledger.account('escrow', activity.id);
+        const r = await ledger.post(
+          {
+            kind: 'signup_payment',
+            userId,
+            reference: activity.id,
+            memo: { title: activity.title },
+          },
+          [
+            { accountId: wallet.id, amountFen: -activity.priceFen },
+            { accountId: escrow.id, amountFen: activity.priceFen },
+          ],
+        );
+        if (!r.ok) throw new AppError('insufficient_funds');
+      },
+      canPay: async (trx, activity, userId) =>
+        (await this.ledger.with(trx).balance('wallet', userId)) >= activity.priceFen,
+      refund: async (trx, activity, userId, reason) => {
+        const ledger = this.ledger.with(trx);
+        const wallet = await ledger.account('wallet', userId);
+        const escrow = await ledger.account('escrow', activity.id);
+        const r = await ledger.post(
+          {
+            kind: 'refund',
+            userId,
+            reference: activity.id,
+            memo: { title: activity.title, reason },
+          },
+          [
+            { accountId: escrow.id, amountFen: -activity.priceFen },
+            { accountId: wallet.id, amountFen: activity.priceFen },
+          ],
+        );
+        if (!r.ok) throw new Error(`escrow of ${activity.id} cannot cover a refund`);
+      },
     };
   }
 }
