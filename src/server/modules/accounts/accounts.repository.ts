@@ -150,6 +150,16 @@ export class AccountsRepository {
       .execute();
   }
 
+  async hasBlocked(blockerId: string, blockedId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('userBlocks')
+      .select('blockerId')
+      .where('blockerId', '=', blockerId)
+      .where('blockedId', '=', blockedId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** True when either user has blocked the other. */
   async eitherBlocked(a: string, b: string): Promise<boolean> {
     const row = await this.db

@@ -283,6 +283,11 @@ export class AccountsService {
     return this.repoFor(db).blockedIds(userId);
   }
 
+  /** Has `blockerId` blocked `blockedId`? (Their actions then do not notify the blocker.) */
+  hasBlocked(blockerId: string, blockedId: string, db?: Executor): Promise<boolean> {
+    return this.repoFor(db).hasBlocked(blockerId, blockedId);
+  }
+
   /**
    * Inside a transaction, reads must use it: on SQLite a query on the shared connection would
    * wait for the very transaction that is waiting for it.

@@ -267,6 +267,29 @@ export class ActivitiesRepository {
     return Number(row.n);
   }
 
+  /** The person's waitlist position on each of these activities (one grouped query). */
+  async waitlistPositions(
+    userId: string,
+    activityIds: readonly string[],
+  ): Promise<Map<string, number>> {
+    if (activityIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('activitySignups as mine')
+      .innerJoin('activitySignups as ahead', (j) =>
+        j
+          .onRef('ahead.activityId', '=', 'mine.activityId')
+          .on('ahead.status', '=', 'waitlisted')
+          .onRef('ahead.waitlistSeq', '<=', 'mine.waitlistSeq'),
+      )
+      .select(['mine.activityId', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('mine.userId', '=', userId)
+      .where('mine.status', '=', 'waitlisted')
+      .where('mine.activityId', 'in', [...activityIds])
+      .groupBy('mine.activityId')
+      .execute();
+    return new Map(rows.map((r) => [r.activityId, Number(r.n)]));
+  }
+
   /** Attendees in one status: confirmed by sign-up time, waitlisted by place in line. */
   listSignups(
     activityId: string,

@@ -789,11 +789,12 @@ export class ActivitiesService {
       this.deps.accounts.summaries(rows.map((r) => r.organizerId)),
       viewer ? this.repo.signupsOf(viewer.userId, ids) : Promise.resolve(new Map()),
     ]);
-    const positions = new Map<string, number>();
-    for (const s of mine.values()) {
-      if (s.status === 'waitlisted')
-        positions.set(s.activityId, await this.repo.waitlistPosition(s.activityId, s.waitlistSeq!));
-    }
+    const waiting = [...mine.values()]
+      .filter((x) => x.status === 'waitlisted')
+      .map((x) => x.activityId);
+    const positions = viewer
+      ? await this.repo.waitlistPositions(viewer.userId, waiting)
+      : new Map<string, number>();
     const now = Date.now();
     return rows.map((a) => {
       const s = mine.get(a.id);

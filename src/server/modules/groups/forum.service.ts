@@ -836,10 +836,11 @@ export class ForumService {
       ).map((g) => [g.id, g]),
     );
     const member = new Set(memberOf);
+    const hidden = new Set(blocked);
     const kept = hits.items.flatMap((h) => {
       const t = threads.get(h.resultId);
       const g = t && groupRows.get(t.groupId);
-      if (!t || !g || t.status !== 'visible' || blocked.includes(t.authorId)) return [];
+      if (!t || !g || t.status !== 'visible' || hidden.has(t.authorId)) return [];
       if (g.visibility === 'approval' && !member.has(g.id) && !isOperator) return [];
       return [{ thread: t, snippet: h.snippet }];
     });

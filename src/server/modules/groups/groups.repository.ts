@@ -188,6 +188,18 @@ export class GroupsRepository {
     return Number(r.numDeletedRows) > 0;
   }
 
+  /** The owner and admins of a group (who answer join requests). */
+  async adminIds(groupId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('groupMembers')
+      .select('userId')
+      .where('groupId', '=', groupId)
+      .where('status', '=', 'member')
+      .where('role', 'in', ['owner', 'admin'])
+      .execute();
+    return rows.map((r) => r.userId);
+  }
+
   /** Members in one status, oldest first (keyset on created_at, user id). */
   listMembers(
     groupId: string,

@@ -164,17 +164,9 @@ export class ConversationsService {
     const me = await this.participantOr404(conversationId, viewer.userId);
     await this.uow.run(async (trx, hooks) => {
       const repo = this.repo.with(trx);
-      const conv = (await repo.findConversationByPair(pairKey(viewer.userId, me.otherId)))!;
+      const conv = (await repo.findConversation(conversationId))!;
       const upTo = Math.min(upToSeq, conv.lastSeq);
-      if (upTo <= me.readUpTo) return;
-      await repo.markConversationRead(conversationId, viewer.userId, upTo, conv.lastSeq);
-      const left = await repo.countMessagesAfter(conversationId, upTo, viewer.userId);
-      await trx
-        .updateTable('conversationParticipants')
-        .set({ unreadCount: left })
-        .where('conversationId', '=', conversationId)
-        .where('userId', '=', viewer.userId)
-        .execute();
+      if (!(await repo.markConversationRead(conversationId, viewer.userId, upTo))) return;
       for (const userId of [me.otherId, viewer.userId]) {
         await this.eventLog.append(trx, hooks, userId, 'conversation.read', {
           conversationId,

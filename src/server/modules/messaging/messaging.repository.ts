@@ -297,23 +297,35 @@ export class MessagingRepository {
       .execute();
   }
 
-  /** "Read up to": never moves backwards; unread becomes what is left after it. */
+  findConversation(id: string) {
+    return this.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /**
+   * "Read up to": never moves backwards; unread becomes the other person's messages after it
+   * (counted, so the reader's own messages never count as unread). False when nothing moved.
+   */
   async markConversationRead(
     conversationId: string,
     userId: string,
     upTo: number,
-    lastSeq: number,
-  ) {
-    await this.db
+  ): Promise<boolean> {
+    const left = await this.countMessagesAfter(conversationId, upTo, userId);
+    const r = await this.db
       .updateTable('conversationParticipants')
-      .set({ readUpTo: upTo, unreadCount: Math.max(0, lastSeq - upTo) })
+      .set({ readUpTo: upTo, unreadCount: left })
       .where('conversationId', '=', conversationId)
       .where('userId', '=', userId)
       .where('readUpTo', '<', upTo)
-      .execute();
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
-  async countMessagesAfter(conversationId: string, seq: number, notFrom: string): Promise<number> {
+  private async countMessagesAfter(
+    conversationId: string,
+    seq: number,
+    notFrom: string,
+  ): Promise<number> {
     const r = await this.db
       .selectFrom('messages')
       .select((eb) => eb.fn.countAll<number>().as('n'))

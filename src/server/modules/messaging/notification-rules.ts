@@ -96,10 +96,9 @@ export function registerNotificationRules(d: RuleDeps): void {
 
   on.on('group.join_requested', async (e, ctx) => {
     const { groupId, userId } = e.payload;
-    const admins = await d.groups.repo.with(ctx.trx).listMembers(groupId, 'member', 1000);
-    for (const a of admins.filter((m) => m.role === 'owner' || m.role === 'admin')) {
+    for (const adminId of await d.groups.repo.with(ctx.trx).adminIds(groupId)) {
       await n.notify(ctx.trx, ctx, {
-        userId: a.userId,
+        userId: adminId,
         type: 'group.join_request',
         actorId: userId,
         subjectType: 'group',

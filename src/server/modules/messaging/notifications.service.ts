@@ -51,8 +51,7 @@ export class NotificationsService {
     if (n.actorId && n.actorId === n.userId) return false;
     const repo = this.repo.with(trx);
     if (await repo.isMuted(n.userId, n.type, n.groupId ?? null)) return false;
-    if (n.actorId && (await this.accounts.blockedIds(n.userId, trx)).includes(n.actorId))
-      return false;
+    if (n.actorId && (await this.accounts.hasBlocked(n.userId, n.actorId, trx))) return false;
     if (n.groupId && n.groupContent) {
       const groupsRepo = this.groups.repo.with(trx);
       const g = await groupsRepo.findGroup(n.groupId);

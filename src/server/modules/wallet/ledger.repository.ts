@@ -176,6 +176,15 @@ export class LedgerRepository {
       .execute();
   }
 
+  async storeResponse(userId: string, key: string, status: number, body: string) {
+    await this.db
+      .updateTable('idempotencyKeys')
+      .set({ responseStatus: status, responseBody: body })
+      .where('userId', '=', userId)
+      .where('key', '=', key)
+      .execute();
+  }
+
   findPin(userId: string) {
     return this.db
       .selectFrom('walletPins')

@@ -71,12 +71,9 @@ export class WalletService {
           .with(trx)
           .insertKey({ userId: viewer.userId, key, requestHash: hash, status: 0, body: 'null' });
         const result = await run(trx, hooks);
-        await trx
-          .updateTable('idempotencyKeys')
-          .set({ responseStatus: result.status, responseBody: JSON.stringify(result.body) })
-          .where('userId', '=', viewer.userId)
-          .where('key', '=', key)
-          .execute();
+        await this.ledger
+          .with(trx)
+          .storeResponse(viewer.userId, key, result.status, JSON.stringify(result.body));
         return result;
       });
     } catch (err) {
