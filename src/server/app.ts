@@ -196,11 +196,22 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   gateway.register(app);
   app.decorate('gateway', gateway);
 
-  // Hot ranks decay with age, so they are recomputed every 10 minutes (idempotent work).
+  // Hot ranks decay with age, so they are recomputed every 10 minutes; ended activities are
+  // marked completed every minute (which schedules their payout). Both are idempotent and safe
+  // to run in every process: one conditional UPDATE completes each activity exactly once.
   let hotTimer: NodeJS.Timeout | undefined;
+  let completeTimer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
     services.dispatcher.start();
-    if (deps.runJobs !== false) services.jobs.start();
+    if (deps.runJobs !== false) {
+      services.jobs.start();
+      completeTimer = setInterval(() => {
+        services.activities
+          .completeEnded()
+          .catch((err: unknown) => app.log.error({ err }, 'completing ended activities failed'));
+      }, 60_000);
+      completeTimer.unref();
+    }
     hotTimer = setInterval(() => {
       services.forum
         .refreshHotRanks()
@@ -210,6 +221,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   app.addHook('onClose', async () => {
     clearInterval(hotTimer);
+    clearInterval(completeTimer);
     await services.jobs.stop();
     await services.dispatcher.stop();
   });

@@ -17,7 +17,7 @@ import {
   registerNotificationRules,
 } from './modules/messaging/index.ts';
 import { JobScheduler } from './platform/jobs/index.ts';
-import { WalletService } from './modules/wallet/index.ts';
+import { BillsService, WalletService } from './modules/wallet/index.ts';
 import { EventLog } from './platform/realtime/event-log.ts';
 
 /** Every service of the server, wired once per process (or per test app). */
@@ -38,6 +38,7 @@ export interface Services {
   conversations: ConversationsService;
   community: CommunityService;
   wallet: WalletService;
+  bills: BillsService;
 }
 
 export function createServices(
@@ -81,10 +82,19 @@ export function createServices(
   const conversations = new ConversationsService(uow, eventLog, accounts, groups, notifications);
   const community = new CommunityService(uow, accounts, groups, forum, activities, notifications);
   registerNotificationRules({ dispatcher, jobs, pubsub, notifications, groups, forum, activities });
-  const wallet = new WalletService(uow);
+  const wallet = new WalletService({
+    uow,
+    activities,
+    jobs,
+    platformFeeBps: config.platformFeeBps,
+    payoutHoldHours: config.payoutHoldHours,
+  });
   activities.usePayments(wallet.activityPayments());
+  wallet.subscribe(dispatcher);
+  const bills = new BillsService({ uow, wallet, accounts, activities, groups });
   return {
     wallet,
+    bills,
     jobs,
     eventLog,
     notifications,

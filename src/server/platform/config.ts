@@ -27,6 +27,10 @@ export interface Config {
   wordFilter: string[];
   /** Where people reach the web client (links in calendars and notifications). */
   publicUrl: string;
+  /** The platform's fee on an activity's payout, in basis points (300 = 3%). */
+  platformFeeBps: number;
+  /** Hours after an activity completes before its escrow is paid out to the organizer. */
+  payoutHoldHours: number;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +108,8 @@ export function loadConfig(env: Env = process.env): Config {
     cookieSecure: bool(env, 'COOKIE_SECURE', false),
     sessionDays: int(env, 'SESSION_DAYS', 30, 1, 365),
     postsPerMinute: int(env, 'POSTS_PER_MINUTE', 10, 1, 100_000),
+    platformFeeBps: int(env, 'PLATFORM_FEE_BPS', 300, 0, 10_000),
+    payoutHoldHours: int(env, 'PAYOUT_HOLD_HOURS', 24, 0, 24 * 90),
     wordFilter: (str(env, 'WORD_FILTER') ?? '')
       .split(',')
       .map((w) => w.trim().toLowerCase())

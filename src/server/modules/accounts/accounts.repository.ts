@@ -160,6 +160,22 @@ export class AccountsRepository {
     return row !== undefined;
   }
 
+  /** Those of `others` who blocked `userId` or whom `userId` blocked, in one query. */
+  async blockedAmong(userId: string, others: readonly string[]): Promise<Set<string>> {
+    if (others.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('userBlocks')
+      .select(['blockerId', 'blockedId'])
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('blockerId', '=', userId), eb('blockedId', 'in', [...others])]),
+          eb.and([eb('blockedId', '=', userId), eb('blockerId', 'in', [...others])]),
+        ]),
+      )
+      .execute();
+    return new Set(rows.map((r) => (r.blockerId === userId ? r.blockedId : r.blockerId)));
+  }
+
   /** True when either user has blocked the other. */
   async eitherBlocked(a: string, b: string): Promise<boolean> {
     const row = await this.db

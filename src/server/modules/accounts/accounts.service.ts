@@ -297,6 +297,10 @@ export class AccountsService {
   }
 
   /** True when either person blocked the other (for other modules' policies). */
+  blockedAmong(userId: string, others: readonly string[], db?: Executor): Promise<Set<string>> {
+    return this.repoFor(db).blockedAmong(userId, others);
+  }
+
   eitherBlocked(a: string, b: string): Promise<boolean> {
     return this.repo.eitherBlocked(a, b);
   }

@@ -391,6 +391,38 @@ export class ActivitiesRepository {
   }
 
   /** Everyone holding a place or waiting for one. */
+  /** Adds (or with a negative delta, returns) fen this person has paid for the activity. */
+  async addPaid(activityId: string, userId: string, deltaFen: number): Promise<void> {
+    await this.db
+      .updateTable('activitySignups')
+      .set({ paidFen: sql<number>`${sql.ref('paidFen')} + ${deltaFen}` })
+      .where('activityId', '=', activityId)
+      .where('userId', '=', userId)
+      .execute();
+  }
+
+  /** Everyone who still has money held for the activity, with how much. */
+  paidSignups(activityId: string) {
+    return this.db
+      .selectFrom('activitySignups')
+      .select(['userId', 'paidFen'])
+      .where('activityId', '=', activityId)
+      .where('paidFen', '>', 0)
+      .orderBy('userId')
+      .execute();
+  }
+
+  /** Fen held per activity across all sign-ups (what escrow must hold before the payout). */
+  async heldByActivity(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('activitySignups')
+      .select((eb) => ['activityId', eb.fn.sum<number>('paidFen').as('held')])
+      .where('paidFen', '>', 0)
+      .groupBy('activityId')
+      .execute();
+    return new Map(rows.map((r) => [r.activityId, Number(r.held)]));
+  }
+
   async attendeeIds(activityId: string, status?: 'confirmed'): Promise<string[]> {
     const rows = await this.db
       .selectFrom('activitySignups')

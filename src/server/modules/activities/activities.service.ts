@@ -71,8 +71,14 @@ export interface ActivityPayments {
   /** Wallet → the activity's escrow; throws insufficient_funds (the transaction rolls back). */
   charge(trx: Trx, activity: ActivityRow, userId: string): Promise<void>;
   canPay(trx: Trx, activity: ActivityRow, userId: string): Promise<boolean>;
-  /** Escrow → wallet, the full price. */
-  refund(trx: Trx, activity: ActivityRow, userId: string, reason: string): Promise<void>;
+  /** Escrow → wallet: `amountFen` of what this person paid. */
+  refund(
+    trx: Trx,
+    activity: ActivityRow,
+    userId: string,
+    amountFen: number,
+    reason: 'signup_cancelled' | 'activity_cancelled',
+  ): Promise<void>;
 }
 
 const parseTime = (iso: string, field: string): number => {
@@ -347,11 +353,11 @@ export class ActivitiesService {
         sequence: a.sequence + 1,
         updatedAt: now,
       });
-      // The organizer cancels: everyone who paid gets the full price back.
-      if (a.priceFen > 0) {
-        for (const userId of await repo.attendeeIds(id, 'confirmed')) {
-          await this.payments.refund(trx, a, userId, 'activity_cancelled');
-        }
+      // The organizer cancels: everyone gets back all they paid, including payments kept
+      // from cancellations after the cut-off.
+      for (const p of await repo.paidSignups(id)) {
+        await this.payments.refund(trx, a, p.userId, Number(p.paidFen), 'activity_cancelled');
+        await repo.addPaid(id, p.userId, -Number(p.paidFen));
       }
       await this.deps.search.remove(trx, 'activity', id);
       await recordEvent(trx, 'activity.cancelled', {
@@ -381,7 +387,6 @@ export class ActivitiesService {
       }
       let result: SignupResult;
       if (a.confirmedCount < a.capacity) {
-        if (a.priceFen > 0) await this.payments.charge(trx, a, viewer.userId);
         await repo.upsertSignup({
           activityId: id,
           userId: viewer.userId,
@@ -391,6 +396,10 @@ export class ActivitiesService {
           createdAt: now,
           updatedAt: now,
         });
+        if (a.priceFen > 0) {
+          await this.payments.charge(trx, a, viewer.userId);
+          await repo.addPaid(id, viewer.userId, a.priceFen);
+        }
         await repo.update(id, { confirmedCount: a.confirmedCount + 1 });
         result = { status: 'confirmed' };
       } else {
@@ -452,6 +461,7 @@ export class ActivitiesService {
         return this.promoteNext(trx, id);
       }
       await this.payments.charge(trx, a, next.userId);
+      await repo.addPaid(id, next.userId, a.priceFen);
     }
     await repo.updateSignup(id, next.userId, {
       status: 'confirmed',
@@ -486,9 +496,12 @@ export class ActivitiesService {
       });
       if (s.status === 'confirmed') {
         await repo.update(id, { confirmedCount: a.confirmedCount - 1 });
-        // Full refund when cancelled at least refundCutoffHours before the start, none after.
-        if (a.priceFen > 0 && now <= a.startAt - a.refundCutoffHours * HOUR) {
-          await this.payments.refund(trx, a, viewer.userId, 'signup_cancelled');
+        // Full refund when cancelled at least refundCutoffHours before the start, none after:
+        // a late payment stays held (paidFen) and goes to the organizer with the payout.
+        const refundFen = Math.min(a.priceFen, Number(s.paidFen));
+        if (refundFen > 0 && now <= a.startAt - a.refundCutoffHours * HOUR) {
+          await this.payments.refund(trx, a, viewer.userId, refundFen, 'signup_cancelled');
+          await repo.addPaid(id, viewer.userId, -refundFen);
         }
         await this.promoteNext(trx, id);
       } else {

@@ -6,4 +6,4 @@ export {
   type SignupResult,
 } from './activities.service.ts';
 export { activitiesRoutes } from './activities.routes.ts';
-export type { ActivityRow } from './activities.repository.ts';
+export { ActivitiesRepository, type ActivityRow } from './activities.repository.ts';

@@ -116,6 +116,21 @@ export class GroupsRepository {
     return new Map(rows.map((r) => [r.groupId, r]));
   }
 
+  /** These people's membership status in one group (absent: never joined). */
+  async statusesIn(
+    groupId: string,
+    userIds: readonly string[],
+  ): Promise<Map<string, MemberStatus>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('groupMembers')
+      .select(['userId', 'status'])
+      .where('groupId', '=', groupId)
+      .where('userId', 'in', [...userIds])
+      .execute();
+    return new Map(rows.map((r) => [r.userId, r.status]));
+  }
+
   async groupIdsWithStatus(userId: string, status: MemberStatus): Promise<string[]> {
     const rows = await this.db
       .selectFrom('groupMembers')

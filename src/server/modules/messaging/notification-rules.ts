@@ -8,6 +8,14 @@ import type { ForumService, GroupsService } from '../groups/index.ts';
 import type { NotificationsService } from './notifications.service.ts';
 
 const HOUR = 3_600_000;
+/** The notice each kind of wallet movement gives the wallet's owner. */
+const PAYMENT_NOTICE: Record<string, string> = {
+  topup: 'payment.topup',
+  signup_payment: 'payment.paid',
+  bill_payment: 'payment.paid',
+  refund: 'payment.refunded',
+  payout: 'payment.payout',
+};
 /** Reminders before an activity starts, in hours. */
 export const REMINDER_HOURS = [24, 2] as const;
 
@@ -260,6 +268,47 @@ export function registerNotificationRules(d: RuleDeps): void {
         subjectId: activityId,
         target: activityTarget(activityId),
         data: { title: a.title, hours, startsAt: a.startAt },
+      });
+    }
+  });
+
+  // Money: every movement tells each person whose wallet it touched; a bill tells its payers.
+  on.on('wallet.moved', async (e, ctx) => {
+    const p = e.payload;
+    const bill = p.kind === 'bill_payment';
+    for (const leg of p.legs) {
+      if (leg.kind !== 'wallet') continue;
+      const incoming = leg.amountFen > 0;
+      await n.notify(ctx.trx, ctx, {
+        userId: leg.ownerId,
+        type: bill && incoming ? 'bill.paid' : (PAYMENT_NOTICE[p.kind] ?? 'payment.moved'),
+        // The payer is named to the bill's creator; one's own movements have no actor.
+        actorId: bill && incoming ? p.actorId : null,
+        subjectType: bill ? 'bill' : 'payment',
+        subjectId: bill ? p.reference! : p.entryId,
+        target: bill ? `/bills/${p.reference}` : '/wallet',
+        data: {
+          ...p.memo,
+          amountFen: leg.amountFen,
+          purpose: p.kind,
+          entryId: p.entryId,
+          reference: p.reference,
+        },
+      });
+    }
+  });
+  on.on('bill.created', async (e, ctx) => {
+    const p = e.payload;
+    for (const share of p.shares) {
+      if (share.paid) continue;
+      await n.notify(ctx.trx, ctx, {
+        userId: share.userId,
+        type: 'bill.requested',
+        actorId: p.creatorId,
+        subjectType: 'bill',
+        subjectId: p.billId,
+        target: `/bills/${p.billId}`,
+        data: { title: p.title, amountFen: share.amountFen, totalFen: p.totalFen },
       });
     }
   });

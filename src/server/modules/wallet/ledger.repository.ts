@@ -59,6 +59,7 @@ export class LedgerRepository {
       userId: string | null;
       reference: string | null;
       memo: Record<string, unknown>;
+      transferKey: string | null;
     },
     legs: Leg[],
   ): Promise<{ ok: true; entryId: string } | { ok: false }> {
@@ -76,6 +77,7 @@ export class LedgerRepository {
         userId: entry.userId,
         reference: entry.reference,
         memo: JSON.stringify(entry.memo),
+        transferKey: entry.transferKey,
         createdAt: now,
       })
       .execute();
@@ -105,6 +107,15 @@ export class LedgerRepository {
         .execute();
     }
     return { ok: true, entryId };
+  }
+
+  /** The entry made under this transfer key, if any. */
+  findTransfer(transferKey: string) {
+    return this.db
+      .selectFrom('journalEntries')
+      .select(['id', 'createdAt'])
+      .where('transferKey', '=', transferKey)
+      .executeTakeFirst();
   }
 
   /** An account's postings, newest first, with their entry and the other side. */

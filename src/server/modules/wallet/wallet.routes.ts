@@ -1,5 +1,9 @@
 import { Type } from 'typebox';
+import { IdParams } from '../../../shared/api/common.ts';
 import {
+  Bill,
+  CreateBillBody,
+  PayBillBody,
   SetPinBody,
   TopupBody,
   TopupResult,
@@ -9,6 +13,7 @@ import {
 import { requireViewer } from '../../platform/http/auth.ts';
 import { DEFAULT_PAGE_SIZE, Page, PageQuery } from '../../platform/http/pagination.ts';
 import type { App } from '../../platform/http/types.ts';
+import type { BillsService } from './bills.service.ts';
 import type { WalletService } from './wallet.service.ts';
 
 const IdempotencyHeaders = Type.Object({
@@ -17,9 +22,9 @@ const IdempotencyHeaders = Type.Object({
   ),
 });
 
-/** The wallet: balance, sandbox top-up, payment PIN, transactions. */
-export function walletRoutes(app: App, opts: { wallet: WalletService }): void {
-  const { wallet } = opts;
+/** The wallet: balance, sandbox top-up, payment PIN, transactions; split-the-bill. */
+export function walletRoutes(app: App, opts: { wallet: WalletService; bills: BillsService }): void {
+  const { wallet, bills } = opts;
   const tags = ['wallet'];
   const auth = { auth: 'required' as const };
 
@@ -88,5 +93,64 @@ export function walletRoutes(app: App, opts: { wallet: WalletService }): void {
         req.query.limit ?? DEFAULT_PAGE_SIZE,
         req.query.cursor,
       ),
+  );
+
+  app.post(
+    '/api/v1/bills',
+    {
+      config: auth,
+      schema: {
+        tags,
+        summary: 'Split a bill (AA制) among an activity’s attendees or chosen group members',
+        body: CreateBillBody,
+        response: { 201: Bill },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await bills.create(requireViewer(req), req.body)),
+  );
+
+  app.get(
+    '/api/v1/bills',
+    {
+      config: auth,
+      schema: {
+        tags,
+        summary: 'Bills I created or am on, newest first',
+        querystring: PageQuery,
+        response: { 200: Page(Bill) },
+      },
+    },
+    (req) => bills.list(requireViewer(req), req.query.limit ?? DEFAULT_PAGE_SIZE, req.query.cursor),
+  );
+
+  app.get(
+    '/api/v1/bills/:id',
+    {
+      config: auth,
+      schema: {
+        tags,
+        summary: 'A bill and who has paid (its creator and the people on it)',
+        params: IdParams,
+        response: { 200: Bill },
+      },
+    },
+    (req) => bills.get(requireViewer(req), req.params.id),
+  );
+
+  app.post(
+    '/api/v1/bills/:id/pay',
+    {
+      config: auth,
+      schema: {
+        tags,
+        summary: 'Pay my share with the PIN (needs Idempotency-Key)',
+        params: IdParams,
+        headers: IdempotencyHeaders,
+        body: PayBillBody,
+        response: { 200: Bill },
+      },
+    },
+    (req) =>
+      bills.pay(requireViewer(req), req.params.id, req.body.pin, req.headers['idempotency-key']),
   );
 }

@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import { toIsoWithOffset } from '../../../shared/time.ts';
 import type { Trx } from '../../platform/db/database.ts';
+import type { LedgerAccountKind } from '../../platform/db/tables.ts';
 import { isUniqueViolation } from '../../platform/db/errors.ts';
+import { recordEvent, type OutboxDispatcher } from '../../platform/events/outbox.ts';
 import type { CommitHooks, UnitOfWork } from '../../platform/events/unit-of-work.ts';
+import type { JobScheduler } from '../../platform/jobs/index.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
 import { AppError, invalidInput } from '../../platform/http/errors.ts';
 import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
 import { hashSecret, verifySecret } from '../accounts/index.ts';
-import type { ActivityPayments } from '../activities/index.ts';
+import type { ActivitiesService, ActivityPayments } from '../activities/index.ts';
 import { LedgerRepository } from './ledger.repository.ts';
 
 /** Sandbox top-up limits, in fen: one top-up, and the most a wallet may hold after one. */
@@ -16,13 +19,51 @@ export const WALLET_MAX_FEN = 5_000_000;
 /** Wrong PINs before payments lock, and for how long. */
 export const PIN_MAX_FAILURES = 5;
 export const PIN_LOCK_MS = 15 * 60_000;
-const PLATFORM = 'platform';
+export const PLATFORM = 'platform';
+const HOUR = 3_600_000;
+
+/** The platform's cut of a payout: floor(gross × bps / 10,000), in exact integer arithmetic. */
+export function platformFee(grossFen: number, feeBps: number): number {
+  return Number((BigInt(grossFen) * BigInt(feeBps)) / 10_000n);
+}
+
+export interface WalletDeps {
+  uow: UnitOfWork;
+  activities: ActivitiesService;
+  jobs: JobScheduler;
+  /** Fee on payouts, in basis points. */
+  platformFeeBps: number;
+  /** Hours after an activity ends before its escrow is paid out. */
+  payoutHoldHours: number;
+}
+
+/** One side of a movement: an account, named by its kind and owner, and the signed amount. */
+export interface MoveLeg {
+  kind: LedgerAccountKind;
+  ownerId: string;
+  amountFen: number;
+}
+
+/** What a movement is: its purpose, who asked for it, what it is about. */
+export interface MoveEntry {
+  kind: 'topup' | 'signup_payment' | 'refund' | 'payout' | 'bill_payment';
+  actorId: string | null;
+  reference: string | null;
+  memo: Record<string, unknown>;
+  /** Applied at most once: a second movement with this key fails on the unique index. */
+  transferKey?: string;
+}
 
 /** The stored answer to a money-moving request, replayed for a retry with the same key. */
 export interface StoredResponse<T> {
   status: number;
   body: T;
 }
+
+const memoTitle = (memo: string): string | null => {
+  const title = (JSON.parse(memo) as { title?: unknown }).title;
+  return typeof title === 'string' ? title : null;
+};
 
 const requestHash = (route: string, body: unknown) =>
   createHash('sha256')
@@ -35,9 +76,100 @@ const requestHash = (route: string, body: unknown) =>
  */
 export class WalletService {
   readonly ledger: LedgerRepository;
+  private readonly uow: UnitOfWork;
 
-  constructor(private readonly uow: UnitOfWork) {
-    this.ledger = new LedgerRepository(uow.db);
+  constructor(private readonly deps: WalletDeps) {
+    this.uow = deps.uow;
+    this.ledger = new LedgerRepository(deps.uow.db);
+  }
+
+  /**
+   * Posts one balanced movement in the caller's transaction and records `wallet.moved`, from
+   * which the messaging centre tells every wallet owner involved. Returns false when a wallet or
+   * escrow would go below zero; the caller must then roll back (throw).
+   */
+  async move(
+    trx: Trx,
+    entry: MoveEntry,
+    legs: MoveLeg[],
+  ): Promise<{ ok: true; entryId: string } | { ok: false }> {
+    const ledger = this.ledger.with(trx);
+    const resolved = [];
+    for (const leg of legs) {
+      const account = await ledger.account(leg.kind, leg.ownerId);
+      resolved.push({ accountId: account.id, amountFen: leg.amountFen });
+    }
+    const r = await ledger.post(
+      {
+        kind: entry.kind,
+        userId: entry.actorId,
+        reference: entry.reference,
+        memo: entry.memo,
+        transferKey: entry.transferKey ?? null,
+      },
+      resolved,
+    );
+    if (!r.ok) return r;
+    await recordEvent(trx, 'wallet.moved', {
+      entryId: r.entryId,
+      kind: entry.kind,
+      reference: entry.reference,
+      actorId: entry.actorId,
+      memo: entry.memo,
+      legs: legs.map((l) => ({ kind: l.kind, ownerId: l.ownerId, amountFen: l.amountFen })),
+    });
+    return r;
+  }
+
+  /**
+   * Pays out an activity's escrow once it has completed and the hold has passed: the job is
+   * scheduled in the transaction that completes the activity, runs once across processes
+   * (JobScheduler), and the entry's transfer key `payout:<activity>` makes a second payout
+   * impossible even if it ran again.
+   */
+  subscribe(dispatcher: OutboxDispatcher): void {
+    dispatcher.on('activity.completed', async (e, { trx }) => {
+      const a = await this.deps.activities.repo.with(trx).find(e.payload.activityId);
+      if (!a || a.priceFen <= 0) return;
+      await this.deps.jobs.schedule(trx, {
+        type: 'wallet.payout',
+        key: `payout:${a.id}`,
+        runAt: a.endAt + this.deps.payoutHoldHours * HOUR,
+        payload: { activityId: a.id },
+      });
+    });
+    this.deps.jobs.handle<{ activityId: string }>('wallet.payout', (job, ctx) =>
+      this.payout(ctx.trx, job.payload.activityId).then(() => undefined),
+    );
+  }
+
+  /** Escrow → organizer's wallet, less the platform fee. Returns the entry, or null if none due. */
+  async payout(trx: Trx, activityId: string): Promise<string | null> {
+    const a = await this.deps.activities.repo.with(trx).find(activityId);
+    if (!a || a.status !== 'completed') return null;
+    const ledger = this.ledger.with(trx);
+    const transferKey = `payout:${activityId}`;
+    if (await ledger.findTransfer(transferKey)) return null;
+    const gross = await ledger.balance('escrow', activityId);
+    if (gross <= 0) return null;
+    const fee = platformFee(gross, this.deps.platformFeeBps);
+    const legs: MoveLeg[] = [{ kind: 'escrow', ownerId: activityId, amountFen: -gross }];
+    if (gross - fee > 0)
+      legs.push({ kind: 'wallet', ownerId: a.organizerId, amountFen: gross - fee });
+    if (fee > 0) legs.push({ kind: 'platform_fee', ownerId: PLATFORM, amountFen: fee });
+    const r = await this.move(
+      trx,
+      {
+        kind: 'payout',
+        actorId: null,
+        reference: activityId,
+        memo: { title: a.title, grossFen: gross, feeFen: fee, feeBps: this.deps.platformFeeBps },
+        transferKey,
+      },
+      legs,
+    );
+    if (!r.ok) throw new Error(`payout of ${activityId} refused by the ledger`);
+    return r.entryId;
   }
 
   /**
@@ -109,15 +241,15 @@ export class WalletService {
     return this.idempotent(viewer, key, 'topup', { amountFen }, async (trx) => {
       const ledger = this.ledger.with(trx);
       const wallet = await ledger.account('wallet', viewer.userId);
-      const funding = await ledger.account('sandbox_funding', PLATFORM);
       if (wallet.balanceFen + amountFen > WALLET_MAX_FEN) {
         throw invalidInput(`A wallet holds at most ${WALLET_MAX_FEN} fen.`);
       }
-      const r = await ledger.post(
-        { kind: 'topup', userId: viewer.userId, reference: null, memo: {} },
+      const r = await this.move(
+        trx,
+        { kind: 'topup', actorId: viewer.userId, reference: null, memo: {} },
         [
-          { accountId: funding.id, amountFen: -amountFen },
-          { accountId: wallet.id, amountFen },
+          { kind: 'sandbox_funding', ownerId: PLATFORM, amountFen: -amountFen },
+          { kind: 'wallet', ownerId: viewer.userId, amountFen },
         ],
       );
       if (!r.ok) throw new AppError('insufficient_funds');
@@ -191,6 +323,7 @@ export class WalletService {
           entryId: r.entryId,
           amountFen: Number(r.amountFen),
           purpose: r.kind,
+          title: memoTitle(r.memo),
           reference: r.reference,
           counterparty: o ? { kind: o.kind, id: o.ownerId } : null,
           createdAt: toIsoWithOffset(r.createdAt),
@@ -222,39 +355,35 @@ export class WalletService {
         return r.body;
       },
       charge: async (trx, activity, userId) => {
-        const ledger = this.ledger.with(trx);
-        const wallet = await ledger.account('wallet', userId);
-        const escrow = await ledger.account('escrow', activity.id);
-        const r = await ledger.post(
+        const r = await this.move(
+          trx,
           {
             kind: 'signup_payment',
-            userId,
+            actorId: userId,
             reference: activity.id,
             memo: { title: activity.title },
           },
           [
-            { accountId: wallet.id, amountFen: -activity.priceFen },
-            { accountId: escrow.id, amountFen: activity.priceFen },
+            { kind: 'wallet', ownerId: userId, amountFen: -activity.priceFen },
+            { kind: 'escrow', ownerId: activity.id, amountFen: activity.priceFen },
           ],
         );
         if (!r.ok) throw new AppError('insufficient_funds');
       },
       canPay: async (trx, activity, userId) =>
         (await this.ledger.with(trx).balance('wallet', userId)) >= activity.priceFen,
-      refund: async (trx, activity, userId, reason) => {
-        const ledger = this.ledger.with(trx);
-        const wallet = await ledger.account('wallet', userId);
-        const escrow = await ledger.account('escrow', activity.id);
-        const r = await ledger.post(
+      refund: async (trx, activity, userId, amountFen, reason) => {
+        const r = await this.move(
+          trx,
           {
             kind: 'refund',
-            userId,
+            actorId: null,
             reference: activity.id,
             memo: { title: activity.title, reason },
           },
           [
-            { accountId: escrow.id, amountFen: -activity.priceFen },
-            { accountId: wallet.id, amountFen: activity.priceFen },
+            { kind: 'escrow', ownerId: activity.id, amountFen: -amountFen },
+            { kind: 'wallet', ownerId: userId, amountFen },
           ],
         );
         if (!r.ok) throw new Error(`escrow of ${activity.id} cannot cover a refund`);

@@ -8,6 +8,7 @@ import { nearbyCovering } from './migrations/0005_nearby_covering.ts';
 import { jobs } from './migrations/0006_jobs.ts';
 import { messaging } from './migrations/0007_messaging.ts';
 import { wallet } from './migrations/0008_wallet.ts';
+import { payments } from './migrations/0009_payments.ts';
 
 /** Every migration, in order. Each is a factory so it can use dialect-specific SQL where needed. */
 const migrations: Record<string, (dialect: DialectName) => Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, (dialect: DialectName) => Migration> = {
   '0006_jobs': jobs,
   '0007_messaging': messaging,
   '0008_wallet': wallet,
+  '0009_payments': payments,
 };
 
 class StaticProvider implements MigrationProvider {

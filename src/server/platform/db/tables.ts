@@ -3,7 +3,7 @@
  * CamelCasePlugin). Times are integer milliseconds since the epoch (UTC); flags are 0/1 integers
  * so that SQLite and PostgreSQL store and return exactly the same values.
  */
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { JobTables } from './tables-jobs.ts';
 import type { SearchTables } from './tables-search.ts';
 
@@ -255,6 +255,8 @@ export interface ActivitySignupsTable {
   status: SignupStatus;
   waitlistSeq: number | null;
   checkedInAt: number | null;
+  /** Fen taken from this person for the activity and still held (refunds lower it). */
+  paidFen: Generated<number>;
   createdAt: number;
   updatedAt: number;
 }
@@ -353,6 +355,8 @@ export interface JournalEntriesTable {
   /** What it is about (an activity id, a bill id). */
   reference: string | null;
   memo: string;
+  /** Unique when set: a payout or bill share is applied at most once, whoever retries it. */
+  transferKey: string | null;
   createdAt: number;
 }
 
@@ -382,7 +386,31 @@ export interface IdempotencyKeysTable {
   createdAt: number;
 }
 
+export interface BillsTable {
+  id: string;
+  creatorId: string;
+  activityId: string | null;
+  groupId: string | null;
+  title: string;
+  totalFen: number;
+  split: 'equal' | 'custom';
+  shareCount: number;
+  paidCount: number;
+  paidFen: number;
+  createdAt: number;
+}
+
+export interface BillSharesTable {
+  billId: string;
+  userId: string;
+  amountFen: number;
+  paidAt: number | null;
+  entryId: string | null;
+}
+
 export interface Database extends SearchTables, JobTables {
+  bills: BillsTable;
+  billShares: BillSharesTable;
   ledgerAccounts: LedgerAccountsTable;
   journalEntries: JournalEntriesTable;
   postings: PostingsTable;

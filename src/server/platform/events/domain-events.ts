@@ -79,6 +79,22 @@ export interface DomainEventMap {
   'activity.signup_promoted': { activityId: string; userId: string };
   'activity.checked_in': { activityId: string; userId: string; actorId: string };
   'activity.completed': { activityId: string };
+  /** A journal entry was posted; `legs` are its postings with each account's kind and owner. */
+  'wallet.moved': {
+    entryId: string;
+    kind: string;
+    reference: string | null;
+    actorId: string | null;
+    memo: Record<string, unknown>;
+    legs: { kind: string; ownerId: string; amountFen: number }[];
+  };
+  'bill.created': {
+    billId: string;
+    creatorId: string;
+    title: string;
+    totalFen: number;
+    shares: { userId: string; amountFen: number; paid: boolean }[];
+  };
   'report.created': {
     reportId: string;
     postId: string;

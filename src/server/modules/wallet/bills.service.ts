@@ -1,0 +1,269 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Bill, CreateBillBody } from '../../../shared/api/wallet.ts';
+import { toIsoWithOffset } from '../../../shared/time.ts';
+import type { Executor } from '../../platform/db/database.ts';
+import type { BillsTable, BillSharesTable } from '../../platform/db/tables.ts';
+import { recordEvent } from '../../platform/events/outbox.ts';
+import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
+import type { Viewer } from '../../platform/http/auth.ts';
+import { AppError, forbidden, invalidInput, notFound } from '../../platform/http/errors.ts';
+import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
+import type { AccountsService } from '../accounts/index.ts';
+import type { ActivitiesService } from '../activities/index.ts';
+import { groupsPolicy, type GroupsService } from '../groups/index.ts';
+import { BillsRepository } from './bills.repository.ts';
+import type { WalletService } from './wallet.service.ts';
+
+export interface BillsDeps {
+  uow: UnitOfWork;
+  wallet: WalletService;
+  accounts: AccountsService;
+  activities: ActivitiesService;
+  groups: GroupsService;
+}
+
+type BillRow = BillsTable;
+type ShareRow = BillSharesTable;
+
+/**
+ * Equal shares of `totalFen` among `n` people in whole fen: everyone owes floor(total / n) and
+ * the first person (the creator) also covers the remainder, so no payer pays for rounding.
+ */
+export function equalShares(totalFen: number, n: number): number[] {
+  const base = Math.floor(totalFen / n);
+  return Array.from({ length: n }, (_, i) => (i === 0 ? totalFen - base * (n - 1) : base));
+}
+
+/**
+ * Split the bill (AA制): someone who paid for the group asks the others for their shares, and
+ * each pays theirs from the wallet with the PIN. The creator's own share counts as paid.
+ */
+export class BillsService {
+  readonly repo: BillsRepository;
+
+  constructor(private readonly deps: BillsDeps) {
+    this.repo = new BillsRepository(deps.uow.db);
+  }
+
+  async create(viewer: Viewer, body: CreateBillBody): Promise<Bill> {
+    const me = viewer.userId;
+    const title = body.title.normalize('NFC').trim();
+    if (!title) throw invalidInput('title must not be blank.');
+    if ((body.activityId ? 1 : 0) + (body.groupId ? 1 : 0) !== 1) {
+      throw invalidInput('Send exactly one of activityId and groupId.');
+    }
+    if (body.split === 'equal' && body.shares) {
+      throw invalidInput('An equal split takes userIds, not shares.');
+    }
+    if (body.split === 'custom' && (!body.shares || body.userIds)) {
+      throw invalidInput('A custom split takes shares (each userId with amountFen).');
+    }
+    // Who may be billed: an activity's organizer and confirmed attendees, or a group's members.
+    const eligible = body.activityId
+      ? await this.activityPeople(viewer, body.activityId)
+      : undefined;
+    let people: string[];
+    let amounts: number[];
+    if (body.split === 'equal') {
+      const chosen = body.userIds ?? (eligible ? [...eligible] : undefined);
+      if (!chosen) throw invalidInput('Choose the group members to share the bill (userIds).');
+      people = [me, ...new Set(chosen.filter((id) => id !== me))];
+      if (body.totalFen < people.length) {
+        throw invalidInput('totalFen must be at least one fen per person.');
+      }
+      amounts = equalShares(body.totalFen, people.length);
+    } else {
+      const shares = body.shares!;
+      people = shares.map((s) => s.userId);
+      amounts = shares.map((s) => s.amountFen);
+      if (new Set(people).size !== people.length) throw invalidInput('Each person appears once.');
+      const sum = amounts.reduce((a, b) => a + b, 0);
+      if (sum !== body.totalFen) {
+        throw invalidInput(`The shares add up to ${sum} fen, not totalFen ${body.totalFen}.`);
+      }
+    }
+    const payers = people.filter((id) => id !== me);
+    if (payers.length === 0) throw invalidInput('A bill needs at least one other person to pay.');
+    if (eligible) {
+      const outside = payers.filter((id) => !eligible.has(id));
+      if (outside.length) {
+        throw invalidInput('Everyone on the bill must be at the activity.', { userIds: outside });
+      }
+    } else {
+      await this.assertGroupMembers(viewer, body.groupId!, payers);
+    }
+    const known = await this.deps.accounts.summaries(payers);
+    const unknown = payers.filter((id) => !known.has(id));
+    if (unknown.length) throw invalidInput('No such user.', { userIds: unknown });
+    const blocked = await this.deps.accounts.blockedAmong(me, payers);
+    if (blocked.size) throw forbidden('You cannot bill someone you blocked or who blocked you.');
+
+    const id = uuidv7();
+    const now = Date.now();
+    const mine = people.indexOf(me);
+    const myShare = mine >= 0 ? amounts[mine]! : 0;
+    await this.deps.uow.run(async (trx) => {
+      await this.repo.with(trx).insert(
+        {
+          id,
+          creatorId: me,
+          activityId: body.activityId ?? null,
+          groupId: body.groupId ?? null,
+          title,
+          totalFen: body.totalFen,
+          split: body.split,
+          shareCount: people.length,
+          paidCount: mine >= 0 ? 1 : 0,
+          paidFen: myShare,
+          createdAt: now,
+        },
+        people.map((userId, i) => ({
+          billId: id,
+          userId,
+          amountFen: amounts[i]!,
+          paidAt: userId === me ? now : null,
+          entryId: null,
+        })),
+      );
+      await recordEvent(trx, 'bill.created', {
+        billId: id,
+        creatorId: me,
+        title,
+        totalFen: body.totalFen,
+        shares: people.map((userId, i) => ({
+          userId,
+          amountFen: amounts[i]!,
+          paid: userId === me,
+        })),
+      });
+    });
+    return this.get(viewer, id);
+  }
+
+  /** The organizer and confirmed attendees of an activity the viewer attends or organizes. */
+  private async activityPeople(viewer: Viewer, activityId: string): Promise<Set<string>> {
+    const a = await this.deps.activities.visible(activityId, viewer);
+    const people = new Set([
+      a.organizerId,
+      ...(await this.deps.activities.repo.attendeeIds(activityId, 'confirmed')),
+    ]);
+    if (!people.has(viewer.userId)) {
+      throw forbidden('Only the organizer and attendees can split a bill for this activity.');
+    }
+    return people;
+  }
+
+  private async assertGroupMembers(viewer: Viewer, groupId: string, payers: string[]) {
+    const access = await this.deps.groups.access(groupId, viewer);
+    groupsPolicy.assertCanRead(access, 'No such group.');
+    if (groupsPolicy.isBanned(access)) throw forbidden('You are banned from this group.');
+    if (!groupsPolicy.isMember(access)) throw forbidden('Only members can split a bill here.');
+    const statuses = await this.deps.groups.repo.statusesIn(groupId, payers);
+    const outside = payers.filter((id) => statuses.get(id) !== 'member');
+    if (outside.length) {
+      throw invalidInput('Everyone on the bill must be a member of the group.', {
+        userIds: outside,
+      });
+    }
+  }
+
+  /** A bill, for its creator and the people on it; 404 for anyone else. */
+  async get(viewer: Viewer, id: string, db?: Executor): Promise<Bill> {
+    const repo = db ? this.repo.with(db) : this.repo;
+    const bill = await repo.find(id);
+    if (!bill) throw notFound('No such bill.');
+    const shares = await repo.sharesOf([id]);
+    if (bill.creatorId !== viewer.userId && !shares.some((s) => s.userId === viewer.userId)) {
+      throw notFound('No such bill.');
+    }
+    const [view] = await this.toViews([bill], shares, db);
+    return view!;
+  }
+
+  async list(viewer: Viewer, limit: number, cursor?: string) {
+    const after = cursor ? decodeCursor('bills', cursor, ['number', 'string'] as const) : undefined;
+    const rows = await this.repo.listFor(
+      viewer.userId,
+      limit,
+      after && { createdAt: after[0], id: after[1] },
+    );
+    const page = toPage(
+      rows,
+      limit,
+      (r) => r,
+      (r) => encodeCursor('bills', [r.createdAt, r.id]),
+    );
+    const shares = await this.repo.sharesOf(page.items.map((b) => b.id));
+    return { items: await this.toViews(page.items, shares), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * Pays my share: PIN first, then once per Idempotency-Key, the share moves from my wallet to
+   * the creator's in one transaction with marking it paid. The entry's transfer key
+   * `bill:<id>:<me>` means a share is paid at most once, whatever keys are used.
+   */
+  async pay(viewer: Viewer, id: string, pin: string, key: string | undefined): Promise<Bill> {
+    const me = viewer.userId;
+    const share = await this.repo.findShare(id, me);
+    const bill = share && (await this.repo.find(id));
+    if (!share || !bill) throw notFound('No such bill, or you are not on it.');
+    // A paid share answers 409 inside the run, after a retry of the paying request has been
+    // given its stored response.
+    await this.deps.wallet.verifyPin(me, pin);
+    const r = await this.deps.wallet.idempotent(viewer, key, `bill:${id}`, {}, async (trx) => {
+      const repo = this.repo.with(trx);
+      if (!(await repo.markPaid(id, me, Date.now()))) throw new AppError('already_paid');
+      const amountFen = Number(share.amountFen);
+      const moved = await this.deps.wallet.move(
+        trx,
+        {
+          kind: 'bill_payment',
+          actorId: me,
+          reference: id,
+          memo: { title: bill.title },
+          transferKey: `bill:${id}:${me}`,
+        },
+        [
+          { kind: 'wallet', ownerId: me, amountFen: -amountFen },
+          { kind: 'wallet', ownerId: bill.creatorId, amountFen },
+        ],
+      );
+      if (!moved.ok) throw new AppError('insufficient_funds');
+      await repo.setEntry(id, me, moved.entryId);
+      await repo.addPaid(id, amountFen);
+      return { status: 200, body: await this.get(viewer, id, trx) };
+    });
+    return r.body;
+  }
+
+  private async toViews(bills: BillRow[], shares: ShareRow[], db?: Executor): Promise<Bill[]> {
+    const ids = new Set<string>();
+    for (const b of bills) ids.add(b.creatorId);
+    for (const s of shares) ids.add(s.userId);
+    const users = await this.deps.accounts.summaries([...ids], db);
+    const byBill = new Map<string, ShareRow[]>();
+    for (const s of shares) byBill.set(s.billId, [...(byBill.get(s.billId) ?? []), s]);
+    const user = (userId: string) =>
+      users.get(userId) ?? { id: userId, username: '', displayName: '' };
+    return bills.map((b) => ({
+      id: b.id,
+      title: b.title,
+      creator: user(b.creatorId),
+      activityId: b.activityId,
+      groupId: b.groupId,
+      totalFen: Number(b.totalFen),
+      split: b.split,
+      status: b.paidCount >= b.shareCount ? 'settled' : 'open',
+      paidFen: Number(b.paidFen),
+      paidCount: b.paidCount,
+      shareCount: b.shareCount,
+      shares: (byBill.get(b.id) ?? []).map((s) => ({
+        user: user(s.userId),
+        amountFen: Number(s.amountFen),
+        status: s.paidAt === null ? 'pending' : 'paid',
+        paidAt: s.paidAt === null ? null : toIsoWithOffset(s.paidAt),
+      })),
+      createdAt: toIsoWithOffset(b.createdAt),
+    }));
+  }
+}
