@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestContext } from './support/context.ts';
+import { buildApp } from '../src/server/app.ts';
+import { createTestApp, dialect, type TestContext } from './support/context.ts';
 import { buildActivity, buildUser, type TestUser } from './support/factories.ts';
 import { expectError } from './support/http.ts';
+import {
+  balanceOf,
+  endActivity,
+  escrowOf,
+  expectLedgerOk,
+  fundedUser,
+  newKey,
+  paidSignup,
+} from './support/wallet.ts';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -10,58 +20,17 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 const HOUR = 3_600_000;
-let seq = 0;
-const key = () => `key-${Date.now()}-${seq++}`;
-
-async function payer(balanceFen: number, pin = '246810'): Promise<TestUser> {
-  const u = await buildUser(ctx.app);
-  await ctx.app.inject({
-    method: 'PUT',
-    url: '/api/v1/wallet/pin',
-    headers: u.auth,
-    payload: { pin },
-  });
-  if (balanceFen > 0) {
-    await ctx.app.inject({
-      method: 'POST',
-      url: '/api/v1/wallet/topup',
-      headers: { ...u.auth, 'idempotency-key': key() },
-      payload: { amountFen: balanceFen },
-    });
-  }
-  return u;
-}
+const key = newKey;
+const payer = (balanceFen: number) => fundedUser(ctx.app, balanceFen);
 const signup = (
   u: TestUser,
   activityId: string,
   pin: string | undefined,
   k: string | null = key(),
-) =>
-  ctx.app.inject({
-    method: 'POST',
-    url: `/api/v1/activities/${activityId}/signup`,
-    headers: { ...u.auth, ...(k ? { 'idempotency-key': k } : {}) },
-    payload: pin ? { pin } : {},
-  });
-const balance = async (u: TestUser) =>
-  (await ctx.app.inject({ url: '/api/v1/wallet', headers: u.auth })).json().balanceFen as number;
-const escrow = (activityId: string) => ctx.app.services.wallet.ledger.balance('escrow', activityId);
-
-async function invariants() {
-  const { db } = ctx.database;
-  const total = await db
-    .selectFrom('postings')
-    .select((eb) => eb.fn.sum<number>('amountFen').as('s'))
-    .executeTakeFirstOrThrow();
-  const negative = await db
-    .selectFrom('ledgerAccounts')
-    .select('id')
-    .where('kind', 'in', ['wallet', 'escrow'])
-    .where('balanceFen', '<', 0)
-    .execute();
-  expect(Number(total.s ?? 0)).toBe(0);
-  expect(negative).toEqual([]);
-}
+) => paidSignup(ctx.app, u, activityId, pin, k);
+const balance = (u: TestUser) => balanceOf(ctx.app, u);
+const escrow = (activityId: string) => escrowOf(ctx.app, activityId);
+const invariants = () => expectLedgerOk(ctx);
 
 describe('paid sign-up', () => {
   it('charges the wallet into escrow with the PIN, once per Idempotency-Key', async () => {
@@ -176,5 +145,152 @@ describe('refunds and promotion', () => {
     });
     expect(await balance(u)).toBe(3_000);
     expect(await escrow(a.id)).toBe(2_000);
+    // Kept, not lost: the check counts it as held for the activity until the payout.
+    await invariants();
+  });
+
+  it('refunds a payment kept after the cut-off when the organizer cancels', async () => {
+    const org = await buildUser(ctx.app);
+    const soon = Date.now() + 10 * HOUR;
+    const a = await buildActivity(ctx.app, org, {
+      priceFen: 2_000,
+      refundCutoffHours: 24,
+      startsAt: new Date(soon).toISOString(),
+      endsAt: new Date(soon + HOUR).toISOString(),
+    });
+    const [late, stays] = [await payer(5_000), await payer(5_000)];
+    await signup(late, a.id, '246810');
+    await signup(stays, a.id, '246810');
+    await ctx.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/activities/${a.id}/signup`,
+      headers: late.auth,
+    });
+    expect(await balance(late)).toBe(3_000);
+    await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/activities/${a.id}/cancel`,
+      headers: org.auth,
+      payload: { reason: '场地取消' },
+    });
+    expect(await balance(late)).toBe(5_000);
+    expect(await balance(stays)).toBe(5_000);
+    expect(await escrow(a.id)).toBe(0);
+    await invariants();
+  });
+});
+
+describe('payout to the organizer', () => {
+  const feeAccount = () => ctx.app.services.wallet.ledger.balance('platform_fee', 'platform');
+
+  it('releases escrow after the hold, less the 3% fee (rounded down), exactly once', async () => {
+    const org = await fundedUser(ctx.app, 0);
+    const soon = Date.now() + 10 * HOUR;
+    const a = await buildActivity(ctx.app, org, {
+      priceFen: 3_333,
+      capacity: 5,
+      refundCutoffHours: 24,
+      startsAt: new Date(soon).toISOString(),
+      endsAt: new Date(soon + HOUR).toISOString(),
+    });
+    const people = [await payer(5_000), await payer(5_000), await payer(5_000)];
+    for (const p of people) await signup(p, a.id, '246810');
+    // One leaves after the cut-off: their payment stays and is paid out too.
+    await ctx.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/activities/${a.id}/signup`,
+      headers: people[0]!.auth,
+    });
+    const feeBefore = await feeAccount();
+    const endAt = await endActivity(ctx, a.id);
+    const hold = ctx.config.payoutHoldHours * HOUR;
+    expect(hold).toBe(24 * HOUR);
+    await ctx.app.services.jobs.runDue(endAt + hold - 1);
+    expect(await escrow(a.id)).toBe(9_999);
+    expect(await balance(org)).toBe(0);
+
+    expect(await ctx.app.services.jobs.runDue(endAt + hold)).toBeGreaterThanOrEqual(1);
+    const fee = Math.floor((9_999 * 300) / 10_000); // 299 fen
+    expect(await balance(org)).toBe(9_999 - fee);
+    expect((await feeAccount()) - feeBefore).toBe(fee);
+    expect(await escrow(a.id)).toBe(0);
+
+    // Run again, and directly: nothing more moves.
+    await ctx.app.services.jobs.runDue(endAt + 2 * hold);
+    const again = await ctx.app.services.uow.run((trx) =>
+      ctx.app.services.wallet.payout(trx, a.id),
+    );
+    expect(again).toBeNull();
+    expect(await balance(org)).toBe(9_999 - fee);
+
+    const tx = (
+      await ctx.app.inject({ url: '/api/v1/wallet/transactions', headers: org.auth })
+    ).json();
+    expect(tx.items[0]).toMatchObject({
+      amountFen: 9_999 - fee,
+      purpose: 'payout',
+      title: '周末爬山',
+      reference: a.id,
+      counterparty: { kind: 'escrow', id: a.id },
+    });
+    await invariants();
+  });
+
+  it('pays out once when two processes run the job at the same moment', async () => {
+    const org = await fundedUser(ctx.app, 0);
+    const a = await buildActivity(ctx.app, org, { priceFen: 1_000, capacity: 3 });
+    for (const p of [await payer(1_000), await payer(1_000)]) await signup(p, a.id, '246810');
+    const endAt = await endActivity(ctx, a.id);
+    // A second process: its own services (dispatcher, scheduler, wallet) on the same database.
+    const other = await buildApp({
+      config: ctx.config,
+      database: ctx.reopen(),
+      pubsub: ctx.newPubSub(),
+      runJobs: false,
+    });
+    try {
+      const due = endAt + ctx.config.payoutHoldHours * HOUR;
+      const both = [ctx.app.services.jobs, other.services.jobs].map((j) => () => j.runDue(due));
+      // PostgreSQL: truly at once (SKIP LOCKED). SQLite has one writer per file and runs as one
+      // process, so there the second process simply runs after the first.
+      if (dialect === 'postgres') await Promise.all(both.map((run) => run()));
+      else for (const run of both) await run();
+    } finally {
+      await other.close();
+    }
+    expect(await balance(org)).toBe(2_000 - Math.floor((2_000 * 300) / 10_000));
+    const payouts = await ctx.database.db
+      .selectFrom('journalEntries')
+      .select('id')
+      .where('kind', '=', 'payout')
+      .where('reference', '=', a.id)
+      .execute();
+    expect(payouts).toHaveLength(1);
+    await invariants();
+  });
+
+  it('schedules nothing for a free activity and pays nothing for a cancelled one', async () => {
+    const org = await fundedUser(ctx.app, 0);
+    const free = await buildActivity(ctx.app, org, { priceFen: 0 });
+    await endActivity(ctx, free.id);
+    const jobs = await ctx.database.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('key', '=', `payout:${free.id}`)
+      .execute();
+    expect(jobs).toHaveLength(0);
+    const paid = await buildActivity(ctx.app, org, { priceFen: 500 });
+    await signup(await payer(500), paid.id, '246810');
+    await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/activities/${paid.id}/cancel`,
+      headers: org.auth,
+      payload: {},
+    });
+    expect(
+      await ctx.app.services.uow.run((trx) => ctx.app.services.wallet.payout(trx, paid.id)),
+    ).toBeNull();
+    expect(await balance(org)).toBe(0);
+    await invariants();
   });
 });

@@ -150,7 +150,7 @@ export class LedgerRepository {
     return this.db
       .selectFrom('postings as p')
       .innerJoin('ledgerAccounts as a', 'a.id', 'p.accountId')
-      .select(['p.entryId', 'a.kind', 'a.ownerId'])
+      .select(['p.entryId', 'p.amountFen', 'a.kind', 'a.ownerId'])
       .where('p.entryId', 'in', entryIds)
       .where('p.accountId', '!=', exceptAccountId)
       .execute();

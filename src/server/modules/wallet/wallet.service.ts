@@ -314,7 +314,14 @@ export class WalletService {
       page.items.map((r) => r.entryId),
       wallet.id,
     );
-    const byEntry = new Map(others.map((o) => [o.entryId, o]));
+    // The counterparty is the other side's biggest leg (a payout's escrow, not its fee).
+    const byEntry = new Map<string, (typeof others)[number]>();
+    for (const o of others) {
+      const seen = byEntry.get(o.entryId);
+      if (!seen || Math.abs(Number(o.amountFen)) > Math.abs(Number(seen.amountFen))) {
+        byEntry.set(o.entryId, o);
+      }
+    }
     return {
       items: page.items.map((r) => {
         const o = byEntry.get(r.entryId);
