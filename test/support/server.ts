@@ -77,7 +77,8 @@ export async function startServer(
     url: `http://127.0.0.1:${p}`,
     output: () => output,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null) return;
+      // A process killed by a signal has no exit code, only a signalCode.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill(signal);
       await exited;
