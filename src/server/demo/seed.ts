@@ -2,7 +2,7 @@ import { AppError } from '../platform/http/errors.ts';
 import type { Services } from '../services.ts';
 import { demoActivities } from './activities.ts';
 import { demoGroups } from './groups.ts';
-import { DEMO_PASSWORD, demoUsers } from './users.ts';
+import { DEMO_PASSWORD, DEMO_PIN, demoUsers } from './users.ts';
 
 /**
  * Creates the demo data through the services (so it obeys the same rules as real use), only
@@ -28,6 +28,9 @@ export async function seedDemoData(services: Services): Promise<boolean> {
     viewers.set(u.username, viewer);
     await services.accounts.updateMe(viewer, { homeCity: u.homeCity, bio: u.bio });
     await services.interests.setMine(viewer, [...u.interests], 'zh-CN');
+    // A payment PIN and ¥2,000 of sandbox money, so paid activities and bills can be tried.
+    await services.wallet.setPin(viewer, DEMO_PIN);
+    await services.wallet.topup(viewer, 200_000, `demo-topup-${u.username}`);
   }
   const as = (username: string) => viewers.get(username)!;
   const groupIds = new Map<string, string>();
@@ -55,7 +58,9 @@ export async function seedDemoData(services: Services): Promise<boolean> {
       }
     }
   }
-  // Activities at real venues; demo people sign up for free ones in their home city.
+  // Activities at real venues; demo people sign up for ones in their home city (paying with the
+  // demo PIN for paid ones), and the organizer of the first paid one with attendees splits a bill.
+  let billed = false;
   const homeCity = new Map<string, string>(demoUsers.map((u) => [u.username, u.homeCity]));
   const [y, m, d] = shanghaiToday();
   for (const [i, a] of demoActivities.entries()) {
@@ -71,15 +76,30 @@ export async function seedDemoData(services: Services): Promise<boolean> {
       groupId: a.groupName ? groupIds.get(a.groupName) : undefined,
       venue: a.venue,
     });
-    if (a.priceFen > 0) continue;
+    const joined: string[] = [];
     for (const u of demoUsers) {
       if (
         u.username !== a.organizer &&
         homeCity.get(u.username) === a.venue.city &&
         (i + u.username.length) % 3 === 0
       ) {
-        await services.activities.signup(activity.id, as(u.username)).catch(() => undefined);
+        const paid = { pin: DEMO_PIN, idempotencyKey: `demo-signup-${activity.id}-${u.username}` };
+        const r = await services.activities
+          .signup(activity.id, as(u.username), a.priceFen > 0 ? paid : {})
+          .catch(() => undefined);
+        if (r?.status === 'confirmed') joined.push(u.username);
       }
+    }
+    if (a.priceFen > 0 && !billed && joined.length >= 1) {
+      billed = true;
+      const [creator, payer] = [a.organizer, joined[0]!];
+      const bill = await services.bills.create(as(creator), {
+        title: '活动后聚餐 AA',
+        activityId: activity.id,
+        totalFen: 36_800,
+        split: 'equal',
+      });
+      await services.bills.pay(as(payer), bill.id, DEMO_PIN, `demo-bill-${payer}`);
     }
   }
   return true;

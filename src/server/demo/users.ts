@@ -1,5 +1,7 @@
 /** Demo people for `npm start`: Chinese names, home cities and interests. Password for all. */
 export const DEMO_PASSWORD = 'quanzi-demo-2026';
+/** Every demo account's 6-digit payment PIN. */
+export const DEMO_PIN = '135790';
 
 export const demoUsers = [
   {
