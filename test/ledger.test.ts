@@ -147,7 +147,7 @@ describe('randomised mixed operations', () => {
         res = await app.inject({
           method: 'POST',
           url: `/api/v1/activities/${a.id}/cancel`,
-          headers: a.org.auth,
+          headers: { ...a.org.auth, 'idempotency-key': newKey() },
           payload: {},
         });
         await newActivity();

@@ -116,12 +116,25 @@ describe('refunds and promotion', () => {
     ).toBeNull();
     expect(await balance(second)).toBe(3_000);
     expect(await escrow(a.id)).toBe(2_000);
-    await ctx.app.inject({
-      method: 'POST',
-      url: `/api/v1/activities/${a.id}/cancel`,
-      headers: org.auth,
-      payload: {},
-    });
+    // Cancelling a paid activity moves money (refunds), so it needs an Idempotency-Key.
+    const cancel = (k: string | null) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: `/api/v1/activities/${a.id}/cancel`,
+        headers: { ...org.auth, ...(k ? { 'idempotency-key': k } : {}) },
+        payload: { reason: '下雨' },
+      });
+    expectError(await cancel(null), 400, 'invalid_input');
+    expect(await balance(second)).toBe(3_000);
+    const k = key();
+    const done = await cancel(k);
+    expect(done.statusCode).toBe(200);
+    expect(done.json().status).toBe('cancelled');
+    // The retry gets the activity again, and nobody is refunded twice.
+    const retry = await cancel(k);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json().status).toBe('cancelled');
+    expectError(await cancel(key()), 409, 'conflict');
     expect(await balance(second)).toBe(5_000);
     expect(await escrow(a.id)).toBe(0);
     await invariants();
@@ -170,7 +183,7 @@ describe('refunds and promotion', () => {
     await ctx.app.inject({
       method: 'POST',
       url: `/api/v1/activities/${a.id}/cancel`,
-      headers: org.auth,
+      headers: { ...org.auth, 'idempotency-key': key() },
       payload: { reason: '场地取消' },
     });
     expect(await balance(late)).toBe(5_000);
@@ -284,7 +297,7 @@ describe('payout to the organizer', () => {
     await ctx.app.inject({
       method: 'POST',
       url: `/api/v1/activities/${paid.id}/cancel`,
-      headers: org.auth,
+      headers: { ...org.auth, 'idempotency-key': key() },
       payload: {},
     });
     expect(

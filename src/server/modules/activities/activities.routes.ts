@@ -140,13 +140,20 @@ export function activitiesRoutes(
       config: auth,
       schema: {
         tags,
-        summary: 'Cancel the activity (organizer)',
+        summary:
+          'Cancel the activity (organizer); a paid one refunds everyone and needs Idempotency-Key',
         params: IdParams,
         body: CancelActivityBody,
         response: { 200: Activity },
       },
     },
-    (req) => activities.cancel(req.params.id, requireViewer(req), req.body.reason?.trim() || null),
+    (req) =>
+      activities.cancel(
+        req.params.id,
+        requireViewer(req),
+        req.body.reason?.trim() || null,
+        [req.headers['idempotency-key']].flat()[0],
+      ),
   );
 
   app.post(

@@ -68,6 +68,17 @@ export interface ActivityPayments {
     input: PaidSignupInput,
     work: (trx: Trx) => Promise<SignupResult>,
   ): Promise<SignupResult>;
+  /**
+   * Runs a change that moves money but needs no PIN (the organizer cancelling a paid activity
+   * refunds everyone) at most once per Idempotency-Key.
+   */
+  runOnce(
+    viewer: Viewer,
+    idempotencyKey: string | undefined,
+    route: string,
+    body: unknown,
+    work: (trx: Trx) => Promise<void>,
+  ): Promise<void>;
   /** Wallet → the activity's escrow; throws insufficient_funds (the transaction rolls back). */
   charge(trx: Trx, activity: ActivityRow, userId: string): Promise<void>;
   canPay(trx: Trx, activity: ActivityRow, userId: string): Promise<boolean>;
@@ -125,6 +136,7 @@ export class ActivitiesService {
   readonly repo: ActivitiesRepository;
   private payments: ActivityPayments = {
     runPaidSignup: () => Promise.reject(new AppError('conflict', 'Paid sign-up needs the wallet.')),
+    runOnce: () => Promise.reject(new AppError('conflict', 'Refunds need the wallet.')),
     charge: () => Promise.reject(new AppError('conflict', 'Paid sign-up needs the wallet.')),
     canPay: () => Promise.resolve(false),
     refund: () => Promise.reject(new AppError('conflict', 'Refunds need the wallet.')),
@@ -339,10 +351,19 @@ export class ActivitiesService {
     return this.get(id, viewer, false);
   }
 
-  async cancel(id: string, viewer: Viewer, reason: string | null): Promise<Activity> {
+  /**
+   * The organizer cancels. A paid activity's cancellation refunds everyone, so it needs an
+   * Idempotency-Key like every request that moves money; a retry gets the activity, not a 409.
+   */
+  async cancel(
+    id: string,
+    viewer: Viewer,
+    reason: string | null,
+    idempotencyKey?: string,
+  ): Promise<Activity> {
     const current = await this.visible(id, viewer);
     activitiesPolicy.assertOrganizer(current, viewer);
-    await this.deps.uow.run(async (trx) => {
+    const work = async (trx: Trx) => {
       const repo = this.repo.with(trx);
       const a = (await repo.lock(id))!;
       if (a.status !== 'published') throw conflict('The activity is already cancelled or over.');
@@ -365,7 +386,12 @@ export class ActivitiesService {
         actorId: viewer.userId,
         reason,
       });
-    });
+    };
+    if (current.priceFen > 0) {
+      await this.payments.runOnce(viewer, idempotencyKey, `cancel:${id}`, { reason }, work);
+    } else {
+      await this.deps.uow.run(work);
+    }
     return this.get(id, viewer, false);
   }
 

@@ -361,6 +361,12 @@ export class WalletService {
         );
         return r.body;
       },
+      runOnce: async (viewer, key, route, body, work) => {
+        await this.idempotent(viewer, key, route, body, async (trx) => {
+          await work(trx);
+          return { status: 200, body: null };
+        });
+      },
       charge: async (trx, activity, userId) => {
         const r = await this.move(
           trx,
