@@ -30,14 +30,25 @@ export interface LedgerReport {
  *    the payout, and nothing after it;
  * 5. each bill's paid total equals its paid shares, and every paid share but the creator's
  *    has its movement.
- * It reads one consistent snapshot (REPEATABLE READ on PostgreSQL, one transaction on SQLite).
+ * It reads one consistent snapshot (REPEATABLE READ on PostgreSQL, a read transaction on SQLite).
  */
 export async function checkLedger(db: Db, dialect: DialectName): Promise<LedgerReport> {
-  const tx =
-    dialect === 'postgres'
-      ? db.transaction().setIsolationLevel('repeatable read')
-      : db.transaction();
-  return tx.execute((trx) => audit(trx, dialect));
+  if (dialect === 'postgres') {
+    return db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute((trx) => audit(trx, dialect));
+  }
+  // SQLite: a deferred read transaction is a WAL snapshot that does not block the server's
+  // writes (the app's transactions begin IMMEDIATE, which would).
+  return db.connection().execute(async (conn) => {
+    await sql`begin deferred`.execute(conn);
+    try {
+      return await audit(conn, dialect);
+    } finally {
+      await sql`rollback`.execute(conn);
+    }
+  });
 }
 
 async function audit(db: Executor, dialect: DialectName): Promise<LedgerReport> {
