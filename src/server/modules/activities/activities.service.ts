@@ -14,7 +14,7 @@ import type { OutboxDispatcher } from '../../platform/events/outbox.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
 import { AppError, conflict, invalidInput, notFound } from '../../platform/http/errors.ts';
-import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { decodeCursor, encodeCursor, toPage, keysetPage } from '../../platform/http/pagination.ts';
 import type { AccountsService, UserSummary } from '../accounts/index.ts';
 import { groupsPolicy, type GroupsService } from '../groups/index.ts';
 import { renderMarkdown } from '../groups/markdown.ts';
@@ -744,36 +744,36 @@ export class ActivitiesService {
     const access = await this.deps.groups.access(groupId, viewer);
     groupsPolicy.assertCanRead(access, 'No such group.');
     const list = `group-activities:${groupId}`;
-    const after = cursor ? decodeCursor(list, cursor, ['number', 'string'] as const) : undefined;
-    const rows = await this.repo.groupActivities(
-      groupId,
-      Date.now() - DAY,
+    const page = await keysetPage(
+      list,
       limit,
-      after && { startAt: after[0], id: after[1] },
-    );
-    const page = toPage(
-      rows,
-      limit,
-      (r) => r,
-      (r) => encodeCursor(list, [r.startAt, r.id]),
+      cursor,
+      (after) =>
+        this.repo.groupActivities(
+          groupId,
+          Date.now() - DAY,
+          limit,
+          after && { startAt: after[0], id: after[1] },
+        ),
+      (r) => [r.startAt, r.id],
     );
     return { items: await this.toViews(page.items, viewer), nextCursor: page.nextCursor };
   }
 
   async mine(viewer: Viewer, limit: number, cursor?: string) {
     const list = 'my-activities';
-    const after = cursor ? decodeCursor(list, cursor, ['number', 'string'] as const) : undefined;
-    const rows = await this.repo.mySignups(
-      viewer.userId,
-      Date.now(),
+    const page = await keysetPage(
+      list,
       limit,
-      after && { startAt: after[0], id: after[1] },
-    );
-    const page = toPage(
-      rows,
-      limit,
-      (r) => r,
-      (r) => encodeCursor(list, [r.startAt, r.id]),
+      cursor,
+      (after) =>
+        this.repo.mySignups(
+          viewer.userId,
+          Date.now(),
+          limit,
+          after && { startAt: after[0], id: after[1] },
+        ),
+      (r) => [r.startAt, r.id],
     );
     return { items: await this.toViews(page.items, viewer), nextCursor: page.nextCursor };
   }

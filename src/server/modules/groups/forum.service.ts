@@ -21,7 +21,7 @@ import {
   invalidInput,
   notFound,
 } from '../../platform/http/errors.ts';
-import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { decodeCursor, encodeCursor, toPage, keysetPage } from '../../platform/http/pagination.ts';
 import type { AccountsService, UserSummary } from '../accounts/index.ts';
 import type { SearchIndex } from '../search/index.ts';
 import {
@@ -729,17 +729,13 @@ export class ForumService {
     const { post } = await this.postContext(postId, viewer);
     if (post.status === 'deleted') throw notFound('No such post.');
     const list = `revisions:${postId}`;
-    const after = cursor ? decodeCursor(list, cursor, ['number', 'string'] as const) : undefined;
-    const rows = await this.repo.listRevisions(
-      postId,
+    const page = await keysetPage(
+      list,
       limit,
-      after && { createdAt: after[0], id: after[1] },
-    );
-    const page = toPage(
-      rows,
-      limit,
-      (r) => r,
-      (r) => encodeCursor(list, [r.createdAt, r.id]),
+      cursor,
+      (after) =>
+        this.repo.listRevisions(postId, limit, after && { createdAt: after[0], id: after[1] }),
+      (r) => [r.createdAt, r.id],
     );
     const editors = await this.deps.accounts.summaries(page.items.map((r) => r.editorId));
     return {

@@ -13,7 +13,7 @@ import { recordEvent } from '../../platform/events/outbox.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
 import { AppError, conflict, forbidden, notFound } from '../../platform/http/errors.ts';
-import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { decodeCursor, encodeCursor, toPage, keysetPage } from '../../platform/http/pagination.ts';
 import type { AccountsService } from '../accounts/index.ts';
 import type { InterestsService } from '../interests/index.ts';
 import type { SearchIndex } from '../search/index.ts';
@@ -399,18 +399,18 @@ export class GroupsService {
     if (status === 'pending') groupsPolicy.assertAdmin(a);
     if (status === 'banned') groupsPolicy.assertModerator(a);
     const list = `members:${status}`;
-    const after = cursor ? decodeCursor(list, cursor, ['number', 'string'] as const) : undefined;
-    const rows = await this.repo.listMembers(
-      groupId,
-      status,
+    const page = await keysetPage(
+      list,
       limit,
-      after && { createdAt: after[0], userId: after[1] },
-    );
-    const page = toPage(
-      rows,
-      limit,
-      (r) => r,
-      (r) => encodeCursor(list, [r.createdAt, r.userId]),
+      cursor,
+      (after) =>
+        this.repo.listMembers(
+          groupId,
+          status,
+          limit,
+          after && { createdAt: after[0], userId: after[1] },
+        ),
+      (r) => [r.createdAt, r.userId],
     );
     const users = await this.deps.accounts.summaries(page.items.map((r) => r.userId));
     const isAdmin = groupsPolicy.isAdmin(a);

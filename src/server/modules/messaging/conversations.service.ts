@@ -6,7 +6,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
 import { forbidden, invalidInput, notFound } from '../../platform/http/errors.ts';
-import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { decodeCursor, encodeCursor, toPage, keysetPage } from '../../platform/http/pagination.ts';
 import type { EventLog } from '../../platform/realtime/event-log.ts';
 import type { AccountsService, UserSummary } from '../accounts/index.ts';
 import type { GroupsService } from '../groups/index.ts';
@@ -87,19 +87,13 @@ export class ConversationsService {
   }
 
   async list(viewer: Viewer, limit: number, cursor?: string) {
-    const after = cursor
-      ? decodeCursor('conversations', cursor, ['number', 'string'] as const)
-      : undefined;
-    const rows = await this.repo.listConversations(
-      viewer.userId,
+    const page = await keysetPage(
+      'conversations',
       limit,
-      after && { at: after[0], id: after[1] },
-    );
-    const page = toPage(
-      rows,
-      limit,
-      (r) => r,
-      (r) => encodeCursor('conversations', [r.lastMessageAt, r.id]),
+      cursor,
+      (after) =>
+        this.repo.listConversations(viewer.userId, limit, after && { at: after[0], id: after[1] }),
+      (r) => [r.lastMessageAt, r.id],
     );
     return { items: await this.toViews(viewer, page.items), nextCursor: page.nextCursor };
   }

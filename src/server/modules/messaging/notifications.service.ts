@@ -6,7 +6,7 @@ import { toIsoWithOffset } from '../../../shared/time.ts';
 import type { Executor, Trx } from '../../platform/db/database.ts';
 import type { CommitHooks, UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
-import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { keysetPage } from '../../platform/http/pagination.ts';
 import type { EventLog } from '../../platform/realtime/event-log.ts';
 import type { AccountsService } from '../accounts/index.ts';
 import type { ForumService, GroupsService } from '../groups/index.ts';
@@ -118,18 +118,18 @@ export class NotificationsService {
 
   async list(viewer: Viewer, limit: number, unreadOnly: boolean, cursor?: string) {
     const list = `notifications${unreadOnly ? ':unread' : ''}`;
-    const after = cursor ? decodeCursor(list, cursor, ['number', 'string'] as const) : undefined;
-    const rows = await this.repo.listNotifications(
-      viewer.userId,
+    const page = await keysetPage(
+      list,
       limit,
-      unreadOnly,
-      after && { createdAt: after[0], id: after[1] },
-    );
-    const page = toPage(
-      rows,
-      limit,
-      (r) => r,
-      (r) => encodeCursor(list, [r.createdAt, r.id]),
+      cursor,
+      (after) =>
+        this.repo.listNotifications(
+          viewer.userId,
+          limit,
+          unreadOnly,
+          after && { createdAt: after[0], id: after[1] },
+        ),
+      (r) => [r.createdAt, r.id],
     );
     return { items: await this.toViews(page.items), nextCursor: page.nextCursor };
   }

@@ -13,7 +13,7 @@ import {
   invalidInput,
   notFound,
 } from '../../platform/http/errors.ts';
-import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { keysetPage } from '../../platform/http/pagination.ts';
 import type { AccountsService } from '../accounts/index.ts';
 import { groupsPolicy, type ForumService, type GroupsService } from '../groups/index.ts';
 import { ModerationRepository, type ReportRow } from './moderation.repository.ts';
@@ -114,17 +114,17 @@ export class ModerationService {
     }
     const status = filter.status ?? 'open';
     const list = `reports:${filter.groupId ?? '*'}:${status}`;
-    const after = cursor ? decodeCursor(list, cursor, ['number', 'string'] as const) : undefined;
-    const rows = await this.repo.list(
-      { groupId: filter.groupId, status },
+    const page = await keysetPage(
+      list,
       limit,
-      after && { createdAt: after[0], id: after[1] },
-    );
-    const page = toPage(
-      rows,
-      limit,
-      (r) => r,
-      (r) => encodeCursor(list, [r.createdAt, r.id]),
+      cursor,
+      (after) =>
+        this.repo.list(
+          { groupId: filter.groupId, status },
+          limit,
+          after && { createdAt: after[0], id: after[1] },
+        ),
+      (r) => [r.createdAt, r.id],
     );
     return { items: await this.toViews(page.items), nextCursor: page.nextCursor };
   }

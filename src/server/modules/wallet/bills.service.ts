@@ -7,7 +7,7 @@ import { recordEvent } from '../../platform/events/outbox.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
 import { AppError, forbidden, invalidInput, notFound } from '../../platform/http/errors.ts';
-import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { keysetPage } from '../../platform/http/pagination.ts';
 import type { AccountsService } from '../accounts/index.ts';
 import type { ActivitiesService } from '../activities/index.ts';
 import { groupsPolicy, type GroupsService } from '../groups/index.ts';
@@ -181,17 +181,13 @@ export class BillsService {
   }
 
   async list(viewer: Viewer, limit: number, cursor?: string) {
-    const after = cursor ? decodeCursor('bills', cursor, ['number', 'string'] as const) : undefined;
-    const rows = await this.repo.listFor(
-      viewer.userId,
+    const page = await keysetPage(
+      'bills',
       limit,
-      after && { createdAt: after[0], id: after[1] },
-    );
-    const page = toPage(
-      rows,
-      limit,
-      (r) => r,
-      (r) => encodeCursor('bills', [r.createdAt, r.id]),
+      cursor,
+      (after) =>
+        this.repo.listFor(viewer.userId, limit, after && { createdAt: after[0], id: after[1] }),
+      (r) => [r.createdAt, r.id],
     );
     const shares = await this.repo.sharesOf(page.items.map((b) => b.id));
     return { items: await this.toViews(page.items, shares), nextCursor: page.nextCursor };

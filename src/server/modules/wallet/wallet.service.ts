@@ -8,7 +8,7 @@ import type { CommitHooks, UnitOfWork } from '../../platform/events/unit-of-work
 import type { JobScheduler } from '../../platform/jobs/index.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
 import { AppError, invalidInput } from '../../platform/http/errors.ts';
-import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { keysetPage } from '../../platform/http/pagination.ts';
 import { hashSecret, verifySecret } from '../accounts/index.ts';
 import type { ActivitiesService, ActivityPayments } from '../activities/index.ts';
 import { LedgerRepository } from './ledger.repository.ts';
@@ -296,19 +296,13 @@ export class WalletService {
 
   async transactions(viewer: Viewer, limit: number, cursor?: string) {
     const wallet = await this.ledger.account('wallet', viewer.userId);
-    const after = cursor
-      ? decodeCursor('wallet-tx', cursor, ['number', 'string'] as const)
-      : undefined;
-    const rows = await this.ledger.history(
-      wallet.id,
+    const page = await keysetPage(
+      'wallet-tx',
       limit,
-      after && { createdAt: after[0], id: after[1] },
-    );
-    const page = toPage(
-      rows,
-      limit,
-      (r) => r,
-      (r) => encodeCursor('wallet-tx', [r.createdAt, r.id]),
+      cursor,
+      (after) =>
+        this.ledger.history(wallet.id, limit, after && { createdAt: after[0], id: after[1] }),
+      (r) => [r.createdAt, r.id],
     );
     const others = await this.ledger.counterparties(
       page.items.map((r) => r.entryId),

@@ -63,3 +63,26 @@ export function toPage<R, T>(
     nextCursor: hasMore && last !== undefined ? cursorOf(last) : null,
   };
 }
+
+/**
+ * One page of a list ordered by a (number, id) key, e.g. (createdAt, id) newest first: decodes
+ * the cursor, lets `fetch` read limit + 1 rows after it (fetch comes before keyOf so that
+ * TypeScript infers the row type from it), and returns the page with the cursor
+ * of its last row. Every keyset list of the API goes through here.
+ */
+export async function keysetPage<R>(
+  list: string,
+  limit: number,
+  cursor: string | undefined,
+  fetch: (after: readonly [number, string] | undefined) => Promise<R[]>,
+  keyOf: (row: R) => readonly [number, string],
+): Promise<{ items: R[]; nextCursor: string | null }> {
+  const after = cursor ? decodeCursor(list, cursor, ['number', 'string'] as const) : undefined;
+  const rows = await fetch(after);
+  return toPage(
+    rows,
+    limit,
+    (r) => r,
+    (r) => encodeCursor(list, keyOf(r)),
+  );
+}
