@@ -13,16 +13,14 @@
  * Queries: random points near a city centre, radius 10 km, the default 30-day window, ranked for
  * a user with three interests.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import pino from 'pino';
 import { sql, type Insertable } from 'kysely';
 import type { ActivitiesTable, ActivityInterestsTable } from '../src/server/platform/db/tables.ts';
 import { v7 as uuidv7 } from 'uuid';
 import { loadConfig } from '../src/server/platform/config.ts';
-import { openDatabase, type DatabaseHandle } from '../src/server/platform/db/database.ts';
+import type { DatabaseHandle } from '../src/server/platform/db/database.ts';
+import { openFresh, pct } from './support.ts';
 import { migrateToLatest } from '../src/server/platform/db/migrate.ts';
 import { MemoryPubSub } from '../src/server/platform/events/memory-pubsub.ts';
 import { createServices } from '../src/server/services.ts';
@@ -126,43 +124,8 @@ async function seedActivities(h: DatabaseHandle, n: number, organizerId: string)
   await sql`analyze`.execute(h.db);
 }
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
-
-async function openFresh(
-  scale: number,
-): Promise<{ h: DatabaseHandle; cleanup: () => Promise<void> }> {
-  const url = process.env.BENCH_DATABASE_URL;
-  if (url) {
-    const schema = `bench_${scale}_${Date.now().toString(36)}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
-    const h = openDatabase({ databaseUrl: url, pgSchema: schema });
-    return {
-      h,
-      cleanup: async () => {
-        await h.close();
-        const c = new pg.Client({ connectionString: url });
-        await c.connect();
-        await c.query(`drop schema ${schema} cascade`);
-        await c.end();
-      },
-    };
-  }
-  const dir = path.resolve('bench/.data');
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `nearby-${scale}.sqlite`);
-  for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
-  const h = openDatabase({ databaseUrl: null, sqliteFile: file });
-  return { h, cleanup: () => h.close() };
-}
-
 async function runScale(scale: number, queries: number) {
-  const { h, cleanup } = await openFresh(scale);
+  const { h, cleanup } = await openFresh(`nearby-${scale}`);
   try {
     await migrateToLatest(h);
     const config = loadConfig({ DEMO_DATA: 'false' });

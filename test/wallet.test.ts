@@ -24,14 +24,19 @@ const topup = (
 const wallet = async (u: TestUser) =>
   (await ctx.app.inject({ url: '/api/v1/wallet', headers: u.auth })).json();
 
-/** Sum of every posting equals zero and every balance equals its postings. */
+/** Sum of every posting equals zero and every maintained balance equals its postings. */
 async function ledgerBalances() {
   const { db } = ctx.database;
   const total = await db
     .selectFrom('postings')
     .select((eb) => eb.fn.sum<number>('amountFen').as('s'))
     .executeTakeFirstOrThrow();
-  const accounts = await db.selectFrom('ledgerAccounts').select(['id', 'balanceFen']).execute();
+  // Wallets and escrow keep a balance row; the platform's shared accounts are derived.
+  const accounts = await db
+    .selectFrom('ledgerAccounts')
+    .select(['id', 'balanceFen'])
+    .where('kind', 'in', ['wallet', 'escrow'])
+    .execute();
   const sums = await db
     .selectFrom('postings')
     .select(['accountId', (eb) => eb.fn.sum<number>('amountFen').as('s')])
@@ -141,5 +146,35 @@ describe('payment PIN', () => {
     await setPin(u, { pin: '111111' });
     expect((await setPin(u, { pin: '222222', oldPin: '111111' })).statusCode).toBe(204);
     expectError(await setPin(u, { pin: '333333', oldPin: '111111' }), 403, 'wrong_pin');
+  });
+});
+
+describe('concurrent movements', () => {
+  it('moves money both ways between two wallets at once without deadlocking', async () => {
+    const [a, b] = [await buildUser(ctx.app), await buildUser(ctx.app)];
+    await topup(a, 100_000);
+    await topup(b, 100_000);
+    const { wallet: service, uow } = ctx.app.services;
+    const transfer = (from: TestUser, to: TestUser, amountFen: number) =>
+      uow.run(async (trx) => {
+        const r = await service.move(
+          trx,
+          { kind: 'bill_payment', actorId: from.id, reference: null, memo: {} },
+          [
+            { kind: 'wallet', ownerId: from.id, amountFen: -amountFen },
+            { kind: 'wallet', ownerId: to.id, amountFen },
+          ],
+        );
+        if (!r.ok) throw new Error('refused');
+      });
+    // 60 transfers each way, all in flight together: opposite directions lock the same two
+    // rows, so they must take them in one order.
+    const results = await Promise.allSettled(
+      Array.from({ length: 120 }, (_, i) => (i % 2 ? transfer(a, b, 7) : transfer(b, a, 5))),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect((await wallet(a)).balanceFen).toBe(100_000 - 60 * 7 + 60 * 5);
+    expect((await wallet(b)).balanceFen).toBe(100_000 + 60 * 7 - 60 * 5);
+    expect(await ledgerBalances()).toEqual({ total: 0, mismatched: [] });
   });
 });

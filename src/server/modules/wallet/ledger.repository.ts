@@ -3,13 +3,29 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Executor } from '../../platform/db/database.ts';
 import type { LedgerAccountKind } from '../../platform/db/tables.ts';
 
-/** Accounts that may never go below zero. */
-const NON_NEGATIVE: LedgerAccountKind[] = ['wallet', 'escrow'];
+/**
+ * Accounts that may never go below zero: people's wallets and activities' escrow. Their balance
+ * is maintained in `balance_fen` in the same transaction as each posting, so the non-negative
+ * rule is one conditional UPDATE. The platform's shared accounts (sandbox funding, fees) have no
+ * such rule, and almost every top-up or payout touches them: keeping a balance row for them would
+ * make every such payment wait for the previous one's commit on that one row. Their balance is
+ * derived from their postings when read.
+ */
+export const MAINTAINED: readonly LedgerAccountKind[] = ['wallet', 'escrow'];
 
 export interface Leg {
   accountId: string;
+  kind: LedgerAccountKind;
   amountFen: number;
 }
+
+/**
+ * The order in which an entry's balance rows are updated (locked): by account id, the same total
+ * order in every transaction, so two movements over the same accounts in opposite directions
+ * cannot deadlock.
+ */
+const lockOrder = (a: Leg, b: Leg) =>
+  a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0;
 
 /** SQL for the double-entry ledger. Only the wallet module uses it. */
 export class LedgerRepository {
@@ -24,21 +40,38 @@ export class LedgerRepository {
     kind: LedgerAccountKind,
     ownerId: string,
   ): Promise<{ id: string; balanceFen: number }> {
-    await this.db
-      .insertInto('ledgerAccounts')
-      .values({ id: uuidv7(), kind, ownerId, balanceFen: 0, createdAt: Date.now() })
-      .onConflict((oc) => oc.columns(['kind', 'ownerId']).doNothing())
-      .execute();
-    const row = await this.db
-      .selectFrom('ledgerAccounts')
-      .select(['id', 'balanceFen'])
-      .where('kind', '=', kind)
-      .where('ownerId', '=', ownerId)
-      .executeTakeFirstOrThrow();
+    const find = () =>
+      this.db
+        .selectFrom('ledgerAccounts')
+        .select(['id', 'balanceFen'])
+        .where('kind', '=', kind)
+        .where('ownerId', '=', ownerId)
+        .executeTakeFirst();
+    // One read in the usual case; the insert runs only the first time (and a concurrent first
+    // insert is absorbed by the unique (kind, owner)).
+    let row = await find();
+    if (!row) {
+      await this.db
+        .insertInto('ledgerAccounts')
+        .values({ id: uuidv7(), kind, ownerId, balanceFen: 0, createdAt: Date.now() })
+        .onConflict((oc) => oc.columns(['kind', 'ownerId']).doNothing())
+        .execute();
+      row = (await find())!;
+    }
     return { id: row.id, balanceFen: Number(row.balanceFen) };
   }
 
   async balance(kind: LedgerAccountKind, ownerId: string): Promise<number> {
+    if (!MAINTAINED.includes(kind)) {
+      const sum = await this.db
+        .selectFrom('postings as p')
+        .innerJoin('ledgerAccounts as a', 'a.id', 'p.accountId')
+        .select((eb) => eb.fn.sum<number>('p.amountFen').as('s'))
+        .where('a.kind', '=', kind)
+        .where('a.ownerId', '=', ownerId)
+        .executeTakeFirst();
+      return Number(sum?.s ?? 0);
+    }
     const row = await this.db
       .selectFrom('ledgerAccounts')
       .select('balanceFen')
@@ -81,20 +114,16 @@ export class LedgerRepository {
         createdAt: now,
       })
       .execute();
-    // Debits first, so a refused debit stops before any credit is written.
-    for (const leg of [...legs].sort((a, b) => a.amountFen - b.amountFen)) {
-      const r = await this.db
-        .updateTable('ledgerAccounts')
-        .set({ balanceFen: sql<number>`${sql.ref('balanceFen')} + ${leg.amountFen}` })
-        .where('id', '=', leg.accountId)
-        .where((eb) =>
-          eb.or([
-            eb('kind', 'not in', NON_NEGATIVE),
-            eb(sql<number>`${sql.ref('balanceFen')} + ${leg.amountFen}`, '>=', 0),
-          ]),
-        )
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) return { ok: false };
+    for (const leg of [...legs].sort(lockOrder)) {
+      if (MAINTAINED.includes(leg.kind)) {
+        const r = await this.db
+          .updateTable('ledgerAccounts')
+          .set({ balanceFen: sql<number>`${sql.ref('balanceFen')} + ${leg.amountFen}` })
+          .where('id', '=', leg.accountId)
+          .where(sql<number>`${sql.ref('balanceFen')} + ${leg.amountFen}`, '>=', 0)
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) !== 1) return { ok: false };
+      }
       await this.db
         .insertInto('postings')
         .values({

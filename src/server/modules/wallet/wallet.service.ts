@@ -97,7 +97,7 @@ export class WalletService {
     const resolved = [];
     for (const leg of legs) {
       const account = await ledger.account(leg.kind, leg.ownerId);
-      resolved.push({ accountId: account.id, amountFen: leg.amountFen });
+      resolved.push({ accountId: account.id, kind: leg.kind, amountFen: leg.amountFen });
     }
     const r = await ledger.post(
       {
