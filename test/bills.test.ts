@@ -306,6 +306,69 @@ describe('split the bill for an activity', () => {
   });
 });
 
+describe('withdrawing a bill', () => {
+  it('lets the creator cancel before anyone pays, telling those who owed; not after', async () => {
+    const { org, a, people } = await dinner();
+    const [creator, other] = people as [TestUser, TestUser];
+    const outsider = await fundedUser(ctx.app, 0);
+    const otherStream = await stream(other);
+    const bill = (
+      await createBill(creator, {
+        title: '订错了',
+        activityId: a.id,
+        totalFen: 800,
+        split: 'equal',
+      })
+    ).json();
+    expectError(await req('POST', `/api/v1/bills/${bill.id}/cancel`, other), 403, 'forbidden');
+    expectError(await req('POST', `/api/v1/bills/${bill.id}/cancel`, outsider), 404, 'not_found');
+    const res = await req('POST', `/api/v1/bills/${bill.id}/cancel`, creator);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'cancelled', paidCount: 1 });
+    expect((await otherStream.next(notice('bill.cancelled'))).data).toMatchObject({
+      notification: { actor: { id: creator.id }, subject: { type: 'bill', id: bill.id } },
+    });
+    expectError(await pay(other, bill.id), 409, 'conflict');
+    expect(await balanceOf(ctx.app, other)).toBe(10_000);
+    expectError(await req('POST', `/api/v1/bills/${bill.id}/cancel`, creator), 409, 'conflict');
+
+    const paidOnce = (
+      await createBill(creator, { title: '门票', activityId: a.id, totalFen: 800, split: 'equal' })
+    ).json();
+    await pay(org, paidOnce.id);
+    expectError(await req('POST', `/api/v1/bills/${paidOnce.id}/cancel`, creator), 409, 'conflict');
+    expect((await req('GET', `/api/v1/bills/${paidOnce.id}`, creator)).json().status).toBe('open');
+  });
+
+  it('a cancel racing a payment: either the payment or the cancel wins, never both', async () => {
+    const { a, people } = await dinner();
+    const [creator, other] = people as [TestUser, TestUser];
+    let settled = 0;
+    for (let i = 0; i < 8; i++) {
+      const bill = (
+        await createBill(creator, {
+          title: `竞速 ${i}`,
+          activityId: a.id,
+          totalFen: 40,
+          split: 'custom',
+          shares: [{ userId: other.id, amountFen: 40 }],
+        })
+      ).json();
+      const [cancelled, paid] = await Promise.all([
+        req('POST', `/api/v1/bills/${bill.id}/cancel`, creator),
+        pay(other, bill.id),
+      ]);
+      expect([cancelled.statusCode, paid.statusCode].sort()).toEqual([200, 409]);
+      const final = (await req('GET', `/api/v1/bills/${bill.id}`, creator)).json();
+      expect(final.status).toBe(paid.statusCode === 200 ? 'settled' : 'cancelled');
+      if (paid.statusCode === 200) settled++;
+    }
+    // Money moved exactly for the bills that ended settled.
+    expect(await balanceOf(ctx.app, other)).toBe(10_000 - 40 * settled);
+    await expectLedgerOk(ctx);
+  });
+});
+
 describe('split the bill in a group', () => {
   it('bills chosen members; not members, banned members or outsiders', async () => {
     const owner = await fundedUser(ctx.app, 5_000);

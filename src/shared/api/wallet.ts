@@ -71,7 +71,7 @@ export const Bill = Type.Object({
   groupId: Type.Union([Id, Type.Null()]),
   totalFen: Type.Integer(),
   split: Type.Union([Type.Literal('equal'), Type.Literal('custom')]),
-  status: Type.Union([Type.Literal('open'), Type.Literal('settled')]),
+  status: Type.Union([Type.Literal('open'), Type.Literal('settled'), Type.Literal('cancelled')]),
   paidFen: Type.Integer({ description: 'what has been paid, the creator’s own share included' }),
   paidCount: Type.Integer(),
   shareCount: Type.Integer(),

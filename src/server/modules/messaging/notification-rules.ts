@@ -297,6 +297,20 @@ export function registerNotificationRules(d: RuleDeps): void {
       });
     }
   });
+  on.on('bill.cancelled', async (e, ctx) => {
+    const p = e.payload;
+    for (const userId of p.userIds) {
+      await n.notify(ctx.trx, ctx, {
+        userId,
+        type: 'bill.cancelled',
+        actorId: p.creatorId,
+        subjectType: 'bill',
+        subjectId: p.billId,
+        target: `/bills/${p.billId}`,
+        data: { title: p.title },
+      });
+    }
+  });
   on.on('bill.created', async (e, ctx) => {
     const p = e.payload;
     for (const share of p.shares) {

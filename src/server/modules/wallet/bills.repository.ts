@@ -64,15 +64,33 @@ export class BillsRepository {
       .execute();
   }
 
-  async addPaid(billId: string, amountFen: number): Promise<void> {
-    await this.db
+  /** Counts a paid share, unless the bill was cancelled (then false). Takes the bill's row lock. */
+  async addPaid(billId: string, amountFen: number): Promise<boolean> {
+    const r = await this.db
       .updateTable('bills')
       .set({
         paidCount: sql<number>`${sql.ref('paidCount')} + 1`,
         paidFen: sql<number>`${sql.ref('paidFen')} + ${amountFen}`,
       })
       .where('id', '=', billId)
-      .execute();
+      .where('cancelledAt', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Withdraws a bill if nobody but its creator has paid (`paidCount` is still what it was at
+   * creation); false otherwise. One conditional UPDATE, so it cannot race a payment.
+   */
+  async cancel(billId: string, paidAtCreation: number, now: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('bills')
+      .set({ cancelledAt: now })
+      .where('id', '=', billId)
+      .where('cancelledAt', 'is', null)
+      .where('paidCount', '=', paidAtCreation)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   /** Bills the person created or has a share in, newest first. */

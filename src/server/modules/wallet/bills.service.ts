@@ -6,7 +6,13 @@ import type { BillsTable, BillSharesTable } from '../../platform/db/tables.ts';
 import { recordEvent } from '../../platform/events/outbox.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
-import { AppError, forbidden, invalidInput, notFound } from '../../platform/http/errors.ts';
+import {
+  AppError,
+  conflict,
+  forbidden,
+  invalidInput,
+  notFound,
+} from '../../platform/http/errors.ts';
 import { keysetPage } from '../../platform/http/pagination.ts';
 import type { AccountsService } from '../accounts/index.ts';
 import type { ActivitiesService } from '../activities/index.ts';
@@ -115,6 +121,7 @@ export class BillsService {
           shareCount: people.length,
           paidCount: mine >= 0 ? 1 : 0,
           paidFen: myShare,
+          cancelledAt: null,
           createdAt: now,
         },
         people.map((userId, i) => ({
@@ -210,6 +217,7 @@ export class BillsService {
       const repo = this.repo.with(trx);
       if (!(await repo.markPaid(id, me, Date.now()))) throw new AppError('already_paid');
       const amountFen = Number(share.amountFen);
+      if (!(await repo.addPaid(id, amountFen))) throw conflict('This bill was cancelled.');
       const moved = await this.deps.wallet.move(
         trx,
         {
@@ -226,10 +234,33 @@ export class BillsService {
       );
       if (!moved.ok) throw new AppError('insufficient_funds');
       await repo.setEntry(id, me, moved.entryId);
-      await repo.addPaid(id, amountFen);
       return { status: 200, body: await this.get(viewer, id, trx) };
     });
     return r.body;
+  }
+
+  /**
+   * The creator withdraws a bill, e.g. one made by mistake. Only while nobody else has paid: no
+   * money has moved, so nothing needs refunding. The people who owed are told.
+   */
+  async cancel(viewer: Viewer, id: string): Promise<Bill> {
+    const bill = await this.get(viewer, id);
+    if (bill.creator.id !== viewer.userId)
+      throw forbidden('Only the bill’s creator can cancel it.');
+    if (bill.status === 'cancelled') throw conflict('This bill is already cancelled.');
+    const creatorShare = bill.shares.some((s) => s.user.id === viewer.userId) ? 1 : 0;
+    await this.deps.uow.run(async (trx) => {
+      if (!(await this.repo.with(trx).cancel(id, creatorShare, Date.now()))) {
+        throw conflict('Someone has already paid; a bill can be cancelled only before that.');
+      }
+      await recordEvent(trx, 'bill.cancelled', {
+        billId: id,
+        creatorId: viewer.userId,
+        title: bill.title,
+        userIds: bill.shares.filter((s) => s.status === 'pending').map((s) => s.user.id),
+      });
+    });
+    return this.get(viewer, id);
   }
 
   private async toViews(bills: BillRow[], shares: ShareRow[], db?: Executor): Promise<Bill[]> {
@@ -249,7 +280,8 @@ export class BillsService {
       groupId: b.groupId,
       totalFen: Number(b.totalFen),
       split: b.split,
-      status: b.paidCount >= b.shareCount ? 'settled' : 'open',
+      status:
+        b.cancelledAt !== null ? 'cancelled' : b.paidCount >= b.shareCount ? 'settled' : 'open',
       paidFen: Number(b.paidFen),
       paidCount: b.paidCount,
       shareCount: b.shareCount,

@@ -35,28 +35,31 @@ export class LedgerRepository {
     return new LedgerRepository(db);
   }
 
+  /** The account of (kind, owner), if it exists. */
+  findAccount(kind: LedgerAccountKind, ownerId: string) {
+    return this.db
+      .selectFrom('ledgerAccounts')
+      .select(['id', 'balanceFen'])
+      .where('kind', '=', kind)
+      .where('ownerId', '=', ownerId)
+      .executeTakeFirst();
+  }
+
   /** The account of (kind, owner), created on first use (concurrent creators share one row). */
   async account(
     kind: LedgerAccountKind,
     ownerId: string,
   ): Promise<{ id: string; balanceFen: number }> {
-    const find = () =>
-      this.db
-        .selectFrom('ledgerAccounts')
-        .select(['id', 'balanceFen'])
-        .where('kind', '=', kind)
-        .where('ownerId', '=', ownerId)
-        .executeTakeFirst();
     // One read in the usual case; the insert runs only the first time (and a concurrent first
     // insert is absorbed by the unique (kind, owner)).
-    let row = await find();
+    let row = await this.findAccount(kind, ownerId);
     if (!row) {
       await this.db
         .insertInto('ledgerAccounts')
         .values({ id: uuidv7(), kind, ownerId, balanceFen: 0, createdAt: Date.now() })
         .onConflict((oc) => oc.columns(['kind', 'ownerId']).doNothing())
         .execute();
-      row = (await find())!;
+      row = (await this.findAccount(kind, ownerId))!;
     }
     return { id: row.id, balanceFen: Number(row.balanceFen) };
   }

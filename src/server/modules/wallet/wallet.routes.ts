@@ -138,6 +138,20 @@ export function walletRoutes(app: App, opts: { wallet: WalletService; bills: Bil
   );
 
   app.post(
+    '/api/v1/bills/:id/cancel',
+    {
+      config: auth,
+      schema: {
+        tags,
+        summary: 'Withdraw my bill (its creator), while nobody else has paid',
+        params: IdParams,
+        response: { 200: Bill },
+      },
+    },
+    (req) => bills.cancel(requireViewer(req), req.params.id),
+  );
+
+  app.post(
     '/api/v1/bills/:id/pay',
     {
       config: auth,

@@ -295,7 +295,9 @@ export class WalletService {
   }
 
   async transactions(viewer: Viewer, limit: number, cursor?: string) {
-    const wallet = await this.ledger.account('wallet', viewer.userId);
+    // Reading history creates nothing: no wallet yet means no movements.
+    const wallet = await this.ledger.findAccount('wallet', viewer.userId);
+    if (!wallet) return { items: [], nextCursor: null };
     const page = await keysetPage(
       'wallet-tx',
       limit,

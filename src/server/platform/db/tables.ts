@@ -397,6 +397,8 @@ export interface BillsTable {
   shareCount: number;
   paidCount: number;
   paidFen: number;
+  /** Set when the creator withdrew the bill (only possible before anyone else paid). */
+  cancelledAt: number | null;
   createdAt: number;
 }
 

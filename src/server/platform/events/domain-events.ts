@@ -88,6 +88,7 @@ export interface DomainEventMap {
     memo: Record<string, unknown>;
     legs: { kind: string; ownerId: string; amountFen: number }[];
   };
+  'bill.cancelled': { billId: string; creatorId: string; title: string; userIds: string[] };
   'bill.created': {
     billId: string;
     creatorId: string;
