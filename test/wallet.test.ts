@@ -178,3 +178,48 @@ describe('concurrent movements', () => {
     expect(await ledgerBalances()).toEqual({ total: 0, mismatched: [] });
   });
 });
+
+describe('idempotency key retention', () => {
+  it('forgets keys after 30 days in a daily job that keeps itself scheduled', async () => {
+    const u = await buildUser(ctx.app);
+    expect((await topup(u, 100, 'old-key')).statusCode).toBe(201);
+    expect((await topup(u, 100, 'new-key')).statusCode).toBe(201);
+    const { db } = ctx.database;
+    const DAY = 86_400_000;
+    const now = Date.now();
+    await db
+      .updateTable('idempotencyKeys')
+      .set({ createdAt: now - 31 * DAY })
+      .where('userId', '=', u.id)
+      .where('key', '=', 'old-key')
+      .execute();
+    // Scheduling again on another start does not postpone the pending run.
+    await ctx.app.services.wallet.scheduleHousekeeping(now + 5 * DAY);
+    const pending = await db
+      .selectFrom('jobs')
+      .select('runAt')
+      .where('key', '=', 'wallet.expire_idempotency_keys')
+      .where('status', '=', 'pending')
+      .execute();
+    expect(pending).toHaveLength(1);
+    expect(pending[0]!.runAt).toBeLessThanOrEqual(now + DAY + 60_000);
+
+    await ctx.app.services.jobs.runDue(pending[0]!.runAt);
+    const keys = await db
+      .selectFrom('idempotencyKeys')
+      .select('key')
+      .where('userId', '=', u.id)
+      .execute();
+    expect(keys.map((k) => k.key)).toEqual(['new-key']);
+    // The next run is a day later; the forgotten key now starts a new top-up.
+    const next = await db
+      .selectFrom('jobs')
+      .select('runAt')
+      .where('key', '=', 'wallet.expire_idempotency_keys')
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
+    expect(next.runAt).toBe(pending[0]!.runAt + DAY);
+    expect((await topup(u, 100, 'old-key')).statusCode).toBe(201);
+    expect((await wallet(u)).balanceFen).toBe(300);
+  });
+});

@@ -204,6 +204,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onReady', async () => {
     services.dispatcher.start();
     if (deps.runJobs !== false) {
+      await services.wallet.scheduleHousekeeping();
       services.jobs.start();
       completeTimer = setInterval(() => {
         services.activities

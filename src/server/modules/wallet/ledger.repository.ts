@@ -219,6 +219,15 @@ export class LedgerRepository {
       .execute();
   }
 
+  /** Forgets keys stored before `before`; returns how many. */
+  async deleteKeysBefore(before: number): Promise<number> {
+    const r = await this.db
+      .deleteFrom('idempotencyKeys')
+      .where('createdAt', '<', before)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   async storeResponse(userId: string, key: string, status: number, body: string) {
     await this.db
       .updateTable('idempotencyKeys')

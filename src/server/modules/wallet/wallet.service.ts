@@ -19,6 +19,14 @@ export const WALLET_MAX_FEN = 5_000_000;
 /** Wrong PINs before payments lock, and for how long. */
 export const PIN_MAX_FAILURES = 5;
 export const PIN_LOCK_MS = 15 * 60_000;
+/**
+ * How long an Idempotency-Key and its stored answer are kept: far longer than any client retries
+ * (Stripe keeps them 24 hours). A key older than this is forgotten, and reusing it starts a new
+ * request.
+ */
+export const IDEMPOTENCY_KEY_DAYS = 30;
+const DAY = 24 * 3_600_000;
+const EXPIRE_KEYS = 'wallet.expire_idempotency_keys';
 export const PLATFORM = 'platform';
 const HOUR = 3_600_000;
 
@@ -140,6 +148,28 @@ export class WalletService {
     });
     this.deps.jobs.handle<{ activityId: string }>('wallet.payout', (job, ctx) =>
       this.payout(ctx.trx, job.payload.activityId).then(() => undefined),
+    );
+    // Daily: forget idempotency keys older than IDEMPOTENCY_KEY_DAYS, then schedule the next run.
+    this.deps.jobs.handle(EXPIRE_KEYS, async (job, ctx) => {
+      await this.ledger.with(ctx.trx).deleteKeysBefore(job.runAt - IDEMPOTENCY_KEY_DAYS * DAY);
+      await this.deps.jobs.schedule(ctx.trx, {
+        type: EXPIRE_KEYS,
+        key: EXPIRE_KEYS,
+        runAt: job.runAt + DAY,
+        payload: null,
+      });
+    });
+  }
+
+  /** Makes sure the daily key clean-up is scheduled (a pending one keeps its time). */
+  async scheduleHousekeeping(now = Date.now()): Promise<void> {
+    await this.uow.run((trx) =>
+      this.deps.jobs.ensure(trx, {
+        type: EXPIRE_KEYS,
+        key: EXPIRE_KEYS,
+        runAt: now + DAY,
+        payload: null,
+      }),
     );
   }
 

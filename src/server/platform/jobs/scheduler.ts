@@ -117,6 +117,36 @@ export class JobScheduler {
     return row.id;
   }
 
+  /**
+   * Schedules a keyed job only if no job of that key is pending (a pending one keeps its run
+   * time): for recurring work that every process start makes sure of, without postponing it.
+   */
+  async ensure(
+    trx: Executor,
+    job: { type: string; runAt: number; payload: unknown; key: string },
+  ): Promise<void> {
+    const now = Date.now();
+    await trx
+      .insertInto('jobs')
+      .values({
+        id: uuidv7(),
+        type: job.type,
+        key: job.key,
+        status: 'pending',
+        runAt: job.runAt,
+        payload: JSON.stringify(job.payload ?? null),
+        attempts: 0,
+        lastError: null,
+        createdAt: now,
+        updatedAt: now,
+        finishedAt: null,
+      })
+      .onConflict((oc) =>
+        oc.column('key').where(sql.ref('status'), '=', sql.lit('pending')).doNothing(),
+      )
+      .execute();
+  }
+
   /** Cancels the pending job(s) with this key inside the caller's transaction; returns how many. */
   async cancel(trx: Executor, key: string): Promise<number> {
     const now = Date.now();

@@ -26,6 +26,13 @@ export function payments(_dialect: DialectName) {
         .columns(['reference', 'kind'])
         .execute();
 
+      // The daily clean-up of old idempotency keys reads by age.
+      await db.schema
+        .createIndex('idempotency_keys_created_idx')
+        .on('idempotency_keys')
+        .column('created_at')
+        .execute();
+
       await db.schema
         .createTable('bills')
         .addColumn('id', 'text', (c) => c.primaryKey())
