@@ -141,6 +141,25 @@ describe('payment PIN', () => {
     expect(pinRow.pinHash).not.toContain('123456');
   });
 
+  it('is reset with the login password when forgotten; wrong passwords count towards the lock', async () => {
+    const u = await buildUser(ctx.app);
+    await setPin(u, { pin: '111111' });
+    expectError(
+      await setPin(u, { pin: '222222', password: 'not my password' }),
+      403,
+      'wrong_password',
+    );
+    expect((await setPin(u, { pin: '222222', password: u.password })).statusCode).toBe(204);
+    expectError(await setPin(u, { pin: '333333', oldPin: '111111' }), 403, 'wrong_pin');
+    // The failures so far: 1 wrong password was reset by success, then 1 wrong PIN; 4 more lock.
+    for (let i = 0; i < 3; i++) {
+      expectError(await setPin(u, { pin: '333333', password: 'guess' }), 403, 'wrong_password');
+    }
+    expectError(await setPin(u, { pin: '333333', password: 'guess' }), 403, 'pin_locked');
+    // Locked: not even the right password resets it until the lock ends.
+    expectError(await setPin(u, { pin: '333333', password: u.password }), 403, 'pin_locked');
+  });
+
   it('changes with the right old PIN', async () => {
     const u = await buildUser(ctx.app);
     await setPin(u, { pin: '111111' });

@@ -84,6 +84,7 @@ export function createServices(
   registerNotificationRules({ dispatcher, jobs, pubsub, notifications, groups, forum, activities });
   const wallet = new WalletService({
     uow,
+    accounts,
     activities,
     jobs,
     platformFeeBps: config.platformFeeBps,

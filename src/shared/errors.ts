@@ -25,6 +25,7 @@ export const errorCatalogue = {
     message: 'This Idempotency-Key was used for a different request.',
   },
   already_paid: { status: 409, message: 'This share is already paid.' },
+  wrong_password: { status: 403, message: 'Wrong password.' },
   pin_not_set: { status: 409, message: 'Set a payment PIN first.' },
   wrong_pin: { status: 403, message: 'Wrong payment PIN.' },
   pin_locked: { status: 403, message: 'Too many wrong PINs; payments are locked for a while.' },

@@ -15,7 +15,17 @@ export const TopupResult = Type.Object({
   amountFen: Type.Integer(),
   balanceFen: Type.Integer(),
 });
-export const SetPinBody = Type.Object({ pin: Pin, oldPin: Type.Optional(Pin) });
+export const SetPinBody = Type.Object({
+  pin: Pin,
+  oldPin: Type.Optional(Pin),
+  password: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'forgot the PIN: the login password instead of oldPin',
+    }),
+  ),
+});
 export const WalletTransaction = Type.Object({
   id: Id,
   entryId: Id,

@@ -103,6 +103,12 @@ export class AccountsService {
     return this.openSession({ id, username: body.username, displayName });
   }
 
+  /** Whether this is the person's login password (for re-authentication, e.g. a PIN reset). */
+  async verifyPassword(userId: string, password: string): Promise<boolean> {
+    const user = await this.repo.findUserById(userId);
+    return user ? verifySecret(user.passwordHash, password) : false;
+  }
+
   /** Checks the password with per-account lock-out and per-address throttling. */
   async login(username: string, password: string, address: string): Promise<Session> {
     const now = Date.now();

@@ -65,13 +65,14 @@ export function walletRoutes(app: App, opts: { wallet: WalletService; bills: Bil
       config: auth,
       schema: {
         tags,
-        summary: 'Set my 6-digit payment PIN (changing it needs oldPin)',
+        summary:
+          'Set my 6-digit payment PIN; changing it needs oldPin, or the login password if forgotten',
         body: SetPinBody,
         response: { 204: Type.Null() },
       },
     },
     async (req, reply) => {
-      await wallet.setPin(requireViewer(req), req.body.pin, req.body.oldPin);
+      await wallet.setPin(requireViewer(req), req.body.pin, req.body);
       return reply.code(204).send(null);
     },
   );

@@ -9,7 +9,7 @@ import type { JobScheduler } from '../../platform/jobs/index.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
 import { AppError, invalidInput } from '../../platform/http/errors.ts';
 import { keysetPage } from '../../platform/http/pagination.ts';
-import { hashSecret, verifySecret } from '../accounts/index.ts';
+import { hashSecret, verifySecret, type AccountsService } from '../accounts/index.ts';
 import type { ActivitiesService, ActivityPayments } from '../activities/index.ts';
 import { LedgerRepository } from './ledger.repository.ts';
 
@@ -37,6 +37,7 @@ export function platformFee(grossFen: number, feeBps: number): number {
 
 export interface WalletDeps {
   uow: UnitOfWork;
+  accounts: AccountsService;
   activities: ActivitiesService;
   jobs: JobScheduler;
   /** Fee on payouts, in basis points. */
@@ -288,15 +289,43 @@ export class WalletService {
     });
   }
 
-  /** Sets the 6-digit payment PIN; changing it needs the old one. */
-  async setPin(viewer: Viewer, pin: string, oldPin?: string): Promise<void> {
+  /**
+   * Sets the 6-digit payment PIN. Changing it needs the old PIN, or, for a forgotten one, the
+   * login password; a wrong password counts as a wrong PIN, so the lock-out covers both paths.
+   */
+  async setPin(
+    viewer: Viewer,
+    pin: string,
+    proof: { oldPin?: string; password?: string } = {},
+  ): Promise<void> {
     const current = await this.ledger.findPin(viewer.userId);
     if (current) {
-      if (!oldPin) throw invalidInput('Send oldPin to change the PIN.');
-      await this.verifyPin(viewer.userId, oldPin);
+      if (proof.oldPin) {
+        await this.verifyPin(viewer.userId, proof.oldPin);
+      } else if (proof.password) {
+        await this.verifyPasswordForPin(viewer.userId, current.lockedUntil, proof.password);
+      } else {
+        throw invalidInput('Send oldPin (or your login password) to change the PIN.');
+      }
     }
     const pinHash = await hashSecret(pin);
     await this.ledger.upsertPin(viewer.userId, pinHash, Date.now());
+  }
+
+  private async verifyPasswordForPin(userId: string, lockedUntil: number, password: string) {
+    const now = Date.now();
+    if (lockedUntil > now) {
+      throw new AppError('pin_locked', undefined, {
+        headers: { 'retry-after': String(Math.ceil((lockedUntil - now) / 1000)) },
+      });
+    }
+    if (await this.deps.accounts.verifyPassword(userId, password)) return;
+    const failures = await this.ledger.pinFailed(userId);
+    if (failures >= PIN_MAX_FAILURES) {
+      await this.ledger.lockPin(userId, now + PIN_LOCK_MS);
+      throw new AppError('pin_locked');
+    }
+    throw new AppError('wrong_password');
   }
 
   /** Checks the PIN; 5 wrong ones lock payments for 15 minutes. */
