@@ -182,6 +182,49 @@ describe('notifications, live', () => {
   });
 });
 
+describe('unread counts', () => {
+  it('stay exact through concurrent notices and reads (a kept counter, not a count)', async () => {
+    const u = await buildUser(ctx.app);
+    const notices = () => ctx.app.services.dispatcher.drain();
+    const unread = async () => (await req('GET', '/api/v1/inbox', u)).json().notifications;
+    const listed = async () =>
+      (await req('GET', '/api/v1/inbox/notifications?unread=true&limit=100', u)).json().items;
+    // 20 top-ups at once: one payment notice each.
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        ctx.app.inject({
+          method: 'POST',
+          url: '/api/v1/wallet/topup',
+          headers: { ...u.auth, 'idempotency-key': `unread-${i}` },
+          payload: { amountFen: 100 },
+        }),
+      ),
+    );
+    await notices();
+    expect(await unread()).toBe(20);
+    const items = await listed();
+    expect(items).toHaveLength(20);
+    // Reading some twice at once counts them once.
+    const some = items.slice(0, 7).map((n: { id: string }) => n.id);
+    await Promise.all([
+      req('POST', '/api/v1/inbox/notifications/read', u, { ids: some }),
+      req('POST', '/api/v1/inbox/notifications/read', u, { ids: some }),
+    ]);
+    expect(await unread()).toBe(13);
+    expect(await listed()).toHaveLength(13);
+    await req('POST', '/api/v1/inbox/notifications/read', u, { all: true });
+    expect(await unread()).toBe(0);
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/wallet/topup',
+      headers: { ...u.auth, 'idempotency-key': 'unread-last' },
+      payload: { amountFen: 100 },
+    });
+    await notices();
+    expect(await unread()).toBe(1);
+  });
+});
+
 describe('the stream', () => {
   it('refuses a connection without a session (close code 4401)', async () => {
     const s = await openStream(base, 'not-a-token').catch((e: Error) => e);

@@ -13,8 +13,18 @@ export class MessagingRepository {
     return new MessagingRepository(db);
   }
 
+  /** Inserts an (unread) notification and counts it, in the caller's transaction. */
   async insertNotification(row: Insertable<NotificationsTable>): Promise<void> {
     await this.db.insertInto('notifications').values(row).execute();
+    await this.db
+      .insertInto('notificationCounters')
+      .values({ userId: row.userId, unread: 1 })
+      .onConflict((oc) =>
+        oc
+          .column('userId')
+          .doUpdateSet((eb) => ({ unread: eb('notificationCounters.unread', '+', 1) })),
+      )
+      .execute();
   }
 
   findUnreadByKey(userId: string, groupKey: string): Promise<NotificationRow | undefined> {
@@ -74,17 +84,25 @@ export class MessagingRepository {
       .where('readAt', 'is', null)
       .$if(ids !== 'all', (q) => q.where('id', 'in', ids as string[]))
       .executeTakeFirst();
-    return Number(r.numUpdatedRows);
+    const changed = Number(r.numUpdatedRows);
+    if (changed > 0) {
+      await this.db
+        .updateTable('notificationCounters')
+        .set((eb) => ({ unread: eb('unread', '-', changed) }))
+        .where('userId', '=', userId)
+        .execute();
+    }
+    return changed;
   }
 
+  /** From the kept counter: one row, however many notifications are unread. */
   async countUnreadNotifications(userId: string): Promise<number> {
     const r = await this.db
-      .selectFrom('notifications')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .selectFrom('notificationCounters')
+      .select('unread')
       .where('userId', '=', userId)
-      .where('readAt', 'is', null)
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+      .executeTakeFirst();
+    return Number(r?.unread ?? 0);
   }
 
   async countUnreadMessages(userId: string): Promise<number> {

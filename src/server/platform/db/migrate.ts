@@ -9,6 +9,7 @@ import { jobs } from './migrations/0006_jobs.ts';
 import { messaging } from './migrations/0007_messaging.ts';
 import { wallet } from './migrations/0008_wallet.ts';
 import { payments } from './migrations/0009_payments.ts';
+import { unreadCounters } from './migrations/0010_unread_counters.ts';
 
 /** Every migration, in order. Each is a factory so it can use dialect-specific SQL where needed. */
 const migrations: Record<string, (dialect: DialectName) => Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, (dialect: DialectName) => Migration> = {
   '0007_messaging': messaging,
   '0008_wallet': wallet,
   '0009_payments': payments,
+  '0010_unread_counters': unreadCounters,
 };
 
 class StaticProvider implements MigrationProvider {

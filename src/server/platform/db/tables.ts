@@ -410,7 +410,14 @@ export interface BillSharesTable {
   entryId: string | null;
 }
 
+export interface NotificationCountersTable {
+  userId: string;
+  /** Equals the person's notifications with readAt null; kept with every insert and read. */
+  unread: number;
+}
+
 export interface Database extends SearchTables, JobTables {
+  notificationCounters: NotificationCountersTable;
   bills: BillsTable;
   billShares: BillSharesTable;
   ledgerAccounts: LedgerAccountsTable;
