@@ -221,12 +221,33 @@ describe('payout to the organizer', () => {
     await ctx.app.services.jobs.runDue(endAt + hold - 1);
     expect(await escrow(a.id)).toBe(9_999);
     expect(await balance(org)).toBe(0);
+    // The organizer sees what is held, the fee, and when it will be paid; attendees do not.
+    const view = (who: TestUser) =>
+      ctx.app
+        .inject({ url: `/api/v1/activities/${a.id}`, headers: who.auth })
+        .then((r) => r.json());
+    expect((await view(org)).payout).toEqual({
+      heldFen: 9_999,
+      feeBps: 300,
+      feeFen: 299,
+      payoutFen: 9_700,
+      payoutAt: expect.any(String),
+      paidOut: false,
+    });
+    expect(Date.parse((await view(org)).payout.payoutAt)).toBe(endAt + hold);
+    expect((await view(people[1]!)).payout).toBeUndefined();
 
     expect(await ctx.app.services.jobs.runDue(endAt + hold)).toBeGreaterThanOrEqual(1);
     const fee = Math.floor((9_999 * 300) / 10_000); // 299 fen
     expect(await balance(org)).toBe(9_999 - fee);
     expect((await feeAccount()) - feeBefore).toBe(fee);
     expect(await escrow(a.id)).toBe(0);
+    expect((await view(org)).payout).toMatchObject({
+      heldFen: 0,
+      feeFen: fee,
+      payoutFen: 9_999 - fee,
+      paidOut: true,
+    });
 
     // Run again, and directly: nothing more moves.
     await ctx.app.services.jobs.runDue(endAt + 2 * hold);

@@ -1,10 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { UserSummary } from './accounts.ts';
-import { Id, IsoTime } from './common.ts';
-
-const PRINTABLE = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$';
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
-  Type.Union([t, Type.Null()]);
+import { Id, IsoTime, Nullable, PRINTABLE } from './common.ts';
 
 export const Venue = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 80, pattern: PRINTABLE }),
@@ -63,6 +59,17 @@ export const MySignup = Type.Object({
   checkedIn: Type.Boolean(),
 });
 
+/** The organizer's view of a paid activity's money. */
+export const ActivityPayout = Type.Object({
+  heldFen: Type.Integer({ description: 'in escrow now' }),
+  feeBps: Type.Integer({ description: 'the platform fee, in basis points' }),
+  feeFen: Type.Integer({ description: 'the fee on what is held (or on what was paid out)' }),
+  payoutFen: Type.Integer({ description: 'what the organizer receives (or received)' }),
+  payoutAt: Nullable(IsoTime, { description: 'when it is (or was) paid out; null if cancelled' }),
+  paidOut: Type.Boolean(),
+});
+export type ActivityPayout = Static<typeof ActivityPayout>;
+
 export const Activity = Type.Object({
   id: Id,
   title: Type.String(),
@@ -87,6 +94,7 @@ export const Activity = Type.Object({
   cancelReason: Nullable(Type.String()),
   mySignup: Nullable(MySignup),
   sequence: Type.Integer({ description: 'raised by every change (iCalendar SEQUENCE)' }),
+  payout: Type.Optional(ActivityPayout),
   createdAt: IsoTime,
   updatedAt: IsoTime,
 });

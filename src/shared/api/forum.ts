@@ -1,13 +1,10 @@
 import { Type, type Static } from 'typebox';
 import { UserSummary } from './accounts.ts';
-import { Id, IsoTime } from './common.ts';
+import { Id, IsoTime, Nullable } from './common.ts';
 
 /** The fixed set of reactions. */
 export const REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🎉'] as const;
 export type Reaction = (typeof REACTIONS)[number];
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
-  Type.Union([t, Type.Null()]);
 
 export const ContentStatus = Type.Union([
   Type.Literal('visible'),

@@ -1,10 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { UserSummary } from './accounts.ts';
-import { Id, IsoTime } from './common.ts';
-
-const PRINTABLE = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$';
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
-  Type.Union([t, Type.Null()]);
+import { Id, IsoTime, Nullable, PRINTABLE } from './common.ts';
 
 export const GroupVisibility = Type.Union([Type.Literal('public'), Type.Literal('approval')]);
 export const GroupRole = Type.Union([

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type {
   Activity,
+  ActivityPayout,
   CreateActivityBody,
   NearbyActivity,
   NearbyQuery,
@@ -82,6 +83,8 @@ export interface ActivityPayments {
   /** Wallet → the activity's escrow; throws insufficient_funds (the transaction rolls back). */
   charge(trx: Trx, activity: ActivityRow, userId: string): Promise<void>;
   canPay(trx: Trx, activity: ActivityRow, userId: string): Promise<boolean>;
+  /** The organizer's view of the activity's money: held, fee, payout. */
+  payoutOf(activity: ActivityRow): Promise<ActivityPayout>;
   /** Escrow → wallet: `amountFen` of what this person paid. */
   refund(
     trx: Trx,
@@ -137,6 +140,7 @@ export class ActivitiesService {
   private payments: ActivityPayments = {
     runPaidSignup: () => Promise.reject(new AppError('conflict', 'Paid sign-up needs the wallet.')),
     runOnce: () => Promise.reject(new AppError('conflict', 'Refunds need the wallet.')),
+    payoutOf: () => Promise.reject(new AppError('conflict', 'Payouts need the wallet.')),
     charge: () => Promise.reject(new AppError('conflict', 'Paid sign-up needs the wallet.')),
     canPay: () => Promise.resolve(false),
     refund: () => Promise.reject(new AppError('conflict', 'Refunds need the wallet.')),
@@ -277,6 +281,10 @@ export class ActivitiesService {
       );
     }
     const [view] = await this.toViews([a], viewer);
+    // The organizer of a paid activity also sees its money: held, fee, payout.
+    if (a.priceFen > 0 && a.organizerId === viewer?.userId) {
+      view!.payout = await this.payments.payoutOf(a);
+    }
     return view!;
   }
 

@@ -145,7 +145,7 @@ export class LedgerRepository {
   findTransfer(transferKey: string) {
     return this.db
       .selectFrom('journalEntries')
-      .select(['id', 'createdAt'])
+      .select(['id', 'memo', 'createdAt'])
       .where('transferKey', '=', transferKey)
       .executeTakeFirst();
   }

@@ -422,6 +422,33 @@ export class WalletService {
           return { status: 200, body: null };
         });
       },
+      payoutOf: async (a) => {
+        const done = await this.ledger.findTransfer(`payout:${a.id}`);
+        if (done) {
+          const m = JSON.parse(done.memo) as { grossFen: number; feeFen: number; feeBps: number };
+          return {
+            heldFen: 0,
+            feeBps: m.feeBps,
+            feeFen: m.feeFen,
+            payoutFen: m.grossFen - m.feeFen,
+            payoutAt: toIsoWithOffset(done.createdAt),
+            paidOut: true,
+          };
+        }
+        const held = await this.ledger.balance('escrow', a.id);
+        const fee = platformFee(held, this.deps.platformFeeBps);
+        return {
+          heldFen: held,
+          feeBps: this.deps.platformFeeBps,
+          feeFen: fee,
+          payoutFen: held - fee,
+          payoutAt:
+            a.status === 'cancelled'
+              ? null
+              : toIsoWithOffset(a.endAt + this.deps.payoutHoldHours * HOUR),
+          paidOut: false,
+        };
+      },
       charge: async (trx, activity, userId) => {
         const r = await this.move(
           trx,
