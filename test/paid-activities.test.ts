@@ -31,6 +31,16 @@ const signup = (
 const balance = (u: TestUser) => balanceOf(ctx.app, u);
 const escrow = (activityId: string) => escrowOf(ctx.app, activityId);
 const invariants = () => expectLedgerOk(ctx);
+/** A paid activity starting in 10 hours: already past its 24-hour refund cut-off. */
+const pastCutoff = (org: TestUser, overrides: Record<string, unknown>) => {
+  const soon = Date.now() + 10 * HOUR;
+  return buildActivity(ctx.app, org, {
+    refundCutoffHours: 24,
+    startsAt: new Date(soon).toISOString(),
+    endsAt: new Date(soon + HOUR).toISOString(),
+    ...overrides,
+  });
+};
 
 describe('paid sign-up', () => {
   it('charges the wallet into escrow with the PIN, once per Idempotency-Key', async () => {
@@ -142,13 +152,7 @@ describe('refunds and promotion', () => {
 
   it('keeps the money after the cut-off', async () => {
     const org = await buildUser(ctx.app);
-    const soon = Date.now() + 10 * HOUR;
-    const a = await buildActivity(ctx.app, org, {
-      priceFen: 2_000,
-      refundCutoffHours: 24,
-      startsAt: new Date(soon).toISOString(),
-      endsAt: new Date(soon + HOUR).toISOString(),
-    });
+    const a = await pastCutoff(org, { priceFen: 2_000 });
     const u = await payer(5_000);
     await signup(u, a.id, '246810');
     await ctx.app.inject({
@@ -164,13 +168,7 @@ describe('refunds and promotion', () => {
 
   it('refunds a payment kept after the cut-off when the organizer cancels', async () => {
     const org = await buildUser(ctx.app);
-    const soon = Date.now() + 10 * HOUR;
-    const a = await buildActivity(ctx.app, org, {
-      priceFen: 2_000,
-      refundCutoffHours: 24,
-      startsAt: new Date(soon).toISOString(),
-      endsAt: new Date(soon + HOUR).toISOString(),
-    });
+    const a = await pastCutoff(org, { priceFen: 2_000 });
     const [late, stays] = [await payer(5_000), await payer(5_000)];
     await signup(late, a.id, '246810');
     await signup(stays, a.id, '246810');
@@ -198,14 +196,7 @@ describe('payout to the organizer', () => {
 
   it('releases escrow after the hold, less the 3% fee (rounded down), exactly once', async () => {
     const org = await fundedUser(ctx.app, 0);
-    const soon = Date.now() + 10 * HOUR;
-    const a = await buildActivity(ctx.app, org, {
-      priceFen: 3_333,
-      capacity: 5,
-      refundCutoffHours: 24,
-      startsAt: new Date(soon).toISOString(),
-      endsAt: new Date(soon + HOUR).toISOString(),
-    });
+    const a = await pastCutoff(org, { priceFen: 3_333, capacity: 5 });
     const people = [await payer(5_000), await payer(5_000), await payer(5_000)];
     for (const p of people) await signup(p, a.id, '246810');
     // One leaves after the cut-off: their payment stays and is paid out too.
