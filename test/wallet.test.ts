@@ -75,6 +75,20 @@ describe('wallet and top-up', () => {
     expect(inv).toEqual({ total: 0, mismatched: [] });
   });
 
+  it('keeps the 5,000,000 fen wallet limit when top-ups arrive together', async () => {
+    const u = await buildUser(ctx.app);
+    for (let i = 0; i < 9; i++) await topup(u, 500_000);
+    await topup(u, 400_000); // 4,900,000
+    const results = await Promise.all(Array.from({ length: 6 }, () => topup(u, 40_000)));
+    const ok = results.filter((r) => r.statusCode === 201);
+    expect(ok).toHaveLength(2);
+    for (const r of results.filter((x) => x.statusCode !== 201)) {
+      expectError(r, 400, 'invalid_input');
+    }
+    expect((await wallet(u)).balanceFen).toBe(4_980_000);
+    expect(await ledgerBalances()).toEqual({ total: 0, mismatched: [] });
+  });
+
   it('moves money once for the same key sent 20 times at once', async () => {
     const u = await buildUser(ctx.app);
     const results = await Promise.all(Array.from({ length: 20 }, () => topup(u, 777, 'same-key')));

@@ -17,6 +17,8 @@ export interface Leg {
   accountId: string;
   kind: LedgerAccountKind;
   amountFen: number;
+  /** The most the account may hold after this posting (a top-up limit), checked atomically. */
+  ceilingFen?: number;
 }
 
 /**
@@ -86,8 +88,9 @@ export class LedgerRepository {
 
   /**
    * Writes one balanced journal entry. Each account's balance moves by one conditional update
-   * that refuses to take a wallet or escrow below zero, so concurrent payments can never
-   * overdraw: the loser gets `false` and the caller rolls the transaction back.
+   * that refuses to take a wallet or escrow below zero (or above a leg's ceiling), so concurrent
+   * payments can never overdraw or overfill: the loser gets `false` and the caller rolls the
+   * transaction back.
    */
   async post(
     entry: {
@@ -124,6 +127,13 @@ export class LedgerRepository {
           .set({ balanceFen: sql<number>`${sql.ref('balanceFen')} + ${leg.amountFen}` })
           .where('id', '=', leg.accountId)
           .where(sql<number>`${sql.ref('balanceFen')} + ${leg.amountFen}`, '>=', 0)
+          .$if(leg.ceilingFen !== undefined, (q) =>
+            q.where(
+              sql<number>`${sql.ref('balanceFen')} + ${leg.amountFen}`,
+              '<=',
+              leg.ceilingFen!,
+            ),
+          )
           .executeTakeFirst();
         if (Number(r.numUpdatedRows) !== 1) return { ok: false };
       }

@@ -51,6 +51,8 @@ export interface MoveLeg {
   kind: LedgerAccountKind;
   ownerId: string;
   amountFen: number;
+  /** The most the account may hold afterwards (checked in the same conditional update). */
+  ceilingFen?: number;
 }
 
 /** What a movement is: its purpose, who asked for it, what it is about. */
@@ -106,7 +108,12 @@ export class WalletService {
     const resolved = [];
     for (const leg of legs) {
       const account = await ledger.account(leg.kind, leg.ownerId);
-      resolved.push({ accountId: account.id, kind: leg.kind, amountFen: leg.amountFen });
+      resolved.push({
+        accountId: account.id,
+        kind: leg.kind,
+        amountFen: leg.amountFen,
+        ceilingFen: leg.ceilingFen,
+      });
     }
     const r = await ledger.post(
       {
@@ -270,21 +277,18 @@ export class WalletService {
       throw invalidInput(`amountFen must be a whole number from 1 to ${TOPUP_MAX_FEN}.`);
     }
     return this.idempotent(viewer, key, 'topup', { amountFen }, async (trx) => {
-      const ledger = this.ledger.with(trx);
-      const wallet = await ledger.account('wallet', viewer.userId);
-      if (wallet.balanceFen + amountFen > WALLET_MAX_FEN) {
-        throw invalidInput(`A wallet holds at most ${WALLET_MAX_FEN} fen.`);
-      }
+      // The limit is checked in the wallet's conditional update, so concurrent top-ups cannot
+      // together pass it.
       const r = await this.move(
         trx,
         { kind: 'topup', actorId: viewer.userId, reference: null, memo: {} },
         [
           { kind: 'sandbox_funding', ownerId: PLATFORM, amountFen: -amountFen },
-          { kind: 'wallet', ownerId: viewer.userId, amountFen },
+          { kind: 'wallet', ownerId: viewer.userId, amountFen, ceilingFen: WALLET_MAX_FEN },
         ],
       );
-      if (!r.ok) throw new AppError('insufficient_funds');
-      const balanceFen = await ledger.balance('wallet', viewer.userId);
+      if (!r.ok) throw invalidInput(`A wallet holds at most ${WALLET_MAX_FEN} fen after a top-up.`);
+      const balanceFen = await this.ledger.with(trx).balance('wallet', viewer.userId);
       return { status: 201, body: { entryId: r.entryId, amountFen, balanceFen } };
     });
   }
