@@ -182,6 +182,54 @@ describe('payment PIN', () => {
   });
 });
 
+describe('refused movements', () => {
+  it('leave nothing written, so the transaction can carry on', async () => {
+    const [a, b, c] = [
+      await buildUser(ctx.app),
+      await buildUser(ctx.app),
+      await buildUser(ctx.app),
+    ];
+    await topup(a, 1_000);
+    await topup(b, 1_000);
+    const { wallet: service, uow } = ctx.app.services;
+    const entriesBefore = await ctx.database.db
+      .selectFrom('journalEntries')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    await uow.run(async (trx) => {
+      // Two debits, the second of which cannot be paid: the first must be undone too.
+      const refused = await service.move(
+        trx,
+        { kind: 'bill_payment', actorId: a.id, reference: null, memo: {} },
+        [
+          { kind: 'wallet', ownerId: a.id, amountFen: -600 },
+          { kind: 'wallet', ownerId: b.id, amountFen: -5_000 },
+          { kind: 'wallet', ownerId: c.id, amountFen: 5_600 },
+        ],
+      );
+      expect(refused.ok).toBe(false);
+      const paid = await service.move(
+        trx,
+        { kind: 'bill_payment', actorId: a.id, reference: null, memo: {} },
+        [
+          { kind: 'wallet', ownerId: a.id, amountFen: -300 },
+          { kind: 'wallet', ownerId: c.id, amountFen: 300 },
+        ],
+      );
+      expect(paid.ok).toBe(true);
+    });
+    expect((await wallet(a)).balanceFen).toBe(700);
+    expect((await wallet(b)).balanceFen).toBe(1_000);
+    expect((await wallet(c)).balanceFen).toBe(300);
+    const entriesAfter = await ctx.database.db
+      .selectFrom('journalEntries')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(entriesAfter.n) - Number(entriesBefore.n)).toBe(1);
+    expect(await ledgerBalances()).toEqual({ total: 0, mismatched: [] });
+  });
+});
+
 describe('concurrent movements', () => {
   it('moves money both ways between two wallets at once without deadlocking', async () => {
     const [a, b] = [await buildUser(ctx.app), await buildUser(ctx.app)];

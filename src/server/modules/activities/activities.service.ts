@@ -80,9 +80,8 @@ export interface ActivityPayments {
     body: unknown,
     work: (trx: Trx) => Promise<void>,
   ): Promise<void>;
-  /** Wallet → the activity's escrow; throws insufficient_funds (the transaction rolls back). */
-  charge(trx: Trx, activity: ActivityRow, userId: string): Promise<void>;
-  canPay(trx: Trx, activity: ActivityRow, userId: string): Promise<boolean>;
+  /** Wallet → the activity's escrow; false (and nothing written) if the wallet cannot pay. */
+  charge(trx: Trx, activity: ActivityRow, userId: string): Promise<boolean>;
   /** The organizer's view of the activity's money: held, fee, payout. */
   payoutOf(activity: ActivityRow): Promise<ActivityPayout>;
   /** Escrow → wallet: `amountFen` of what this person paid. */
@@ -142,7 +141,6 @@ export class ActivitiesService {
     runOnce: () => Promise.reject(new AppError('conflict', 'Refunds need the wallet.')),
     payoutOf: () => Promise.reject(new AppError('conflict', 'Payouts need the wallet.')),
     charge: () => Promise.reject(new AppError('conflict', 'Paid sign-up needs the wallet.')),
-    canPay: () => Promise.resolve(false),
     refund: () => Promise.reject(new AppError('conflict', 'Refunds need the wallet.')),
   };
 
@@ -431,7 +429,9 @@ export class ActivitiesService {
           updatedAt: now,
         });
         if (a.priceFen > 0) {
-          await this.payments.charge(trx, a, viewer.userId);
+          if (!(await this.payments.charge(trx, a, viewer.userId))) {
+            throw new AppError('insufficient_funds');
+          }
           await repo.addPaid(id, viewer.userId, a.priceFen);
         }
         await repo.update(id, { confirmedCount: a.confirmedCount + 1 });
@@ -480,7 +480,8 @@ export class ActivitiesService {
     const now = Date.now();
     if (a.priceFen > 0) {
       // Waitlisted people pay when promoted; one who cannot pay now loses their place in line.
-      if (!(await this.payments.canPay(trx, a, next.userId))) {
+      // The charge itself decides (a balance read first could be stale by the time it is used).
+      if (!(await this.payments.charge(trx, a, next.userId))) {
         await repo.updateSignup(id, next.userId, {
           status: 'cancelled',
           waitlistSeq: null,
@@ -494,7 +495,6 @@ export class ActivitiesService {
         });
         return this.promoteNext(trx, id);
       }
-      await this.payments.charge(trx, a, next.userId);
       await repo.addPaid(id, next.userId, a.priceFen);
     }
     await repo.updateSignup(id, next.userId, {

@@ -89,8 +89,8 @@ export class LedgerRepository {
   /**
    * Writes one balanced journal entry. Each account's balance moves by one conditional update
    * that refuses to take a wallet or escrow below zero (or above a leg's ceiling), so concurrent
-   * payments can never overdraw or overfill: the loser gets `false` and the caller rolls the
-   * transaction back.
+   * payments can never overdraw or overfill: the loser gets `false`, and nothing of the entry is
+   * left written.
    */
   async post(
     entry: {
@@ -106,6 +106,32 @@ export class LedgerRepository {
     if (sum !== 0 || legs.some((l) => !Number.isSafeInteger(l.amountFen))) {
       throw new Error(`unbalanced journal entry (${sum})`);
     }
+    // Balances first, in lock order. If one refuses (it would go below zero or above its
+    // ceiling), the ones already moved are moved back and nothing else is written, so the
+    // caller's transaction may carry on (a waitlist promotion tries the next person).
+    const applied: Leg[] = [];
+    for (const leg of [...legs].sort(lockOrder)) {
+      if (!MAINTAINED.includes(leg.kind)) continue;
+      const next = sql<number>`${sql.ref('balanceFen')} + ${leg.amountFen}`;
+      const r = await this.db
+        .updateTable('ledgerAccounts')
+        .set({ balanceFen: next })
+        .where('id', '=', leg.accountId)
+        .where(next, '>=', 0)
+        .$if(leg.ceilingFen !== undefined, (q) => q.where(next, '<=', leg.ceilingFen!))
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) {
+        for (const done of applied) {
+          await this.db
+            .updateTable('ledgerAccounts')
+            .set({ balanceFen: sql<number>`${sql.ref('balanceFen')} - ${done.amountFen}` })
+            .where('id', '=', done.accountId)
+            .execute();
+        }
+        return { ok: false };
+      }
+      applied.push(leg);
+    }
     const now = Date.now();
     const entryId = uuidv7();
     await this.db
@@ -120,34 +146,18 @@ export class LedgerRepository {
         createdAt: now,
       })
       .execute();
-    for (const leg of [...legs].sort(lockOrder)) {
-      if (MAINTAINED.includes(leg.kind)) {
-        const r = await this.db
-          .updateTable('ledgerAccounts')
-          .set({ balanceFen: sql<number>`${sql.ref('balanceFen')} + ${leg.amountFen}` })
-          .where('id', '=', leg.accountId)
-          .where(sql<number>`${sql.ref('balanceFen')} + ${leg.amountFen}`, '>=', 0)
-          .$if(leg.ceilingFen !== undefined, (q) =>
-            q.where(
-              sql<number>`${sql.ref('balanceFen')} + ${leg.amountFen}`,
-              '<=',
-              leg.ceilingFen!,
-            ),
-          )
-          .executeTakeFirst();
-        if (Number(r.numUpdatedRows) !== 1) return { ok: false };
-      }
-      await this.db
-        .insertInto('postings')
-        .values({
+    await this.db
+      .insertInto('postings')
+      .values(
+        legs.map((leg) => ({
           id: uuidv7(),
           entryId,
           accountId: leg.accountId,
           amountFen: leg.amountFen,
           createdAt: now,
-        })
-        .execute();
-    }
+        })),
+      )
+      .execute();
     return { ok: true, entryId };
   }
 

@@ -467,10 +467,8 @@ export class WalletService {
             { kind: 'escrow', ownerId: activity.id, amountFen: activity.priceFen },
           ],
         );
-        if (!r.ok) throw new AppError('insufficient_funds');
+        return r.ok;
       },
-      canPay: async (trx, activity, userId) =>
-        (await this.ledger.with(trx).balance('wallet', userId)) >= activity.priceFen,
       refund: async (trx, activity, userId, amountFen, reason) => {
         const r = await this.move(
           trx,
