@@ -306,6 +306,32 @@ describe('split the bill for an activity', () => {
   });
 });
 
+describe('reminders', () => {
+  it('lets the creator remind those who still owe, once a day', async () => {
+    const { org, a, people } = await dinner();
+    const [creator, other] = people as [TestUser, TestUser];
+    const [orgStream, otherStream] = [await stream(org), await stream(other)];
+    const bill = (
+      await createBill(creator, {
+        title: '烧烤',
+        activityId: a.id,
+        totalFen: 1_200,
+        split: 'equal',
+      })
+    ).json();
+    await pay(org, bill.id);
+    expectError(await req('POST', `/api/v1/bills/${bill.id}/remind`, other), 403, 'forbidden');
+    const res = await req('POST', `/api/v1/bills/${bill.id}/remind`, creator);
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await otherStream.next(notice('bill.reminder'))).data).toMatchObject({
+      notification: { actor: { id: creator.id }, data: { title: '烧烤', amountFen: 300 } },
+    });
+    // The organizer has paid: no reminder for them.
+    expect((await orgStream.settle(300)).filter(notice('bill.reminder'))).toEqual([]);
+    expectError(await req('POST', `/api/v1/bills/${bill.id}/remind`, creator), 429, 'rate_limited');
+  });
+});
+
 describe('withdrawing a bill', () => {
   it('lets the creator cancel before anyone pays, telling those who owed; not after', async () => {
     const { org, a, people } = await dinner();

@@ -297,6 +297,20 @@ export function registerNotificationRules(d: RuleDeps): void {
       });
     }
   });
+  on.on('bill.reminded', async (e, ctx) => {
+    const p = e.payload;
+    for (const share of p.shares) {
+      await n.notify(ctx.trx, ctx, {
+        userId: share.userId,
+        type: 'bill.reminder',
+        actorId: p.creatorId,
+        subjectType: 'bill',
+        subjectId: p.billId,
+        target: `/bills/${p.billId}`,
+        data: { title: p.title, amountFen: share.amountFen },
+      });
+    }
+  });
   on.on('bill.cancelled', async (e, ctx) => {
     const p = e.payload;
     for (const userId of p.userIds) {

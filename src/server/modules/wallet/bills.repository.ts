@@ -78,6 +78,18 @@ export class BillsRepository {
     return Number(r.numUpdatedRows) === 1;
   }
 
+  /** Records a reminder unless one was sent within `gapMs` (or the bill is cancelled). */
+  async markReminded(billId: string, now: number, gapMs: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('bills')
+      .set({ remindedAt: now })
+      .where('id', '=', billId)
+      .where('cancelledAt', 'is', null)
+      .where((eb) => eb.or([eb('remindedAt', 'is', null), eb('remindedAt', '<=', now - gapMs)]))
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
   /**
    * Withdraws a bill if nobody but its creator has paid (`paidCount` is still what it was at
    * creation); false otherwise. One conditional UPDATE, so it cannot race a payment.

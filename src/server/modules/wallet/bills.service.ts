@@ -29,6 +29,8 @@ export interface BillsDeps {
 }
 
 type BillRow = BillsTable;
+/** How often a bill's creator may remind those who owe. */
+const REMIND_GAP_MS = 24 * 3_600_000;
 type ShareRow = BillSharesTable;
 
 /**
@@ -122,6 +124,7 @@ export class BillsService {
           paidCount: mine >= 0 ? 1 : 0,
           paidFen: myShare,
           cancelledAt: null,
+          remindedAt: null,
           createdAt: now,
         },
         people.map((userId, i) => ({
@@ -237,6 +240,27 @@ export class BillsService {
       return { status: 200, body: await this.get(viewer, id, trx) };
     });
     return r.body;
+  }
+
+  /** The creator nudges everyone who still owes, at most once a day (a notice each). */
+  async remind(viewer: Viewer, id: string): Promise<Bill> {
+    const bill = await this.get(viewer, id);
+    if (bill.creator.id !== viewer.userId) throw forbidden('Only the bill’s creator can remind.');
+    if (bill.status !== 'open') throw conflict(`This bill is ${bill.status}.`);
+    await this.deps.uow.run(async (trx) => {
+      if (!(await this.repo.with(trx).markReminded(id, Date.now(), REMIND_GAP_MS))) {
+        throw new AppError('rate_limited', 'A bill can be reminded once a day.');
+      }
+      await recordEvent(trx, 'bill.reminded', {
+        billId: id,
+        creatorId: viewer.userId,
+        title: bill.title,
+        shares: bill.shares
+          .filter((s) => s.status === 'pending')
+          .map((s) => ({ userId: s.user.id, amountFen: s.amountFen })),
+      });
+    });
+    return this.get(viewer, id);
   }
 
   /**

@@ -139,6 +139,20 @@ export function walletRoutes(app: App, opts: { wallet: WalletService; bills: Bil
   );
 
   app.post(
+    '/api/v1/bills/:id/remind',
+    {
+      config: auth,
+      schema: {
+        tags,
+        summary: 'Remind everyone who still owes (the creator; once a day)',
+        params: IdParams,
+        response: { 200: Bill },
+      },
+    },
+    (req) => bills.remind(requireViewer(req), req.params.id),
+  );
+
+  app.post(
     '/api/v1/bills/:id/cancel',
     {
       config: auth,

@@ -399,6 +399,8 @@ export interface BillsTable {
   paidFen: number;
   /** Set when the creator withdrew the bill (only possible before anyone else paid). */
   cancelledAt: number | null;
+  /** When the creator last reminded those who owe (at most once a day). */
+  remindedAt: number | null;
   createdAt: number;
 }
 

@@ -88,6 +88,12 @@ export interface DomainEventMap {
     memo: Record<string, unknown>;
     legs: { kind: string; ownerId: string; amountFen: number }[];
   };
+  'bill.reminded': {
+    billId: string;
+    creatorId: string;
+    title: string;
+    shares: { userId: string; amountFen: number }[];
+  };
   'bill.cancelled': { billId: string; creatorId: string; title: string; userIds: string[] };
   'bill.created': {
     billId: string;

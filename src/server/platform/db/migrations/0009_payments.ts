@@ -46,6 +46,7 @@ export function payments(_dialect: DialectName) {
         .addColumn('paid_count', 'integer', (c) => c.notNull())
         .addColumn('paid_fen', 'bigint', (c) => c.notNull())
         .addColumn('cancelled_at', 'bigint')
+        .addColumn('reminded_at', 'bigint')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema
