@@ -51,7 +51,7 @@ describe('randomised mixed operations', () => {
   });
   afterAll(() => ctx.close());
 
-  it('thousands of concurrent mixed money operations leave every invariant intact', async () => {
+  it('thousands of concurrent mixed money operations (payouts among them) leave every invariant intact', async () => {
     const seed = Number(process.env.LEDGER_SEED ?? Date.now() % 1_000_000);
     const rnd = prng(seed);
     const app = ctx.app;
@@ -151,6 +151,14 @@ describe('randomised mixed operations', () => {
           payload: {},
         });
         await newActivity();
+      } else if (r < 0.63) {
+        // An activity ends and is paid out while everything else goes on (its bills included).
+        const a = rnd.pick(activities);
+        const endAt = await endActivity(ctx, a.id);
+        await ctx.app.services.jobs.runDue(endAt + ctx.config.payoutHoldHours * HOUR);
+        statuses.set('payout', (statuses.get('payout') ?? 0) + 1);
+        await newActivity();
+        return;
       } else if (r < 0.75) {
         kind = 'bill';
         const a = rnd.pick(activities);
@@ -236,7 +244,14 @@ describe('randomised mixed operations', () => {
     if (process.env.LEDGER_VERBOSE) console.log(seed, Object.fromEntries(statuses));
     // The run exercised every path, not just the happy one.
     const seen = [...statuses.keys()].join(', ');
-    for (const expected of ['topup 201', 'signup 200', 'bill 201', 'pay 200', 'cancel 204']) {
+    for (const expected of [
+      'topup 201',
+      'signup 200',
+      'bill 201',
+      'pay 200',
+      'cancel 204',
+      'payout',
+    ]) {
       expect(seen, `seed ${seed}`).toContain(expected);
     }
   }, 600_000);
