@@ -6,7 +6,9 @@
  * 2. transfers: one wallet → another, as a bill payment moves money (WalletService.move in a
  *    unit of work, without the PIN), with the same concurrency and many payers at once;
  * 3. the payment PIN check (argon2id, 19 MiB), which every paid sign-up and bill payment pays;
- * 4. `ledger:check` over everything written.
+ * 4. `ledger:check` over everything written;
+ * 5. a top-up and its payment notice, one at a time, for someone with BENCH_UNREAD (10,000)
+ *    unread notifications (what an unread count per notice costs).
  *
  * Each money movement also records `wallet.moved`, which the outbox dispatcher turns into payment
  * notices alongside; BENCH_NO_NOTICES=1 stops the dispatcher to time the ledger alone.
@@ -16,6 +18,7 @@
  *   BENCH_OPS=20000 BENCH_CONCURRENCY=32 npm run bench:wallet
  */
 import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { loadConfig } from '../src/server/platform/config.ts';
 import { migrateToLatest } from '../src/server/platform/db/migrate.ts';
@@ -110,6 +113,44 @@ try {
   });
   await dispatcher.drain();
 
+  // A payment notice to someone with many unread notices: one top-up at a time by a person
+  // who already has BENCH_UNREAD unread, each waiting for its notice to be written.
+  const UNREAD = Number(process.env.BENCH_UNREAD ?? 10_000);
+  const heavy = people[0]!;
+  const rows = Array.from({ length: UNREAD }, (_, i) => ({
+    id: `bench-notice-${i}`,
+    userId: heavy.userId,
+    type: 'payment.topup',
+    actorId: null,
+    actorCount: 1,
+    subjectType: 'payment',
+    subjectId: `bench-${i}`,
+    groupId: null,
+    target: '/wallet',
+    data: '{}',
+    groupKey: null,
+    createdAt: now,
+    readAt: null,
+  }));
+  for (let i = 0; i < rows.length; i += 500) {
+    await h.db
+      .insertInto('notifications')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  }
+  // Bring the kept counter in line, as the migration that added it does for existing data.
+  await sql`delete from notification_counters where user_id = ${heavy.userId}`.execute(h.db);
+  await sql`insert into notification_counters (user_id, unread)
+    select user_id, count(*) from notifications
+    where user_id = ${heavy.userId} and read_at is null group by user_id`.execute(h.db);
+  const heavyTimes: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t = performance.now();
+    await wallet.topup(heavy, 100, `bench-heavy-${i}`);
+    await dispatcher.drain();
+    heavyTimes.push(performance.now() - t);
+  }
+
   const hashed = await hashSecret('246810');
   const pins: number[] = [];
   for (let i = 0; i < 30; i++) {
@@ -134,6 +175,9 @@ try {
   console.log(row('transfer wallet → wallet', transfers));
   console.log(
     `| PIN check (argon2id), one at a time | ${(1000 / pct(pins, 50)).toFixed(0)} | ${pct(pins, 50).toFixed(2)} | ${pct(pins, 99).toFixed(2)} |`,
+  );
+  console.log(
+    `| top-up + its notice, one at a time, to someone with ${UNREAD.toLocaleString('en')} unread | ${(1000 / pct(heavyTimes, 50)).toFixed(0)} | ${pct(heavyTimes, 50).toFixed(2)} | ${pct(heavyTimes, 99).toFixed(2)} |`,
   );
   console.log(
     `\nledger:check over ${report.entries.toLocaleString('en')} entries and ${report.accounts} accounts: ${checkMs.toFixed(0)} ms, 0 violations`,
