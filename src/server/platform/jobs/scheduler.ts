@@ -40,6 +40,24 @@ export function retryDelay(attempts: number): number {
 
 type RunResult = 'none' | 'done' | 'retry';
 
+/** A new pending job's row. */
+const newJobRow = (
+  job: { type: string; runAt: number; payload: unknown; key?: string },
+  now: number,
+) => ({
+  id: uuidv7(),
+  type: job.type,
+  key: job.key ?? null,
+  status: 'pending' as const,
+  runAt: job.runAt,
+  payload: JSON.stringify(job.payload ?? null),
+  attempts: 0,
+  lastError: null,
+  createdAt: now,
+  updatedAt: now,
+  finishedAt: null,
+});
+
 /**
  * Runs durable jobs (rows of `jobs`) when they are due. Each job is claimed and run in its own
  * transaction (`FOR UPDATE SKIP LOCKED` on PostgreSQL, the single writer on SQLite), so with
@@ -85,19 +103,7 @@ export class JobScheduler {
     const now = Date.now();
     const row = await trx
       .insertInto('jobs')
-      .values({
-        id: uuidv7(),
-        type: job.type,
-        key: job.key ?? null,
-        status: 'pending',
-        runAt: job.runAt,
-        payload: JSON.stringify(job.payload ?? null),
-        attempts: 0,
-        lastError: null,
-        createdAt: now,
-        updatedAt: now,
-        finishedAt: null,
-      })
+      .values(newJobRow(job, now))
       .onConflict((oc) =>
         oc
           .column('key')
@@ -125,22 +131,9 @@ export class JobScheduler {
     trx: Executor,
     job: { type: string; runAt: number; payload: unknown; key: string },
   ): Promise<void> {
-    const now = Date.now();
     await trx
       .insertInto('jobs')
-      .values({
-        id: uuidv7(),
-        type: job.type,
-        key: job.key,
-        status: 'pending',
-        runAt: job.runAt,
-        payload: JSON.stringify(job.payload ?? null),
-        attempts: 0,
-        lastError: null,
-        createdAt: now,
-        updatedAt: now,
-        finishedAt: null,
-      })
+      .values(newJobRow(job, Date.now()))
       .onConflict((oc) =>
         oc.column('key').where(sql.ref('status'), '=', sql.lit('pending')).doNothing(),
       )
