@@ -63,14 +63,14 @@ export class NotificationsService {
     const now = Date.now();
     const data = JSON.stringify(n.data ?? {});
     const folded = n.groupKey ? await repo.findUnreadByKey(n.userId, n.groupKey) : undefined;
-    let id: string;
+    let row: NotificationRow;
     if (folded) {
-      id = folded.id;
-      await repo.foldNotification(id, n.actorId, data, now);
+      await repo.foldNotification(folded.id, n.actorId, data, now);
+      // Read back: a concurrent fold may have raised actorCount too.
+      row = (await repo.findNotification(folded.id))!;
     } else {
-      id = uuidv7();
-      await repo.insertNotification({
-        id,
+      row = {
+        id: uuidv7(),
         userId: n.userId,
         type: n.type,
         actorId: n.actorId,
@@ -83,9 +83,11 @@ export class NotificationsService {
         groupKey: n.groupKey ?? null,
         createdAt: now,
         readAt: null,
-      });
+      };
+      await repo.insertNotification(row);
     }
-    const [view] = await this.toViews([(await repo.findNotification(id))!], trx);
+    // A new notification's view is made from the row as written, without reading it back.
+    const [view] = await this.toViews([row], trx);
     await this.eventLog.append(trx, hooks, n.userId, 'notification.created', {
       notification: view,
     });
