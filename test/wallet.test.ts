@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from './support/context.ts';
 import { buildUser, type TestUser } from './support/factories.ts';
 import { expectError } from './support/http.ts';
+import { expectLedgerOk } from './support/wallet.ts';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -23,31 +24,6 @@ const topup = (
   });
 const wallet = async (u: TestUser) =>
   (await ctx.app.inject({ url: '/api/v1/wallet', headers: u.auth })).json();
-
-/** Sum of every posting equals zero and every maintained balance equals its postings. */
-async function ledgerBalances() {
-  const { db } = ctx.database;
-  const total = await db
-    .selectFrom('postings')
-    .select((eb) => eb.fn.sum<number>('amountFen').as('s'))
-    .executeTakeFirstOrThrow();
-  // Wallets and escrow keep a balance row; the platform's shared accounts are derived.
-  const accounts = await db
-    .selectFrom('ledgerAccounts')
-    .select(['id', 'balanceFen'])
-    .where('kind', 'in', ['wallet', 'escrow'])
-    .execute();
-  const sums = await db
-    .selectFrom('postings')
-    .select(['accountId', (eb) => eb.fn.sum<number>('amountFen').as('s')])
-    .groupBy('accountId')
-    .execute();
-  const byAccount = new Map(sums.map((r) => [r.accountId, Number(r.s)]));
-  return {
-    total: Number(total.s ?? 0),
-    mismatched: accounts.filter((a) => Number(a.balanceFen) !== (byAccount.get(a.id) ?? 0)),
-  };
-}
 
 describe('wallet and top-up', () => {
   it('starts empty, tops up with an idempotency key, and lists the movement', async () => {
@@ -71,8 +47,7 @@ describe('wallet and top-up', () => {
         counterparty: { kind: 'sandbox_funding', id: 'platform' },
       }),
     ]);
-    const inv = await ledgerBalances();
-    expect(inv).toEqual({ total: 0, mismatched: [] });
+    await expectLedgerOk(ctx);
   });
 
   it('keeps the 5,000,000 fen wallet limit when top-ups arrive together', async () => {
@@ -86,7 +61,7 @@ describe('wallet and top-up', () => {
       expectError(r, 400, 'invalid_input');
     }
     expect((await wallet(u)).balanceFen).toBe(4_980_000);
-    expect(await ledgerBalances()).toEqual({ total: 0, mismatched: [] });
+    await expectLedgerOk(ctx);
   });
 
   it('moves money once for the same key sent 20 times at once', async () => {
@@ -226,7 +201,7 @@ describe('refused movements', () => {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     expect(Number(entriesAfter.n) - Number(entriesBefore.n)).toBe(1);
-    expect(await ledgerBalances()).toEqual({ total: 0, mismatched: [] });
+    await expectLedgerOk(ctx);
   });
 });
 
@@ -256,7 +231,7 @@ describe('concurrent movements', () => {
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     expect((await wallet(a)).balanceFen).toBe(100_000 - 60 * 7 + 60 * 5);
     expect((await wallet(b)).balanceFen).toBe(100_000 + 60 * 7 - 60 * 5);
-    expect(await ledgerBalances()).toEqual({ total: 0, mismatched: [] });
+    await expectLedgerOk(ctx);
   });
 });
 

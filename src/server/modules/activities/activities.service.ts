@@ -383,8 +383,7 @@ export class ActivitiesService {
       // The organizer cancels: everyone gets back all they paid, including payments kept
       // from cancellations after the cut-off.
       for (const p of await repo.paidSignups(id)) {
-        await this.payments.refund(trx, a, p.userId, Number(p.paidFen), 'activity_cancelled');
-        await repo.addPaid(id, p.userId, -Number(p.paidFen));
+        await this.refundTo(trx, a, p.userId, Number(p.paidFen), 'activity_cancelled');
       }
       await this.deps.search.remove(trx, 'activity', id);
       await recordEvent(trx, 'activity.cancelled', {
@@ -429,10 +428,9 @@ export class ActivitiesService {
           updatedAt: now,
         });
         if (a.priceFen > 0) {
-          if (!(await this.payments.charge(trx, a, viewer.userId))) {
+          if (!(await this.chargeFor(trx, a, viewer.userId))) {
             throw new AppError('insufficient_funds');
           }
-          await repo.addPaid(id, viewer.userId, a.priceFen);
         }
         await repo.update(id, { confirmedCount: a.confirmedCount + 1 });
         result = { status: 'confirmed' };
@@ -471,6 +469,28 @@ export class ActivitiesService {
     return this.deps.uow.run(work);
   }
 
+  /**
+   * Charges the price into escrow and records it on the sign-up (`paidFen`), together, so what a
+   * sign-up holds always matches escrow; false (nothing written) if the wallet cannot pay.
+   */
+  private async chargeFor(trx: Trx, a: ActivityRow, userId: string): Promise<boolean> {
+    if (!(await this.payments.charge(trx, a, userId))) return false;
+    await this.repo.with(trx).addPaid(a.id, userId, a.priceFen);
+    return true;
+  }
+
+  /** Returns `amountFen` from escrow and takes it off the sign-up's `paidFen`, together. */
+  private async refundTo(
+    trx: Trx,
+    a: ActivityRow,
+    userId: string,
+    amountFen: number,
+    reason: 'signup_cancelled' | 'activity_cancelled',
+  ): Promise<void> {
+    await this.payments.refund(trx, a, userId, amountFen, reason);
+    await this.repo.with(trx).addPaid(a.id, userId, -amountFen);
+  }
+
   /** Gives the freed place to the first on the waitlist; false when nobody waits. */
   private async promoteNext(trx: Trx, id: string): Promise<boolean> {
     const repo = this.repo.with(trx);
@@ -481,7 +501,7 @@ export class ActivitiesService {
     if (a.priceFen > 0) {
       // Waitlisted people pay when promoted; one who cannot pay now loses their place in line.
       // The charge itself decides (a balance read first could be stale by the time it is used).
-      if (!(await this.payments.charge(trx, a, next.userId))) {
+      if (!(await this.chargeFor(trx, a, next.userId))) {
         await repo.updateSignup(id, next.userId, {
           status: 'cancelled',
           waitlistSeq: null,
@@ -495,7 +515,6 @@ export class ActivitiesService {
         });
         return this.promoteNext(trx, id);
       }
-      await repo.addPaid(id, next.userId, a.priceFen);
     }
     await repo.updateSignup(id, next.userId, {
       status: 'confirmed',
@@ -534,8 +553,7 @@ export class ActivitiesService {
         // a late payment stays held (paidFen) and goes to the organizer with the payout.
         const refundFen = Math.min(a.priceFen, Number(s.paidFen));
         if (refundFen > 0 && now <= a.startAt - a.refundCutoffHours * HOUR) {
-          await this.payments.refund(trx, a, viewer.userId, refundFen, 'signup_cancelled');
-          await repo.addPaid(id, viewer.userId, -refundFen);
+          await this.refundTo(trx, a, viewer.userId, refundFen, 'signup_cancelled');
         }
         await this.promoteNext(trx, id);
       } else {

@@ -100,9 +100,7 @@ export class BillsService {
     } else {
       await this.assertGroupMembers(viewer, body.groupId!, payers);
     }
-    const known = await this.deps.accounts.summaries(payers);
-    const unknown = payers.filter((id) => !known.has(id));
-    if (unknown.length) throw invalidInput('No such user.', { userIds: unknown });
+    // Being at the activity or in the group (checked above) means the account exists.
     const blocked = await this.deps.accounts.blockedAmong(me, payers);
     if (blocked.size) throw forbidden('You cannot bill someone you blocked or who blocked you.');
 
