@@ -395,6 +395,12 @@ export interface BillsTable {
   totalFen: number;
   split: 'equal' | 'custom';
   shareCount: number;
+  /**
+   * Kept on the bill row, not only derivable from the shares: a payment and a cancellation both
+   * update this row, so on PostgreSQL the row lock orders them and the cancel's condition
+   * (`paidCount` unchanged) sees the payment; a subquery over the shares would not.
+   * `ledger:check` proves they equal the paid shares.
+   */
   paidCount: number;
   paidFen: number;
   /** Set when the creator withdrew the bill (only possible before anyone else paid). */
