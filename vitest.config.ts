@@ -9,6 +9,7 @@ const shared = {
   include: ['test/**/*.test.ts'],
   exclude: ['test/e2e/**'],
   pool: 'forks' as const,
+  globalSetup: ['test/support/global-setup.ts'],
   testTimeout: 30_000,
   hookTimeout: 60_000,
 };

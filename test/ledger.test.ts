@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkLedger } from '../src/server/modules/wallet/index.ts';
 import { createTestApp, type TestContext } from './support/context.ts';
 import { buildActivity, type TestUser } from './support/factories.ts';
+import { prng, seedFrom } from './support/random.ts';
 import {
   PIN,
   balanceOf,
@@ -13,24 +14,6 @@ import {
 } from './support/wallet.ts';
 
 const HOUR = 3_600_000;
-
-/** A small seeded PRNG (mulberry32), so a failing run can be repeated with LEDGER_SEED. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  return {
-    next,
-    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
-    chance: (p: number) => next() < p,
-  };
-}
 
 /** What each kind of request may answer; anything else (a 500 above all) fails the test. */
 const ALLOWED: Record<string, number[]> = {
@@ -52,7 +35,7 @@ describe('randomised mixed operations', () => {
   afterAll(() => ctx.close());
 
   it('thousands of concurrent mixed money operations (payouts among them) leave every invariant intact', async () => {
-    const seed = Number(process.env.LEDGER_SEED ?? Date.now() % 1_000_000);
+    const seed = seedFrom('LEDGER_SEED');
     const rnd = prng(seed);
     const app = ctx.app;
     const OPS = 2_400;

@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialect } from './support/context.ts';
-import { freePort, freshPgDatabase, mainEntry, startServer, tsx } from './support/server.ts';
+import { freePort, freshPgDatabase, runServerSync, startServer } from './support/server.ts';
 
 /** `npm start` as a person runs it: the real process entry, on this project's database. */
 let env: Record<string, string>;
@@ -75,11 +74,7 @@ describe(`npm start (${dialect})`, () => {
   }, 120_000);
 
   it('refuses to start on a bad variable, naming it', () => {
-    const res = spawnSync(tsx, [mainEntry], {
-      env: { ...process.env, ...env, PORT: 'abc' },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+    const res = runServerSync({ ...env, PORT: 'abc' });
     expect(res.status).toBe(1);
     expect(res.stderr).toContain('PORT');
   });

@@ -49,7 +49,11 @@ if (fs.existsSync(outFile)) {
   failed = report.numFailedTests;
   skipped = report.numPendingTests + report.numTodoTests;
 }
+// The global teardown names any server process a test left running (test/support/global-setup.ts).
+const leftovers = path.join(outDir, 'leftover-processes.txt');
+const leftBehind = fs.existsSync(leftovers);
+if (leftBehind) console.error(`\n${fs.readFileSync(leftovers, 'utf8')}`);
 console.log(`\nprojects: ${projects.join(', ')}`);
 console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 const code = run.status ?? 1;
-process.exit(code !== 0 ? code : failed > 0 || passed === 0 ? 1 : 0);
+process.exit(code !== 0 ? code : failed > 0 || passed === 0 || leftBehind ? 1 : 0);

@@ -1,12 +1,38 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnSyncOptions } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
+import { TEST_SERVER_MARKER } from './processes.ts';
 
-/** Runs the real process entry (`npm start`) as a child, for tests of whole processes. */
-export const tsx = path.resolve('node_modules/.bin/tsx');
+/**
+ * The real process entry, run the way `npm start` runs it: `node --import tsx main.ts`, so the
+ * PID a test signals is the server itself (the `tsx` command would run the server as a child of
+ * its own, and a SIGKILL would kill only that wrapper).
+ */
 export const mainEntry = path.resolve('src/server/main.ts');
+export const serverArgs = ['--import', 'tsx', mainEntry];
+
+/** Environment every process a test starts carries, so the global teardown can find leftovers. */
+export function markedEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ...env,
+    [TEST_SERVER_MARKER]: process.env.QUANZI_TEST_RUN ?? 'adhoc',
+  };
+}
+
+/** Runs the server entry to completion (for start-up failures); never leaves it running. */
+export function runServerSync(env: Record<string, string>, options: SpawnSyncOptions = {}) {
+  return spawnSync(process.execPath, serverArgs, {
+    env: markedEnv(env),
+    encoding: 'utf8',
+    timeout: 30_000,
+    killSignal: 'SIGKILL',
+    ...options,
+  });
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -15,6 +41,28 @@ export async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** Whether something accepts connections on the port. */
+export function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Whether a process with this PID exists (a reaped child no longer does). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** A fresh PostgreSQL database for whole-process tests; `drop()` removes it. */
@@ -41,8 +89,20 @@ export async function freshPgDatabase(
 
 export interface RunningServer {
   url: string;
+  port: number;
+  /** The PID of the server process itself (the one holding the database). */
+  pid: number;
   output(): string;
+  /**
+   * Signals the server's process group and resolves once the server process has exited and been
+   * reaped, so its PID is gone. SIGTERM shuts down gracefully; SIGKILL is a crash.
+   */
   stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+function exited(child: ChildProcess): boolean {
+  // A process killed by a signal has no exit code, only a signalCode.
+  return child.exitCode !== null || child.signalCode !== null;
 }
 
 /** Starts `main.ts` with extra environment and waits until /healthz answers. */
@@ -51,16 +111,30 @@ export async function startServer(
   port?: number,
 ): Promise<RunningServer> {
   const p = port ?? (await freePort());
-  const child = spawn(tsx, [mainEntry], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(p) },
+  // Its own process group (detached), so a signal to the group reaches anything it started too.
+  const child = spawn(process.execPath, serverArgs, {
+    env: markedEnv({ LOG_LEVEL: 'warn', ...env, PORT: String(p) }),
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  const pid = child.pid!;
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (!exited(child)) {
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        child.kill(signal); // the group is already gone; the process itself may not be
+      }
+    }
+    await gone;
+  };
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
+    if (exited(child)) throw new Error(`server exited: ${output}`);
     try {
       const res = await fetch(`http://127.0.0.1:${p}/healthz`);
       if (res.ok) break;
@@ -68,20 +142,10 @@ export async function startServer(
       // not listening yet
     }
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
+      await stop('SIGKILL');
       throw new Error(`server did not start: ${output}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return {
-    url: `http://127.0.0.1:${p}`,
-    output: () => output,
-    async stop(signal = 'SIGTERM') {
-      // A process killed by a signal has no exit code, only a signalCode.
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill(signal);
-      await exited;
-    },
-  };
+  return { url: `http://127.0.0.1:${p}`, port: p, pid, output: () => output, stop };
 }
