@@ -131,11 +131,10 @@ async function runScale(scale: number, queries: number) {
     const config = loadConfig({ DEMO_DATA: 'false' });
     const services = createServices(config, h, new MemoryPubSub(), pino({ level: 'silent' }));
     await services.interests.syncTaxonomy();
-    const user = await services.accounts.register({
-      username: 'bench_user',
-      password: 'bench-password',
-      displayName: '压测',
-    });
+    const user = await services.accounts.register(
+      { username: 'bench_user', password: 'bench-password', displayName: '压测' },
+      '127.0.0.1',
+    );
     const viewer = { userId: user.user.id, role: 'user' as const, sessionId: '' };
     await services.interests.setMine(viewer, ['hiking', 'badminton', 'coffee'], 'zh-CN');
     const t0 = performance.now();

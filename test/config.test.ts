@@ -15,6 +15,17 @@ describe('configuration', () => {
     expect(c.dataDir).toMatch(/data$/);
   });
 
+  it('reads TRUST_PROXY as off, on, a hop count or proxy addresses', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, ::1' }).trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      '::1',
+    ]);
+  });
+
   it('reads PostgreSQL and Redis URLs', () => {
     const c = loadConfig({
       DATABASE_URL: 'postgres://u@h:5432/db',
@@ -35,6 +46,9 @@ describe('configuration', () => {
     ['DEMO_DATA', 'maybe'],
     ['LOG_LEVEL', 'loud'],
     ['RATE_LIMIT_PER_MINUTE', '0'],
+    ['TRUST_PROXY', 'the proxy'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['TRUST_PROXY', '127.0.0.1,nonsense'],
   ])('stops on %s=%s with a message naming the variable', (name, value) => {
     let err: unknown;
     try {

@@ -69,6 +69,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       ? { loggerInstance: deps.logger }
       : { logger: { level: config.logLevel, serializers: { req: serializeRequest } } }),
     bodyLimit: config.bodyLimitBytes,
+    // Behind a reverse proxy, req.ip is the client's address only for proxies trusted here.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
     // On shutdown, close every socket — including refused WebSocket upgrades a client left open.
     forceCloseConnections: true,
     genReqId: (req) => {

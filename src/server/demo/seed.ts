@@ -14,11 +14,14 @@ export async function seedDemoData(services: Services): Promise<boolean> {
   for (const u of demoUsers) {
     let session;
     try {
-      session = await services.accounts.register({
-        username: u.username,
-        password: DEMO_PASSWORD,
-        displayName: u.displayName,
-      });
+      session = await services.accounts.register(
+        {
+          username: u.username,
+          password: DEMO_PASSWORD,
+          displayName: u.displayName,
+        },
+        'demo',
+      );
     } catch (err) {
       // Another process started at the same moment and is seeding: leave it to that one.
       if (err instanceof AppError && err.code === 'username_taken') return false;

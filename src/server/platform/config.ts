@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /** The whole configuration, validated once at start-up. */
@@ -31,6 +32,11 @@ export interface Config {
   platformFeeBps: number;
   /** Hours after an activity completes before its escrow is paid out to the organizer. */
   payoutHoldHours: number;
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client's address (Fastify's
+   * `trustProxy`): false (none), a hop count, or addresses/CIDRs of the proxies.
+   */
+  trustProxy: boolean | number | string[];
 }
 
 export class ConfigError extends Error {
@@ -114,5 +120,30 @@ export function loadConfig(env: Env = process.env): Config {
       .split(',')
       .map((w) => w.trim().toLowerCase())
       .filter(Boolean),
+    trustProxy: trustProxy(env),
   };
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** TRUST_PROXY: unset/false, true, a hop count, or comma-separated addresses, CIDRs or names. */
+function trustProxy(env: Env): Config['trustProxy'] {
+  const raw = str(env, 'TRUST_PROXY');
+  if (raw === undefined) return false;
+  if (/^\d+$/.test(raw)) return int(env, 'TRUST_PROXY', 0, 0, 100);
+  if (/^(true|false|yes|no|on|off)$/i.test(raw)) return bool(env, 'TRUST_PROXY', false);
+  const entries = raw.split(',').map((e) => e.trim());
+  for (const e of entries) {
+    const [address, prefix, extra] = e.split('/');
+    const family = isIP(address ?? '');
+    const prefixOk =
+      prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (!(PROXY_NAMES.includes(e) || (family !== 0 && prefixOk && extra === undefined))) {
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `must be true, false, a hop count, or addresses/CIDRs (${PROXY_NAMES.join(', ')}); got "${e}"`,
+      );
+    }
+  }
+  return entries;
 }

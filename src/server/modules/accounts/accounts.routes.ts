@@ -56,7 +56,7 @@ export function accountsRoutes(app: App, opts: AccountsRoutesOptions): void {
       },
     },
     async (req, reply) => {
-      const session = await accounts.register(req.body);
+      const session = await accounts.register(req.body, req.ip);
       return reply.code(201).send(startSession(reply, session));
     },
   );

@@ -23,12 +23,25 @@ import { hashSecret, verifyAgainstDummy, verifySecret } from './password.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-/** Failed log-ins per account before it is locked, and for how long. */
+/** Failed log-ins per account in the window before it is locked, and for how long. */
 export const ACCOUNT_MAX_FAILURES = 5;
 export const ACCOUNT_LOCK_MS = 15 * 60_000;
-/** Failed log-ins per address in a window before that address is refused. */
+/** Failed log-ins per address in the window before that address cools down, and how long. */
 export const ADDRESS_MAX_FAILURES = 20;
+export const ADDRESS_COOL_DOWN_MS = 15 * 60_000;
 const FAILURE_WINDOW_MS = 15 * 60_000;
+/** An address from which an account logged in within this time may log in to it in a cool-down. */
+export const KNOWN_ADDRESS_MS = 30 * 24 * 3_600_000;
+const ACCOUNT_LIMITS = {
+  max: ACCOUNT_MAX_FAILURES,
+  windowMs: FAILURE_WINDOW_MS,
+  lockMs: ACCOUNT_LOCK_MS,
+};
+const ADDRESS_LIMITS = {
+  max: ADDRESS_MAX_FAILURES,
+  windowMs: FAILURE_WINDOW_MS,
+  lockMs: ADDRESS_COOL_DOWN_MS,
+};
 
 export interface UserSummary {
   id: string;
@@ -43,6 +56,9 @@ export interface Session {
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+/** Addresses are kept only as a hash, for the log-in limits. */
+const hashAddress = (address: string) =>
+  createHash('sha256').update(`quanzi-address:${address}`).digest('hex');
 
 const cleanText = (s: string) => s.normalize('NFC').trim();
 
@@ -68,7 +84,7 @@ export class AccountsService {
     this.repo = new AccountsRepository(uow.db);
   }
 
-  async register(body: RegisterBody): Promise<Session> {
+  async register(body: RegisterBody, address: string): Promise<Session> {
     const displayName = cleanText(body.displayName);
     if (!displayName) throw invalidInput('displayName must not be blank.');
     if (await this.repo.findUserByUsername(body.username)) throw new AppError('username_taken');
@@ -100,7 +116,7 @@ export class AccountsService {
       if (isUniqueViolation(err)) throw new AppError('username_taken');
       throw err;
     }
-    return this.openSession({ id, username: body.username, displayName });
+    return this.openSession({ id, username: body.username, displayName }, address);
   }
 
   /** Whether this is the person's login password (for re-authentication, e.g. a PIN reset). */
@@ -109,47 +125,74 @@ export class AccountsService {
     return user ? verifySecret(user.passwordHash, password) : false;
   }
 
-  /** Checks the password with per-account lock-out and per-address throttling. */
+  /**
+   * Checks the password under two limits, each reserved atomically before the (slow) hash is
+   * checked, so no burst of parallel attempts gets more tries than the limit:
+   * - per account: ACCOUNT_MAX_FAILURES wrong passwords in the window lock the account;
+   * - per address: ADDRESS_MAX_FAILURES failures in the window start a cool-down for that
+   *   address, which refuses only accounts that have not logged in from it within
+   *   KNOWN_ADDRESS_MS, so people sharing a proxy or NAT with an attacker still get in.
+   */
   async login(username: string, password: string, address: string): Promise<Session> {
     const now = Date.now();
     const accountKey = `account:${username.toLowerCase()}`;
-    const addressKey = `address:${address}`;
-    const [account, addr] = await Promise.all([
-      this.repo.getThrottle(accountKey),
-      this.repo.getThrottle(addressKey),
-    ]);
-    if (account && account.lockedUntil > now) {
-      throw new AppError('account_locked', undefined, {
-        headers: { 'retry-after': String(Math.ceil((account.lockedUntil - now) / 1000)) },
-      });
-    }
-    if (
-      addr &&
-      addr.windowStartedAt > now - FAILURE_WINDOW_MS &&
-      addr.failures >= ADDRESS_MAX_FAILURES
-    ) {
-      const retry = Math.ceil((addr.windowStartedAt + FAILURE_WINDOW_MS - now) / 1000);
-      throw new AppError('rate_limited', 'Too many failed log-ins from this address.', {
-        headers: { 'retry-after': String(retry) },
-      });
-    }
+    const addressKey = `address:${hashAddress(address)}`;
     const user = await this.repo.findUserByUsername(username);
+    const known =
+      user !== undefined &&
+      (await this.repo.knownAddress(user.id, hashAddress(address), now - KNOWN_ADDRESS_MS));
+    const addressSlot = known
+      ? null
+      : await this.reserveOrRefuse(
+          addressKey,
+          now,
+          ADDRESS_LIMITS,
+          'rate_limited',
+          'Too many failed log-ins from this address; try again later.',
+        );
+    const releaseAddress = async () => {
+      if (addressSlot) {
+        await this.repo.releaseAttempt(addressKey, addressSlot.windowStartedAt, ADDRESS_LIMITS.max);
+      }
+    };
+    try {
+      await this.reserveOrRefuse(accountKey, now, ACCOUNT_LIMITS, 'account_locked');
+    } catch (err) {
+      await releaseAddress(); // not evaluated, so not a failure of this address
+      throw err;
+    }
     const ok = user
       ? await verifySecret(user.passwordHash, password)
       : await verifyAgainstDummy(password);
-    if (!user || !ok) {
-      const failures = await this.repo.addFailure(accountKey, now, FAILURE_WINDOW_MS);
-      await this.repo.addFailure(addressKey, now, FAILURE_WINDOW_MS);
-      if (failures >= ACCOUNT_MAX_FAILURES) await this.repo.lock(accountKey, now + ACCOUNT_LOCK_MS);
-      throw new AppError('invalid_credentials');
-    }
+    if (!user || !ok) throw new AppError('invalid_credentials');
     await this.repo.clearThrottle(accountKey);
-    return this.openSession(user);
+    await releaseAddress();
+    return this.openSession(user, address);
   }
 
-  private async openSession(user: Session['user']): Promise<Session> {
+  /**
+   * Reserves an attempt on `key`; when it is locked, refuses with `code` and `Retry-After` (the
+   * seconds until the lock ends).
+   */
+  private async reserveOrRefuse(
+    key: string,
+    now: number,
+    limits: typeof ACCOUNT_LIMITS,
+    code: 'account_locked' | 'rate_limited',
+    message?: string,
+  ) {
+    const slot = await this.repo.reserveAttempt(key, now, limits);
+    if (slot) return slot;
+    const row = await this.repo.getThrottle(key);
+    const left = (row?.lockedUntil ?? 0) - Date.now(); // read after the row: never over the lock
+    const seconds = Math.max(1, Math.ceil(left / 1000));
+    throw new AppError(code, message, { headers: { 'retry-after': String(seconds) } });
+  }
+
+  private async openSession(user: Session['user'], address: string): Promise<Session> {
     const token = randomBytes(32).toString('base64url');
     const now = Date.now();
+    await this.repo.rememberAddress(user.id, hashAddress(address), now);
     const expiresAt = now + this.sessionDays * DAY;
     await this.repo.insertSession({
       id: uuidv7(),

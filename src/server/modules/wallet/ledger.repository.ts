@@ -277,29 +277,40 @@ export class LedgerRepository {
       .execute();
   }
 
-  /** Counts a wrong PIN (atomically); returns the failures so far. */
-  async pinFailed(userId: string): Promise<number> {
+  /**
+   * Reserves one PIN check before the PIN (or the password that stands in for it) is verified,
+   * in one conditional UPDATE: the attempt counts as a failure until it succeeds (`pinOk`), and
+   * the attempt that reaches `max` locks payments at once. However many checks race, at most
+   * `max` are reserved and so evaluated. Null when locked or no PIN is set (nothing written).
+   */
+  async reservePinAttempt(
+    userId: string,
+    now: number,
+    max: number,
+    lockMs: number,
+  ): Promise<{ attempt: number; lockedUntil: number } | null> {
+    // A lock that has run out starts counting afresh.
+    const next = sql<number>`case when ${sql.ref('lockedUntil')} > 0 then 1 else ${sql.ref('failedAttempts')} + 1 end`;
     const r = await this.db
       .updateTable('walletPins')
-      .set((eb) => ({ failedAttempts: eb('failedAttempts', '+', 1) }))
+      .set({
+        failedAttempts: next,
+        // Typed, or PostgreSQL takes the parameter for an integer and refuses a timestamp.
+        lockedUntil: sql<number>`case when ${next} >= ${max} then cast(${now + lockMs} as bigint) else 0 end`,
+      })
       .where('userId', '=', userId)
-      .returning('failedAttempts')
-      .executeTakeFirstOrThrow();
-    return r.failedAttempts;
+      .where('lockedUntil', '<=', now)
+      .where((eb) => eb.or([eb('lockedUntil', '>', 0), eb('failedAttempts', '<', max)]))
+      .returning(['failedAttempts', 'lockedUntil'])
+      .executeTakeFirst();
+    return r ? { attempt: Number(r.failedAttempts), lockedUntil: Number(r.lockedUntil) } : null;
   }
 
-  async lockPin(userId: string, until: number) {
-    await this.db
-      .updateTable('walletPins')
-      .set({ lockedUntil: until, failedAttempts: 0 })
-      .where('userId', '=', userId)
-      .execute();
-  }
-
+  /** A right PIN: the count starts again and any lock its own reservation set is lifted. */
   async pinOk(userId: string) {
     await this.db
       .updateTable('walletPins')
-      .set({ failedAttempts: 0 })
+      .set({ failedAttempts: 0, lockedUntil: 0 })
       .where('userId', '=', userId)
       .execute();
   }

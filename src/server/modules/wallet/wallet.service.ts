@@ -19,6 +19,12 @@ export const WALLET_MAX_FEN = 5_000_000;
 /** Wrong PINs before payments lock, and for how long. */
 export const PIN_MAX_FAILURES = 5;
 export const PIN_LOCK_MS = 15 * 60_000;
+
+/** Payments are locked: `Retry-After` says for how many more seconds. */
+const pinLocked = (lockedUntil: number, now: number) =>
+  new AppError('pin_locked', undefined, {
+    headers: { 'retry-after': String(Math.max(1, Math.ceil((lockedUntil - now) / 1000))) },
+  });
 /**
  * How long an Idempotency-Key and its stored answer are kept: far longer than any client retries
  * (Stripe keeps them 24 hours). A key older than this is forgotten, and reusing it starts a new
@@ -307,7 +313,7 @@ export class WalletService {
       if (proof.oldPin) {
         await this.verifyPin(viewer.userId, proof.oldPin);
       } else if (proof.password) {
-        await this.verifyPasswordForPin(viewer.userId, current.lockedUntil, proof.password);
+        await this.verifyPasswordForPin(viewer.userId, proof.password);
       } else {
         throw invalidInput('Send oldPin (or your login password) to change the PIN.');
       }
@@ -316,45 +322,48 @@ export class WalletService {
     await this.ledger.upsertPin(viewer.userId, pinHash, Date.now());
   }
 
-  private async verifyPasswordForPin(userId: string, lockedUntil: number, password: string) {
-    const now = Date.now();
-    if (lockedUntil > now) {
-      throw new AppError('pin_locked', undefined, {
-        headers: { 'retry-after': String(Math.ceil((lockedUntil - now) / 1000)) },
-      });
+  /** The login password in place of a forgotten PIN: it takes a PIN attempt, like a PIN. */
+  private async verifyPasswordForPin(userId: string, password: string) {
+    const slot = await this.reservePinCheck(userId);
+    if (await this.deps.accounts.verifyPassword(userId, password)) {
+      await this.ledger.pinOk(userId);
+      return;
     }
-    if (await this.deps.accounts.verifyPassword(userId, password)) return;
-    const failures = await this.ledger.pinFailed(userId);
-    if (failures >= PIN_MAX_FAILURES) {
-      await this.ledger.lockPin(userId, now + PIN_LOCK_MS);
-      throw new AppError('pin_locked');
-    }
-    throw new AppError('wrong_password');
+    this.refuseWrong(slot, 'wrong_password', 'Wrong login password');
   }
 
   /** Checks the PIN; 5 wrong ones lock payments for 15 minutes. */
   async verifyPin(userId: string, pin: string | undefined): Promise<void> {
-    const row = await this.ledger.findPin(userId);
-    if (!row) throw new AppError('pin_not_set');
-    const now = Date.now();
-    if (row.lockedUntil > now) {
-      throw new AppError('pin_locked', undefined, {
-        headers: { 'retry-after': String(Math.ceil((row.lockedUntil - now) / 1000)) },
-      });
-    }
+    const slot = await this.reservePinCheck(userId);
+    const row = (await this.ledger.findPin(userId))!;
     if (pin && (await verifySecret(row.pinHash, pin))) {
-      if (row.failedAttempts) await this.ledger.pinOk(userId);
+      await this.ledger.pinOk(userId); // gives back the reserved attempt
       return;
     }
-    const failures = await this.ledger.pinFailed(userId);
-    if (failures >= PIN_MAX_FAILURES) {
-      await this.ledger.lockPin(userId, now + PIN_LOCK_MS);
-      throw new AppError('pin_locked');
-    }
-    throw new AppError(
-      'wrong_pin',
-      `Wrong payment PIN (${PIN_MAX_FAILURES - failures} tries left).`,
-    );
+    this.refuseWrong(slot, 'wrong_pin', 'Wrong payment PIN');
+  }
+
+  /**
+   * Reserves a PIN check before anything is verified (see `reservePinAttempt`), so parallel
+   * wrong PINs cannot get more than PIN_MAX_FAILURES tries. Locked → `pin_locked` with
+   * Retry-After.
+   */
+  private async reservePinCheck(userId: string) {
+    const now = Date.now();
+    const slot = await this.ledger.reservePinAttempt(userId, now, PIN_MAX_FAILURES, PIN_LOCK_MS);
+    if (slot) return slot;
+    const row = await this.ledger.findPin(userId);
+    if (!row) throw new AppError('pin_not_set');
+    throw pinLocked(row.lockedUntil, Date.now()); // read after the row: never over the lock
+  }
+
+  private refuseWrong(
+    slot: { attempt: number; lockedUntil: number },
+    code: 'wrong_pin' | 'wrong_password',
+    what: string,
+  ): never {
+    if (slot.lockedUntil > 0) throw pinLocked(slot.lockedUntil, Date.now());
+    throw new AppError(code, `${what} (${PIN_MAX_FAILURES - slot.attempt} tries left).`);
   }
 
   async transactions(viewer: Viewer, limit: number, cursor?: string) {

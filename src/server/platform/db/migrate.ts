@@ -10,6 +10,7 @@ import { messaging } from './migrations/0007_messaging.ts';
 import { wallet } from './migrations/0008_wallet.ts';
 import { payments } from './migrations/0009_payments.ts';
 import { unreadCounters } from './migrations/0010_unread_counters.ts';
+import { loginAddresses } from './migrations/0011_login_addresses.ts';
 
 /** Every migration, in order. Each is a factory so it can use dialect-specific SQL where needed. */
 const migrations: Record<string, (dialect: DialectName) => Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, (dialect: DialectName) => Migration> = {
   '0008_wallet': wallet,
   '0009_payments': payments,
   '0010_unread_counters': unreadCounters,
+  '0011_login_addresses': loginAddresses,
 };
 
 class StaticProvider implements MigrationProvider {

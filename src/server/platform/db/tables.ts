@@ -48,6 +48,13 @@ export interface AuthThrottleTable {
   lockedUntil: number;
 }
 
+export interface LoginAddressesTable {
+  userId: string;
+  /** sha256 of the address, so addresses are not stored. */
+  addressHash: string;
+  lastSuccessAt: number;
+}
+
 export interface InterestCategoriesTable {
   id: string;
   nameZh: string;
@@ -457,6 +464,7 @@ export interface Database extends SearchTables, JobTables {
   sessions: SessionsTable;
   userBlocks: UserBlocksTable;
   authThrottle: AuthThrottleTable;
+  loginAddresses: LoginAddressesTable;
   interestCategories: InterestCategoriesTable;
   interests: InterestsTable;
   userInterests: UserInterestsTable;
