@@ -394,6 +394,8 @@ export class GroupsService {
     limit: number,
     cursor?: string,
   ) {
+    // Join requests and bans are for the group's staff: without a session that is 401.
+    if (status !== 'member' && !viewer) throw new AppError('unauthenticated');
     const a = await this.access(groupId, viewer);
     groupsPolicy.assertCanRead(a, 'No such group.');
     if (status === 'pending') groupsPolicy.assertAdmin(a);
