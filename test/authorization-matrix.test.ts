@@ -539,6 +539,12 @@ row({
 });
 row({
   route: 'GET /api/v1/groups',
+  variant: 'sort=match (my interest weights, learned ones too)',
+  expect: everyone(200),
+  call: () => ({ url: '/api/v1/groups?sort=match' }),
+});
+row({
+  route: 'GET /api/v1/groups',
   variant: 'mine=true',
   expect: signedIn(200),
   call: () => ({ url: '/api/v1/groups?mine=true' }),
