@@ -103,7 +103,12 @@ function standing(role: Role, vis: Vis): Standing {
       return vis === 'approval' ? 'pending' : 'outsider';
     case 'blocked':
       return 'member';
-    default:
+    case 'member':
+    case 'moderator':
+    case 'admin':
+    case 'owner':
+    case 'banned':
+    case 'operator':
       return role;
   }
 }
