@@ -72,7 +72,6 @@ export function createServices(
     search,
   });
   interests.subscribe(dispatcher);
-  activities.subscribe(dispatcher);
   const jobs = new JobScheduler(database.db, database.dialect, log);
   const eventLog = new EventLog(pubsub);
   forum.onLivePost((threadId, post) =>

@@ -314,7 +314,14 @@ export class ActivitiesRepository {
   }
 
   /** Activities a person is signed up for, soonest first. */
-  mySignups(userId: string, from: number, limit: number, after?: { startAt: number; id: string }) {
+  mySignups(
+    userId: string,
+    from: number,
+    limit: number,
+    after?: { startAt: number; id: string },
+    /** Groups whose private activities the person may see ('all' for operators). */
+    memberOfGroupIds: string[] | 'all' = 'all',
+  ) {
     return this.db
       .selectFrom('activitySignups as s')
       .innerJoin('activities as a', 'a.id', 's.activityId')
@@ -322,6 +329,15 @@ export class ActivitiesRepository {
       .where('s.userId', '=', userId)
       .where('s.status', 'in', ['confirmed', 'waitlisted'])
       .where('a.endAt', '>=', from)
+      .$if(memberOfGroupIds !== 'all', (q) =>
+        q.where((eb) =>
+          eb.or([
+            eb('a.restricted', '=', 0),
+            eb('a.organizerId', '=', userId),
+            ...(memberOfGroupIds.length ? [eb('a.groupId', 'in', memberOfGroupIds)] : []),
+          ]),
+        ),
+      )
       .$if(after !== undefined, (q) =>
         q.where((eb) =>
           eb(eb.refTuple('a.startAt', 'a.id'), '>', eb.tuple(after!.startAt, after!.id)),

@@ -11,7 +11,6 @@ import type {
 import { toIsoWithOffset } from '../../../shared/time.ts';
 import type { DialectName, Trx } from '../../platform/db/database.ts';
 import { recordEvent } from '../../platform/events/outbox.ts';
-import type { OutboxDispatcher } from '../../platform/events/outbox.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
 import { AppError, conflict, invalidInput, notFound } from '../../platform/http/errors.ts';
@@ -146,20 +145,16 @@ export class ActivitiesService {
 
   constructor(private readonly deps: ActivitiesDeps) {
     this.repo = new ActivitiesRepository(deps.uow.db, deps.dialect);
+    // Group activities are as private as their group, from the moment its visibility changes
+    // (in that transaction, as its search documents are).
+    deps.groups.onVisibilityChange((trx, groupId, restricted) =>
+      this.repo.with(trx).setGroupRestricted(groupId, restricted),
+    );
   }
 
   /** The wallet module registers how paid places are charged and refunded. */
   usePayments(payments: ActivityPayments): void {
     this.payments = payments;
-  }
-
-  /** Keeps group activities as private as their group when its visibility changes. */
-  subscribe(dispatcher: OutboxDispatcher): void {
-    dispatcher.on('group.updated', async (event, { trx }) => {
-      if (!event.payload.visibilityChanged) return;
-      const g = await this.deps.groups.repo.with(trx).findGroup(event.payload.groupId);
-      if (g) await this.repo.with(trx).setGroupRestricted(g.id, g.visibility === 'approval');
-    });
   }
 
   /** An activity the viewer may see; 404 otherwise (approval groups' activities are members-only). */
@@ -531,7 +526,11 @@ export class ActivitiesService {
 
   /** Leaves an activity; a confirmed place goes to the first on the waitlist, atomically. */
   async cancelSignup(id: string, viewer: Viewer): Promise<void> {
-    await this.visible(id, viewer);
+    // One's own place can always be given up (and refunded by the policy), even after losing
+    // sight of the activity by leaving or being banned from its approval group. Without a place,
+    // what the caller may not see is a 404 like an activity that does not exist.
+    const own = await this.repo.findSignup(id, viewer.userId);
+    if (!own || own.status === 'cancelled') await this.visible(id, viewer);
     await this.deps.uow.run(async (trx) => {
       const repo = this.repo.with(trx);
       const a = (await repo.lock(id))!;
@@ -788,6 +787,10 @@ export class ActivitiesService {
 
   async mine(viewer: Viewer, limit: number, cursor?: string) {
     const list = 'my-activities';
+    // A place kept after leaving (or being banned from) an approval group does not keep its
+    // activity visible: it is listed only while the person may see it (cancelSignup still works).
+    const memberOf =
+      viewer.role === 'operator' ? 'all' : await this.deps.groups.memberGroupIds(viewer.userId);
     const page = await keysetPage(
       list,
       limit,
@@ -798,6 +801,7 @@ export class ActivitiesService {
           Date.now(),
           limit,
           after && { startAt: after[0], id: after[1] },
+          memberOf,
         ),
       (r) => [r.startAt, r.id],
     );

@@ -293,10 +293,12 @@ export class GroupsRepository {
     after?: { match: number; members: number; id: string },
   ): Promise<(GroupRow & { matchScore: number })[]> {
     if (weights.length === 0) return [];
+    // `else 0.0`, not `else 0`: PostgreSQL types the CASE by its literal, and an integer CASE
+    // refuses a learned weight such as 0.2 (a 500 for anyone who had joined a group).
     const caseExpr = sql<number>`case ${sql.join(
       weights.map((w) => sql`when ${sql.ref('gi.interestId')} = ${w.interestId} then ${w.weight}`),
       sql` `,
-    )} else 0 end`;
+    )} else 0.0 end`;
     const matches = this.db
       .selectFrom('groupInterests as gi')
       .select(['gi.groupId', sql<number>`sum(${caseExpr})`.as('matchScore')])

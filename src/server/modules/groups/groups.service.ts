@@ -7,7 +7,7 @@ import type {
   UpdateGroupBody,
 } from '../../../shared/api/groups.ts';
 import { toIsoWithOffset } from '../../../shared/time.ts';
-import type { DialectName } from '../../platform/db/database.ts';
+import type { DialectName, Trx } from '../../platform/db/database.ts';
 import type { GroupRole, MemberStatus } from '../../platform/db/tables.ts';
 import { recordEvent } from '../../platform/events/outbox.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
@@ -33,9 +33,22 @@ export interface GroupsDeps {
 /** Groups and membership: create, find, join, leave, roles, requests, removals and bans. */
 export class GroupsService {
   readonly repo: GroupsRepository;
+  private readonly visibilityHooks: ((
+    trx: Trx,
+    groupId: string,
+    restricted: boolean,
+  ) => Promise<void>)[] = [];
 
   constructor(private readonly deps: GroupsDeps) {
     this.repo = new GroupsRepository(deps.uow.db);
+  }
+
+  /**
+   * Modules that copy a group's privacy onto their own rows (activities) register how to update
+   * them; it runs in the transaction that changes the visibility, so nothing shows in between.
+   */
+  onVisibilityChange(hook: (trx: Trx, groupId: string, restricted: boolean) => Promise<void>) {
+    this.visibilityHooks.push(hook);
   }
 
   /** The viewer's standing in a group; 404 when the group does not exist. */
@@ -160,7 +173,9 @@ export class GroupsService {
         createdAt: g.createdAt,
       });
       if (visibilityChanged) {
-        await this.deps.search.setGroupRestricted(trx, id, g.visibility === 'approval');
+        const restricted = g.visibility === 'approval';
+        await this.deps.search.setGroupRestricted(trx, id, restricted);
+        for (const hook of this.visibilityHooks) await hook(trx, id, restricted);
       }
       await recordEvent(trx, 'group.updated', {
         groupId: id,
@@ -394,6 +409,8 @@ export class GroupsService {
     limit: number,
     cursor?: string,
   ) {
+    // Join requests and bans are for the group's staff: without a session that is 401.
+    if (status !== 'member' && !viewer) throw new AppError('unauthenticated');
     const a = await this.access(groupId, viewer);
     groupsPolicy.assertCanRead(a, 'No such group.');
     if (status === 'pending') groupsPolicy.assertAdmin(a);

@@ -172,6 +172,12 @@ export function registerNotificationRules(d: RuleDeps): void {
   on.on('group.member_removed', async (e, ctx) => revoke(e.payload.userId, e.payload.groupId)(ctx));
 
   const activityTarget = (id: string) => `/activities/${id}`;
+  /**
+   * An approval group's activity is that group's content: its notices reach only people who may
+   * still read the group (not someone who kept a place after leaving or being banned).
+   */
+  const activityScope = (a: { groupId: string | null; restricted: number } | undefined) =>
+    a?.restricted ? { groupId: a.groupId, groupContent: true } : {};
   on.on('activity.signed_up', async (e, ctx) => {
     const { activityId, userId, status } = e.payload;
     const a = await d.activities.repo.with(ctx.trx).find(activityId);
@@ -181,6 +187,7 @@ export function registerNotificationRules(d: RuleDeps): void {
       actorId: null,
       subjectType: 'activity',
       subjectId: activityId,
+      ...activityScope(a),
       target: activityTarget(activityId),
       data: { title: a?.title ?? '' },
     });
@@ -194,6 +201,7 @@ export function registerNotificationRules(d: RuleDeps): void {
       actorId: null,
       subjectType: 'activity',
       subjectId: activityId,
+      ...activityScope(a),
       target: activityTarget(activityId),
       data: { title: a?.title ?? '' },
     });
@@ -239,6 +247,7 @@ export function registerNotificationRules(d: RuleDeps): void {
         actorId,
         subjectType: 'activity',
         subjectId: activityId,
+        ...activityScope(a),
         target: activityTarget(activityId),
         data: { title: a?.title ?? '', ...data },
       });
@@ -266,6 +275,7 @@ export function registerNotificationRules(d: RuleDeps): void {
         actorId: null,
         subjectType: 'activity',
         subjectId: activityId,
+        ...activityScope(a),
         target: activityTarget(activityId),
         data: { title: a.title, hours, startsAt: a.startAt },
       });
