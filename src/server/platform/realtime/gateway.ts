@@ -214,6 +214,10 @@ export class StreamGateway {
       preValidation: async (req) => {
         if (req.ws) assertValidUpgrade(req);
       },
+      // A refused upgrade's socket is destroyed after the answer; say so, so no client reuses it.
+      onSend: async (req, reply) => {
+        if (req.ws) void reply.header('connection', 'close');
+      },
       handler: async () => {
         throw new AppError('upgrade_required', undefined, { headers: { upgrade: 'websocket' } });
       },
