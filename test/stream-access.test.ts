@@ -228,7 +228,10 @@ function scenarios(where: () => Where) {
     const [s1, s2] = [await w.stream(u), await w.stream(second.token)];
     await w.subscribe(s1, t.id);
     await w.subscribe(s2, t.id);
-    const closed = new Promise<number>((resolve) => s1.ws.once('close', (code) => resolve(code)));
+    const closed = new Promise<number | string>((resolve) => {
+      s1.ws.once('close', (code) => resolve(code));
+      setTimeout(() => resolve('still open after 10 s'), 10_000);
+    });
     expect((await w.call('POST', '/api/v1/auth/logout', u)).status).toBe(204);
     expect(await closed).toBe(STREAM_CLOSE.unauthenticated);
     await w.expectPostReachesOnly(t.id, owner, [s2], [s1]);
@@ -322,6 +325,51 @@ describe('live subscriptions end with access (one process)', () => {
       await s.next(isRevoked(t.id));
       await w.expectPostReachesOnly(t.id, owner, [], [s]);
     } finally {
+      await w.closeAll();
+    }
+  });
+  it('posts published while a subscription is being re-checked wait for the answer', async () => {
+    const w = world(() => where);
+    const forum = ctx.app.services.forum;
+    const original = forum.threadAccess.bind(forum);
+    try {
+      const [owner, member, outsider] = [await w.user(), await w.user(), await w.user()];
+      const g = await w.group(owner, 'public');
+      await w.join(g, member, owner);
+      const t = await w.thread(g, owner);
+      const [sOwner, sMember, sOut] = [
+        await w.stream(owner),
+        await w.stream(member),
+        await w.stream(outsider),
+      ];
+      for (const s of [sOwner, sMember, sOut]) await w.subscribe(s, t.id);
+      // The re-checks of member and outsider wait at a gate; the owner's calls pass.
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let waiting = 0;
+      let bothWaiting!: () => void;
+      const gated = new Promise<void>((r) => (bothWaiting = r));
+      forum.threadAccess = async (threadId, viewer) => {
+        if (viewer && [member.id, outsider.id].includes(viewer.userId)) {
+          if (++waiting === 2) bothWaiting();
+          await gate;
+        }
+        return original(threadId, viewer);
+      };
+      await w.ok('PATCH', `/api/v1/groups/${g}`, owner, { visibility: 'approval' });
+      await gated;
+      const p = await w.post(t.id, owner, '复核期间的回复');
+      await sOwner.next(isPost(p));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(sMember.frames.filter(isPost(p))).toEqual([]);
+      expect(sOut.frames.filter(isPost(p))).toEqual([]);
+      release();
+      await sMember.next(isPost(p)); // still allowed: the held post follows
+      await sOut.next(isRevoked(t.id));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(sOut.frames.filter(isPost(p))).toEqual([]);
+    } finally {
+      forum.threadAccess = original;
       await w.closeAll();
     }
   });
