@@ -204,6 +204,8 @@ export class StreamGateway {
       url: '/api/v1/stream',
       config: { auth: 'socket', rateLimit: false },
       schema: {
+        // OpenAPI cannot describe a WebSocket; docs/messaging.md does (as before: hidden).
+        hide: true,
         tags: ['messaging'],
         summary:
           'WebSocket (bearer token or session cookie): every frame is {id, type, data}; ?since=<last id> first replays what was missed, then continues live. Without a valid session the socket is closed with code 4401. A plain GET (no upgrade) is 426 upgrade_required. Frames, limits and close codes: docs/messaging.md.',
