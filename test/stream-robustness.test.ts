@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -447,6 +448,34 @@ describe('stream frames, in process', () => {
     const bad = await raw();
     bad.ws.send(Buffer.from([0x7b, 0xff, 0x7d]), { binary: false });
     expect((await bad.waitClose()).code).toBe(1007);
+  });
+
+  it('closes with 1002 a frame that breaks the WebSocket protocol (unmasked)', async () => {
+    const { port } = new URL(base);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    const received: Buffer[] = [];
+    socket.on('data', (d) => received.push(d));
+    const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(
+      'GET /api/v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\n' +
+        'Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n' +
+        `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer ${token}\r\n\r\n`,
+    );
+    const deadline = Date.now() + 5000;
+    while (!Buffer.concat(received).includes('\r\n\r\n') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    const head = Buffer.concat(received).toString('latin1');
+    expect(head).toMatch(/^HTTP\/1\.1 101 /);
+    received.length = 0;
+    // A text frame "hello" from a client, unmasked: clients must mask every frame.
+    socket.write(Buffer.from([0x81, 0x05, ...Buffer.from('hello')]));
+    await Promise.race([ended, new Promise((r) => setTimeout(r, 5000))]);
+    socket.destroy();
+    const frame = Buffer.concat(received);
+    expect(frame[0]).toBe(0x88); // a close frame
+    expect(frame.readUInt16BE(2)).toBe(1002);
+    expect((await call('GET', '/healthz')).status).toBe(200);
   });
 
   it(`closes a flooding socket with ${STREAM_CLOSE.tooManyFrames}; others keep working`, async () => {
