@@ -279,7 +279,7 @@ export class StreamGateway {
             REPLAY_BATCH,
           );
           for (const f of frames) this.sendLogged(conn, f.id!, JSON.stringify(f));
-          if (frames.length < REPLAY_BATCH) break;
+          if (frames.length < REPLAY_BATCH || !this.conns.has(conn)) break;
         }
       }
       const held = conn.pending ?? [];
