@@ -19,7 +19,8 @@ import { searchRoutes } from './modules/search/index.ts';
 import { messagingRoutes } from './modules/messaging/index.ts';
 import { walletRoutes } from './modules/wallet/index.ts';
 import websocket from '@fastify/websocket';
-import { StreamGateway } from './platform/realtime/gateway.ts';
+import { StreamGateway, streamSocketErrorHandler } from './platform/realtime/gateway.ts';
+import { STREAM_LIMITS } from '../shared/realtime.ts';
 import type { Config } from './platform/config.ts';
 import type { DatabaseHandle } from './platform/db/database.ts';
 import { bearerToken, registerAuth } from './platform/http/auth.ts';
@@ -187,16 +188,27 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   activitiesRoutes(app, { activities: services.activities, publicUrl: config.publicUrl });
   messagingRoutes(app, services);
   walletRoutes(app, services);
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  // A client frame over the bound closes its socket with 1009 (the ws library enforces it).
+  await app.register(websocket, {
+    options: { maxPayload: STREAM_LIMITS.maxFrameBytes },
+    errorHandler: streamSocketErrorHandler,
+  });
   const gateway = new StreamGateway({
     db: deps.database.db,
     pubsub: deps.pubsub,
     eventLog: services.eventLog,
+    log: app.log,
     heartbeatMs: deps.heartbeatMs,
     authorizeThread: async (viewer, threadId) => {
-      const { thread } = await services.forum.threadAccess(threadId, viewer);
-      return { groupId: thread.groupId };
+      try {
+        const { thread } = await services.forum.threadAccess(threadId, viewer);
+        return { groupId: thread.groupId };
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'not_found') return null;
+        throw err;
+      }
     },
+    blockedIds: (userId) => services.accounts.blockedIds(userId),
   });
   gateway.register(app);
   app.decorate('gateway', gateway);

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type Config } from './platform/config.ts';
 import { openDatabase } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { MemoryPubSub } from './platform/events/memory-pubsub.ts';
+import { installProcessGuards } from './platform/process-guards.ts';
 import { RedisPubSub } from './platform/events/redis-pubsub.ts';
 import type { PubSub } from './platform/events/pubsub.ts';
 
@@ -40,6 +41,7 @@ if (config.redisUrl) {
 }
 
 const app = await buildApp({ config, database, pubsub, redis });
+installProcessGuards(app.log);
 
 if (config.demoData && (await seedDemoData(app.services))) {
   app.log.info(`Demo data created; log in as xiaoming / ${DEMO_PASSWORD}`);

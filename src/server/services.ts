@@ -19,6 +19,7 @@ import {
 import { JobScheduler } from './platform/jobs/index.ts';
 import { BillsService, WalletService } from './modules/wallet/index.ts';
 import { EventLog } from './platform/realtime/event-log.ts';
+import { registerAccessRules } from './platform/realtime/access.ts';
 
 /** Every service of the server, wired once per process (or per test app). */
 export interface Services {
@@ -80,7 +81,8 @@ export function createServices(
   const notifications = new NotificationsService(uow, eventLog, accounts, groups, forum);
   const conversations = new ConversationsService(uow, eventLog, accounts, groups, notifications);
   const community = new CommunityService(uow, accounts, groups, forum, activities, notifications);
-  registerNotificationRules({ dispatcher, jobs, pubsub, notifications, groups, forum, activities });
+  registerNotificationRules({ dispatcher, jobs, notifications, groups, forum, activities });
+  registerAccessRules(dispatcher, pubsub);
   const wallet = new WalletService({
     uow,
     accounts,

@@ -14,11 +14,20 @@ export const errorCatalogue = {
   not_found: { status: 404, message: 'Not found.' },
   route_not_found: { status: 404, message: 'There is no such API route.' },
   method_not_allowed: { status: 405, message: 'This method is not allowed here.' },
+  upgrade_required: {
+    status: 426,
+    message: 'This URL is a WebSocket: connect with Upgrade: websocket.',
+  },
   conflict: { status: 409, message: 'The request conflicts with the current state.' },
   username_taken: { status: 409, message: 'That username is already taken.' },
   already_signed_up: { status: 409, message: 'You are already signed up for this activity.' },
   signup_closed: { status: 409, message: 'Sign-up for this activity is closed.' },
   already_reported: { status: 409, message: 'You have already reported this post.' },
+  /** Stream only (an `error` frame): a socket follows at most STREAM_LIMITS.maxSubscriptions. */
+  too_many_subscriptions: {
+    status: 409,
+    message: 'This connection follows as many threads as it may; unsubscribe from one first.',
+  },
   insufficient_funds: { status: 409, message: 'Your wallet balance is not enough.' },
   idempotency_key_reused: {
     status: 409,

@@ -1,3 +1,5 @@
+import { Type, type Static } from 'typebox';
+
 /**
  * The realtime event map: every frame the stream (`GET /api/v1/stream`) sends is
  * `{id, type, data}` with `data` typed by `type` here. `id` is the person's event number — it
@@ -18,8 +20,13 @@ export interface RealtimeEventMap {
   'post.created': { threadId: string; post: unknown };
   /** Answers to the client's own messages (live only). */
   subscribed: { threadId: string };
-  unsubscribed: { threadId: string };
-  error: { code: string; message: string };
+  /**
+   * The subscription ended: at the client's request (no `reason`), or because the person may no
+   * longer read the thread (`reason: 'access_revoked'` — left, removed, banned, the group became
+   * approval-only, the thread was deleted or hidden…).
+   */
+  unsubscribed: { threadId: string; reason?: 'access_revoked' };
+  error: { code: StreamErrorCode; message: string };
   pong: Record<string, never>;
 }
 
@@ -31,8 +38,46 @@ export interface Frame<T extends RealtimeType = RealtimeType> {
   data: RealtimeEventMap[T];
 }
 
-/** What a client may send on the stream. */
-export type ClientMessage =
-  | { type: 'subscribe'; threadId: string }
-  | { type: 'unsubscribe'; threadId: string }
-  | { type: 'ping' };
+/** Codes of `error` frames (all from the error catalogue in errors.ts). */
+export type StreamErrorCode =
+  'invalid_input' | 'not_found' | 'too_many_subscriptions' | 'internal_error';
+
+/** A thread id as the stream accepts it: 1–64 letters, digits, `-` or `_` (UUIDv7s are). */
+export const StreamThreadId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[\\w-]+$' });
+
+/** What a client may send on the stream: exactly one of these, as a JSON text frame. */
+export const ClientMessage = Type.Union([
+  Type.Object(
+    { type: Type.Literal('subscribe'), threadId: StreamThreadId },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { type: Type.Literal('unsubscribe'), threadId: StreamThreadId },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('ping') }, { additionalProperties: false }),
+]);
+export type ClientMessage = Static<typeof ClientMessage>;
+
+/** The stream's bounds, the same in every process (docs/messaging.md explains each). */
+export const STREAM_LIMITS = {
+  /** A client frame larger than this closes the socket with 1009. */
+  maxFrameBytes: 4096,
+  /** Per-socket token bucket: sustained frames a second, and the burst it allows. */
+  framesPerSecond: 20,
+  frameBurst: 40,
+  /** Client frames received but not yet answered; more closes the socket with 4429. */
+  maxFramesInFlight: 40,
+  /** Threads one socket may follow at once. */
+  maxSubscriptions: 100,
+  /** Unsent data to one socket past this drops the socket (it resumes with ?since=). */
+  maxBufferedBytes: 1_048_576,
+} as const;
+
+/** Close codes the stream uses (besides the protocol's own 1000, 1002, 1007 and 1009). */
+export const STREAM_CLOSE = {
+  /** No valid session at connect, or the session ended (logged out) while connected. */
+  unauthenticated: 4401,
+  /** Frames sent faster than the token bucket allows, or too many in flight. */
+  tooManyFrames: 4429,
+} as const;

@@ -105,14 +105,18 @@ function exited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
 
-/** Starts `main.ts` with extra environment and waits until /healthz answers. */
+/**
+ * Starts `main.ts` (or a test entry that runs it, `entry`) with extra environment and waits until
+ * /healthz answers.
+ */
 export async function startServer(
   env: Record<string, string>,
   port?: number,
+  entry = mainEntry,
 ): Promise<RunningServer> {
   const p = port ?? (await freePort());
   // Its own process group (detached), so a signal to the group reaches anything it started too.
-  const child = spawn(process.execPath, serverArgs, {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     env: markedEnv({ LOG_LEVEL: 'warn', ...env, PORT: String(p) }),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -224,8 +224,15 @@ export class AccountsService {
     return { userId: row.userId, role: row.role, sessionId: row.sessionId };
   }
 
+  /** Ends this session; its open stream sockets are closed too (after commit, on every process). */
   async logout(viewer: Viewer): Promise<void> {
-    await this.repo.deleteSession(viewer.sessionId);
+    await this.uow.run(async (trx) => {
+      await this.repo.with(trx).deleteSession(viewer.sessionId);
+      await recordEvent(trx, 'session.ended', {
+        userId: viewer.userId,
+        sessionId: viewer.sessionId,
+      });
+    });
   }
 
   async getMe(viewer: Viewer): Promise<Me> {

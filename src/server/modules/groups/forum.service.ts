@@ -614,6 +614,7 @@ export class ForumService {
         threadId: thread.id,
         groupId: post.groupId,
         editorId: viewer.userId,
+        threadHidden: newlyHeld && post.seq === 1,
       });
       const added = mentioned.filter((u) => !before.has(u.id));
       if (added.length && !held) {
@@ -678,6 +679,7 @@ export class ForumService {
     await recordEvent(trx, 'post.deleted', {
       postId: current.id,
       threadId: thread.id,
+      threadDeleted: current.seq === 1,
       groupId: current.groupId,
       actorId,
       authorId: current.authorId,

@@ -1,8 +1,5 @@
 import type { HandlerContext, OutboxDispatcher } from '../../platform/events/outbox.ts';
 import type { JobScheduler } from '../../platform/jobs/scheduler.ts';
-import type { AccessRevoked } from '../../platform/realtime/gateway.ts';
-import { userChannel } from '../../platform/realtime/event-log.ts';
-import type { PubSub } from '../../platform/events/pubsub.ts';
 import type { ActivitiesService } from '../activities/index.ts';
 import type { ForumService, GroupsService } from '../groups/index.ts';
 import type { NotificationsService } from './notifications.service.ts';
@@ -22,7 +19,6 @@ export const REMINDER_HOURS = [24, 2] as const;
 export interface RuleDeps {
   dispatcher: OutboxDispatcher;
   jobs: JobScheduler;
-  pubsub: PubSub;
   notifications: NotificationsService;
   groups: GroupsService;
   forum: ForumService;
@@ -144,19 +140,9 @@ export function registerNotificationRules(d: RuleDeps): void {
     });
   });
 
-  // Losing access to a group: a notice where due, and live thread subscriptions of that group end.
-  const revoke =
-    (userId: string, groupId: string) => (ctx: { afterCommit(f: () => Promise<void>): void }) =>
-      ctx.afterCommit(() =>
-        d.pubsub.publish(userChannel(userId), {
-          id: null,
-          type: 'access.revoked',
-          data: { groupId },
-        } satisfies AccessRevoked),
-      );
+  // Ending live thread subscriptions on lost access is platform/realtime/access.ts's part.
   on.on('group.member_banned', async (e, ctx) => {
     const { groupId, userId, actorId, reason } = e.payload;
-    revoke(userId, groupId)(ctx);
     await n.notify(ctx.trx, ctx, {
       userId,
       type: 'group.banned',
@@ -168,8 +154,6 @@ export function registerNotificationRules(d: RuleDeps): void {
       data: { reason },
     });
   });
-  on.on('group.member_left', async (e, ctx) => revoke(e.payload.userId, e.payload.groupId)(ctx));
-  on.on('group.member_removed', async (e, ctx) => revoke(e.payload.userId, e.payload.groupId)(ctx));
 
   const activityTarget = (id: string) => `/activities/${id}`;
   /**

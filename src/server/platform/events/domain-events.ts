@@ -7,6 +7,8 @@ export interface DomainEventMap {
   'user.blocked': { blockerId: string; blockedId: string };
   'user.unblocked': { blockerId: string; blockedId: string };
   'user.interests_changed': { userId: string; interestIds: string[] };
+  /** A session was ended (log-out); its live sockets are closed. */
+  'session.ended': { userId: string; sessionId: string };
   'group.created': { groupId: string; ownerId: string; interestIds: string[] };
   'group.updated': { groupId: string; actorId: string; visibilityChanged: boolean };
   'group.member_joined': { groupId: string; userId: string; interestIds: string[] };
@@ -49,10 +51,19 @@ export interface DomainEventMap {
     authorId: string;
     userIds: string[];
   };
-  'post.edited': { postId: string; threadId: string; groupId: string; editorId: string };
+  'post.edited': {
+    postId: string;
+    threadId: string;
+    groupId: string;
+    editorId: string;
+    /** The edit put the opening post on hold, hiding the thread (absent in older events). */
+    threadHidden?: boolean;
+  };
   'post.deleted': {
     postId: string;
     threadId: string;
+    /** The opening post went, taking the thread with it (absent in older events: assume so). */
+    threadDeleted?: boolean;
     groupId: string;
     actorId: string;
     authorId: string;

@@ -39,7 +39,15 @@ export class RedisPubSub implements PubSub {
   }
 
   async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
-    if (this.registry.add(channel, handler)) await this.sub.subscribe(this.prefix + channel);
+    if (this.registry.add(channel, handler)) {
+      try {
+        await this.sub.subscribe(this.prefix + channel);
+      } catch (err) {
+        // Forget the handler, so the next subscribe to the channel asks Redis again.
+        this.registry.remove(channel, handler);
+        throw err;
+      }
+    }
     return async () => {
       if (this.registry.remove(channel, handler)) await this.sub.unsubscribe(this.prefix + channel);
     };
