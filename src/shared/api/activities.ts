@@ -128,6 +128,14 @@ export const NearbyQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
 });
 export type NearbyQuery = Static<typeof NearbyQuery>;
+/** `PUT /me/area`: a point whose ≈5 km cell becomes "my area" (the point is not stored). */
+export const AreaBody = Type.Object({
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  lng: Type.Number({ minimum: -180, maximum: 180 }),
+});
+export const Area = Type.Object({
+  area: Type.String({ description: 'the ≈5 km geohash cell (precision 5) now stored' }),
+});
 
 export const SignupResponse = Type.Object({
   status: Type.Union([Type.Literal('confirmed'), Type.Literal('waitlisted')]),
