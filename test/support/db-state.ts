@@ -36,9 +36,10 @@ export function changedTables(before: Snapshot, after: Snapshot): string[] {
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...names].flatMap((t) => {
     const a = before[t] ?? [];
-    const b = new Set(after[t] ?? []);
-    if (a.length === b.size && a.every((row) => b.has(row))) return [];
-    const changed = (after[t] ?? []).find((row) => !a.includes(row)) ?? a.find((r) => !b.has(r));
-    return [`${t}: ${changed?.slice(0, 300) ?? '(rows removed)'}`];
+    const b = after[t] ?? [];
+    if (a.length === b.length && a.every((row, i) => row === b[i])) return [];
+    const added = b.find((row) => !a.includes(row));
+    const removed = a.find((row) => !b.includes(row));
+    return [`${t}: ${added ? `+ ${added.slice(0, 300)}` : `- ${removed?.slice(0, 300) ?? '?'}`}`];
   });
 }
