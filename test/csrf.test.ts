@@ -283,11 +283,12 @@ describe('cross-site writes (CSRF)', () => {
     const login = { username: me.username, password: me.password };
     const post = (url: string, payload: object, headers: Record<string, string>) =>
       ctx.app.inject({ method: 'POST', url, payload, headers });
-    for (const h of [
+    const crossSite: Record<string, string>[] = [
       { origin: FOREIGN },
       { 'sec-fetch-site': 'cross-site' },
       { 'sec-fetch-site': 'same-site' },
-    ]) {
+    ];
+    for (const h of crossSite) {
       const res = await post('/api/v1/auth/login', login, h);
       expectError(res, 403, 'cross_site_request');
       expect(res.headers['set-cookie']).toBeUndefined();
@@ -387,12 +388,13 @@ describe('the stream handshake', () => {
   const cookie = () => `quanzi_session=${u.token}`;
 
   it('refuses a foreign Origin with 403 in the error shape, before upgrading', async () => {
-    for (const headers of [
+    const foreign: Record<string, string>[] = [
       { cookie: cookie(), origin: FOREIGN },
       { cookie: cookie(), origin: 'null' },
       { authorization: `Bearer ${u.token}`, origin: FOREIGN },
       { origin: FOREIGN },
-    ]) {
+    ];
+    for (const headers of foreign) {
       const res = await handshake(headers);
       expect(res, JSON.stringify(headers)).toMatchObject({ status: 403 });
       expect(JSON.parse((res as { body: string }).body)).toMatchObject({

@@ -127,9 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     port,
     publicUrl,
-    trustedOrigins: [
-      ...new Set([new URL(publicUrl).origin, ...origins(env, 'TRUSTED_ORIGINS')]),
-    ],
+    trustedOrigins: [...new Set([new URL(publicUrl).origin, ...origins(env, 'TRUSTED_ORIGINS')])],
     host,
     dataDir: path.resolve(str(env, 'DATA_DIR') ?? './data'),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),

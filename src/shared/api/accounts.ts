@@ -71,9 +71,7 @@ export const UpdateMeBody = Type.Object(
       ]),
     ),
     bio: Type.Optional(Text({ maxLength: 500, multiline: true })),
-    homeCity: Type.Optional(
-      Type.Union([Text({ minLength: 1, maxLength: 40 }), Type.Null()]),
-    ),
+    homeCity: Type.Optional(Type.Union([Text({ minLength: 1, maxLength: 40 }), Type.Null()])),
     locale: Type.Optional(Locale),
     messagePolicy: Type.Optional(MessagePolicy),
   },

@@ -32,14 +32,12 @@ export const MULTILINE_PATTERN = `^[^${FORBIDDEN_CHARS_MULTILINE}]*$`;
  * `multiline` also allows tab, CR and LF (bodies, descriptions, bios, reasons, messages).
  * Lengths count code points.
  */
-export function Text(
-  opts: {
-    minLength?: number;
-    maxLength: number;
-    multiline?: boolean;
-    description?: string;
-  },
-): TString {
+export function Text(opts: {
+  minLength?: number;
+  maxLength: number;
+  multiline?: boolean;
+  description?: string;
+}): TString {
   const { multiline, ...rest } = opts;
   return Type.String({ ...rest, pattern: multiline ? MULTILINE_PATTERN : SINGLE_LINE_PATTERN });
 }

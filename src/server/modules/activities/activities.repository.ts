@@ -10,12 +10,7 @@ export type ActivityRow = Selectable<ActivitiesTable>;
 export type SignupRow = Selectable<ActivitySignupsTable>;
 
 import { EARTH_RADIUS_KM, prefixUpperBound, type Cover } from './geo.ts';
-import {
-  POPULARITY_HALF_LIFE_MS,
-  POPULARITY_SCALE,
-  TIME_SCALE_MS,
-  WEIGHTS,
-} from './ranking.ts';
+import { POPULARITY_HALF_LIFE_MS, POPULARITY_SCALE, TIME_SCALE_MS, WEIGHTS } from './ranking.ts';
 
 /** SQL for activities, their interests, sign-ups and people's coarse areas. */
 export class ActivitiesRepository {

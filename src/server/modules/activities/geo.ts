@@ -99,10 +99,11 @@ export interface Cover {
 /**
  * The geohash cells covering a circle: every cell its bounding box touches, at the finest
  * precision that keeps the list within MAX_COVER_CELLS — precision 5 up to 12 km (at most ~40
- * cells), precision 4 beyond (at most ~200 cells at 100 km up to ≈55° latitude). Nearer the
+ * cells), precision 4 beyond (77 cells for 100 km at Shanghai, 176 at 70° latitude). Nearer the
  * poles, where longitude degrees shrink and the box widens, coarser prefixes (precision 3…1)
- * take over; a circle around a pole spans every longitude. Across the ±180° meridian the box
- * is two ranges. The cover only selects candidates; the exact (haversine) distance decides.
+ * take over; a circle around a pole spans every longitude (32 prefixes). Across the ±180°
+ * meridian the box is two ranges. The cover only selects candidates; the exact (haversine)
+ * distance decides.
  */
 export function coveringCells(lat: number, lng: number, radiusKm: number): Cover {
   const box = boundingBox(lat, lng, radiusKm);
