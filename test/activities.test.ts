@@ -498,6 +498,24 @@ describe('nearby and popular', () => {
     expect(res.items[0].scoreParts.popularity).toBeGreaterThan(res.items[1].scoreParts.popularity);
   });
 
+  it('counts a view when the client posts it, never when it reads the activity', async () => {
+    const { center, org, make } = await scene();
+    const a = await make(1, 0);
+    const fan = await buildUser(ctx.app);
+    const popularity = async () =>
+      (await nearby(center)).json().items[0].scoreParts.popularity as number;
+    expect(await popularity()).toBe(0);
+    expect((await req('GET', `/api/v1/activities/${a.id}`, fan)).statusCode).toBe(200);
+    expect((await req('GET', `/api/v1/activities/${a.id}`)).statusCode).toBe(200);
+    expect(await popularity()).toBe(0);
+    expect((await req('POST', `/api/v1/activities/${a.id}/views`, org)).statusCode).toBe(204);
+    expect(await popularity()).toBe(0); // the organizer's own view does not count
+    expect((await req('POST', `/api/v1/activities/${a.id}/views`, fan)).statusCode).toBe(204);
+    expect((await req('POST', `/api/v1/activities/${a.id}/views`)).statusCode).toBe(204);
+    expect(await popularity()).toBeGreaterThan(0);
+    expectError(await req('POST', '/api/v1/activities/nope/views', fan), 404, 'not_found');
+  });
+
   it('labels promoted activities and shows at most one in five; pages never repeat', async () => {
     const { center, make } = await scene();
     const op = await buildUser(ctx.app);
@@ -567,9 +585,15 @@ describe('nearby and popular', () => {
     expectError(await nearby(c, '&cursor=garbage'), 400, 'invalid_cursor');
   });
 
-  it('keeps my location only as a coarse cell', async () => {
+  it('keeps my location only as a coarse cell, and only when I set my area', async () => {
     const me = await buildUser(ctx.app);
+    const area = () =>
+      ctx.database.db.selectFrom('userAreas').selectAll().where('userId', '=', me.id).execute();
+    // A nearby query (a GET) stores nothing.
     await nearby({ lat: 31.23456, lng: 121.47654 }, '', me);
+    expect(await area()).toEqual([]);
+    const set = await req('PUT', '/api/v1/me/area', me, { lat: 31.23456, lng: 121.47654 });
+    expect(set.json()).toEqual({ area: 'wtw3s' });
     const row = await ctx.database.db
       .selectFrom('userAreas')
       .selectAll()

@@ -11,13 +11,11 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 describe('errors in one shape', () => {
-  it('unknown route → 404 route_not_found', async () => {
+  it('unknown route → 404 route_not_found; a known path with a wrong method → 405', async () => {
     expectError(await ctx.app.inject({ url: '/api/v1/nothing-here' }), 404, 'route_not_found');
-    expectError(
-      await ctx.app.inject({ method: 'DELETE', url: '/api/v1/interests' }),
-      404,
-      'route_not_found',
-    );
+    const wrongMethod = await ctx.app.inject({ method: 'DELETE', url: '/api/v1/interests' });
+    expectError(wrongMethod, 405, 'method_not_allowed');
+    expect(wrongMethod.headers.allow).toBe('GET, HEAD');
   });
 
   it('malformed JSON → 400 malformed_json', async () => {

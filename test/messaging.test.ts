@@ -406,7 +406,7 @@ describe('the Interest Community tab', () => {
     const owner = await buildUser(ctx.app);
     const g = await buildGroup(ctx.app, owner);
     await joinGroup(ctx.app, g, me);
-    await ctx.app.inject({ method: 'GET', url: '/api/v1/inbox/community', headers: me.auth });
+    expect((await req('POST', '/api/v1/inbox/community/seen', me)).statusCode).toBe(204);
     await buildThread(ctx.app, g, owner, '新帖一', '内容');
     await buildThread(ctx.app, g, owner, '新帖二', '内容');
     expect((await req('GET', '/api/v1/inbox', me)).json().community).toBe(2);
@@ -415,15 +415,24 @@ describe('the Interest Community tab', () => {
       venue: { name: '解放碑', address: '', city: '重庆', ...point },
     });
     await req('POST', `/api/v1/activities/${a.id}/signup`, me, {});
+    // A nearby query stores nothing; "my area" is set explicitly (only its ≈5 km cell is kept).
     await req('GET', `/api/v1/activities/nearby?lat=${point.lat}&lng=${point.lng}`, me);
+    expect((await req('GET', '/api/v1/inbox/community', me)).json().area).toBeNull();
+    const area = await req('PUT', '/api/v1/me/area', me, point);
+    expect(area.json()).toEqual({ area: 'wm5xz' });
     const tab = (await req('GET', '/api/v1/inbox/community', me)).json();
     expect(tab.newSinceLastVisit).toBe(2);
     expect(tab.newThreads.map((t: { title: string }) => t.title)).toEqual(['新帖二', '新帖一']);
     expect(tab.myUpcoming.map((x: { id: string }) => x.id)).toEqual([a.id]);
     expect(tab.popularNearby.map((x: { id: string }) => x.id)).toContain(a.id);
-    expect(tab.area).toHaveLength(5);
-    expect(tab.unread.community).toBe(0);
+    expect(tab.area).toBe('wm5xz');
+    // Reading the tab changes nothing (GET never writes): still 2 unread, still 2 new.
+    expect(tab.unread.community).toBe(2);
+    expect((await req('GET', '/api/v1/inbox/community', me)).json().newSinceLastVisit).toBe(2);
+    expect((await req('GET', '/api/v1/inbox', me)).json().community).toBe(2);
+    expect((await req('POST', '/api/v1/inbox/community/seen', me)).statusCode).toBe(204);
     expect((await req('GET', '/api/v1/inbox', me)).json().community).toBe(0);
+    expect((await req('GET', '/api/v1/inbox/community', me)).json().newSinceLastVisit).toBe(0);
   });
 });
 

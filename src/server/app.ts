@@ -24,10 +24,17 @@ import { STREAM_LIMITS } from '../shared/realtime.ts';
 import type { Config } from './platform/config.ts';
 import type { DatabaseHandle } from './platform/db/database.ts';
 import { bearerToken, registerAuth } from './platform/http/auth.ts';
+import { publicCache, registerCacheControl } from './platform/http/cache-control.ts';
+import { registerCsrfProtection } from './platform/http/csrf.ts';
 import { AppError } from './platform/http/errors.ts';
-import { registerErrorHandler } from './platform/http/error-handler.ts';
+import {
+  clientErrorHandler,
+  frameworkErrors,
+  MAX_PARAM_LENGTH,
+  registerErrorHandler,
+} from './platform/http/error-handler.ts';
 import type { App } from './platform/http/types.ts';
-import { validatorCompiler } from './platform/http/validation.ts';
+import { refuseUnknownFields, validatorCompiler } from './platform/http/validation.ts';
 import type { PubSub } from './platform/events/pubsub.ts';
 import { createServices, type Services } from './services.ts';
 
@@ -75,6 +82,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       typeof config.trustProxy === 'number'
         ? (_address: string, hop: number) => hop < (config.trustProxy as number)
         : config.trustProxy,
+    // Errors before routing (bad URL encoding, over-long parameters, unparsable requests) are
+    // answered in the one error shape too.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
+    clientErrorHandler,
     // On shutdown, close every socket — including refused WebSocket upgrades a client left open.
     forceCloseConnections: true,
     genReqId: (req) => {
@@ -90,12 +102,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await services.interests.syncTaxonomy();
 
   registerErrorHandler(app);
+  // Bodies are JSON: a text/plain body (what a cross-site form or beacon can send without a
+  // preflight) is 415 like any other type, instead of reaching a route as a string.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });
-  // Every route documents the error shape for 4xx/5xx and, where it needs a session, the scheme.
+  // Every route documents the error shape for 4xx/5xx and, where it needs a session, the scheme;
+  // every body refuses fields its schema does not name.
   app.addHook('onRoute', (route) => {
     const schema = (route.schema ??= {}) as Record<string, unknown>;
+    if (schema.body) schema.body = refuseUnknownFields(schema.body);
     const response = (schema.response ??= {}) as Record<string, unknown>;
     response['4xx'] ??= ErrorResponse;
     response['5xx'] ??= ErrorResponse;
@@ -119,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     hsts: config.cookieSecure,
   });
   await app.register(cookie);
+  registerCacheControl(app);
   await app.register(rateLimit, {
     global: true,
     max: config.rateLimitPerMinute,
@@ -134,6 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     errorResponseBuilder: (_req, ctx) =>
       new AppError('rate_limited', `Too many requests; try again in ${ctx.after}.`),
   });
+  registerCsrfProtection(app, config.trustedOrigins);
   registerAuth(app, (token) => services.accounts.resolveSession(token));
 
   await app.register(swagger, {
@@ -158,7 +177,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
-  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true } }, (_req, reply) => {
+    publicCache(reply, 300);
+    return app.swagger();
+  });
   app.get(
     '/healthz',
     {

@@ -6,14 +6,21 @@
 export const errorCatalogue = {
   invalid_input: { status: 400, message: 'The request is not valid.' },
   malformed_json: { status: 400, message: 'The request body is not valid JSON.' },
+  malformed_url: { status: 400, message: 'The URL is not valid (bad percent-encoding).' },
+  malformed_request: { status: 400, message: 'The request is not valid HTTP.' },
   invalid_cursor: { status: 400, message: 'The pagination cursor is not valid.' },
   unauthenticated: { status: 401, message: 'You need to log in.' },
   invalid_credentials: { status: 401, message: 'Wrong username or password.' },
   invalid_token: { status: 401, message: 'The session token is not valid or has expired.' },
   forbidden: { status: 403, message: 'You are not allowed to do this.' },
+  cross_site_request: {
+    status: 403,
+    message: 'This request comes from another site; it is refused to protect your session.',
+  },
   not_found: { status: 404, message: 'Not found.' },
   route_not_found: { status: 404, message: 'There is no such API route.' },
   method_not_allowed: { status: 405, message: 'This method is not allowed here.' },
+  request_timeout: { status: 408, message: 'The request took too long to arrive.' },
   upgrade_required: {
     status: 426,
     message: 'This URL is a WebSocket: connect with Upgrade: websocket.',
@@ -40,6 +47,7 @@ export const errorCatalogue = {
   pin_locked: { status: 403, message: 'Too many wrong PINs; payments are locked for a while.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },
+  headers_too_large: { status: 431, message: 'The request headers are too large.' },
   rate_limited: { status: 429, message: 'Too many requests; try again later.' },
   slow_mode: { status: 429, message: 'This group is in slow mode; wait before posting again.' },
   account_locked: {

@@ -28,6 +28,11 @@ export interface Config {
   wordFilter: string[];
   /** Where people reach the web client (links in calendars and notifications). */
   publicUrl: string;
+  /**
+   * Origins whose pages may act with the session cookie: PUBLIC_URL's origin, plus any listed in
+   * TRUSTED_ORIGINS (a dev server on another port). Serialised like the Origin header.
+   */
+  trustedOrigins: string[];
   /** The platform's fee on an activity's payout, in basis points (300 = 3%). */
   platformFeeBps: number;
   /** Hours after an activity completes before its escrow is paid out to the organizer. */
@@ -89,6 +94,31 @@ function url(env: Env, name: string, protocols: string[]): string | null {
   return raw;
 }
 
+/** A comma-separated list of http(s) origins (no path), each as the Origin header writes it. */
+function origins(env: Env, name: string): string[] {
+  const raw = str(env, name);
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)
+    .map((o) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(o);
+      } catch {
+        throw new ConfigError(name, `has "${o}", which is not a valid URL`);
+      }
+      if (!['http:', 'https:'].includes(parsed.protocol)) {
+        throw new ConfigError(name, `has "${o}"; origins start with http:// or https://`);
+      }
+      if (parsed.pathname !== '/' || parsed.search || parsed.hash || parsed.username) {
+        throw new ConfigError(name, `has "${o}"; an origin is scheme://host[:port] only`);
+      }
+      return parsed.origin;
+    });
+}
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Reads and validates the configuration; throws ConfigError naming the variable at fault. */
@@ -99,9 +129,11 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const host = str(env, 'HOST') ?? '127.0.0.1';
   const port = int(env, 'PORT', 3000, 0, 65535);
+  const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://${host}:${port}`;
   return {
     port,
-    publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://${host}:${port}`,
+    publicUrl,
+    trustedOrigins: [...new Set([new URL(publicUrl).origin, ...origins(env, 'TRUSTED_ORIGINS')])],
     host,
     dataDir: path.resolve(str(env, 'DATA_DIR') ?? './data'),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),

@@ -1,9 +1,7 @@
 import { Type, type Static } from 'typebox';
-import { Id, IsoTime } from './common.ts';
+import { FORBIDDEN_CHARS, Id, IsoTime, Text } from './common.ts';
 
 export const USERNAME_PATTERN = '^[A-Za-z0-9_]{3,32}$';
-/** Any printable text, Chinese included; no control characters. */
-const PRINTABLE = '^[^\\u0000-\\u001f\\u007f]*$';
 
 export const Username = Type.String({
   minLength: 3,
@@ -11,8 +9,9 @@ export const Username = Type.String({
   pattern: USERNAME_PATTERN,
   description: '3–32 letters, digits or underscores; unique regardless of case',
 });
+/** Passwords are hashed and never stored or shown, so any characters are accepted. */
 export const Password = Type.String({ minLength: 8, maxLength: 128 });
-export const DisplayName = Type.String({ minLength: 1, maxLength: 40, pattern: PRINTABLE });
+export const DisplayName = Text({ minLength: 1, maxLength: 40 });
 
 export const RegisterBody = Type.Object({
   username: Username,
@@ -22,7 +21,7 @@ export const RegisterBody = Type.Object({
 export type RegisterBody = Static<typeof RegisterBody>;
 
 export const LoginBody = Type.Object({
-  username: Type.String({ minLength: 1, maxLength: 64 }),
+  username: Text({ minLength: 1, maxLength: 64 }),
   password: Type.String({ minLength: 1, maxLength: 128 }),
 });
 export type LoginBody = Static<typeof LoginBody>;
@@ -66,12 +65,13 @@ export const UpdateMeBody = Type.Object(
   {
     displayName: Type.Optional(DisplayName),
     avatarUrl: Type.Optional(
-      Type.Union([Type.String({ maxLength: 500, pattern: '^https?://\\S+$' }), Type.Null()]),
+      Type.Union([
+        Type.String({ maxLength: 500, pattern: `^https?://[^\\s${FORBIDDEN_CHARS}]+$` }),
+        Type.Null(),
+      ]),
     ),
-    bio: Type.Optional(Type.String({ maxLength: 500 })),
-    homeCity: Type.Optional(
-      Type.Union([Type.String({ minLength: 1, maxLength: 40, pattern: PRINTABLE }), Type.Null()]),
-    ),
+    bio: Type.Optional(Text({ maxLength: 500, multiline: true })),
+    homeCity: Type.Optional(Type.Union([Text({ minLength: 1, maxLength: 40 }), Type.Null()])),
     locale: Type.Optional(Locale),
     messagePolicy: Type.Optional(MessagePolicy),
   },

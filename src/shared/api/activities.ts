@@ -1,11 +1,11 @@
 import { Type, type Static } from 'typebox';
 import { UserSummary } from './accounts.ts';
-import { Id, IsoTime, Nullable, PRINTABLE } from './common.ts';
+import { Cursor, Id, IsoTime, Nullable, Text } from './common.ts';
 
 export const Venue = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 80, pattern: PRINTABLE }),
-  address: Type.String({ maxLength: 200, pattern: PRINTABLE }),
-  city: Type.String({ minLength: 1, maxLength: 40, pattern: PRINTABLE }),
+  name: Text({ minLength: 1, maxLength: 80 }),
+  address: Text({ maxLength: 200 }),
+  city: Text({ minLength: 1, maxLength: 40 }),
   lat: Type.Number({ minimum: -90, maximum: 90 }),
   lng: Type.Number({ minimum: -180, maximum: 180 }),
 });
@@ -17,8 +17,8 @@ export const ActivityStatus = Type.Union([
 ]);
 
 export const CreateActivityBody = Type.Object({
-  title: Type.String({ minLength: 2, maxLength: 80, pattern: PRINTABLE }),
-  description: Type.String({ maxLength: 10_000 }),
+  title: Text({ minLength: 2, maxLength: 80 }),
+  description: Text({ maxLength: 10_000, multiline: true }),
   interestIds: Type.Array(Id, { minItems: 1, maxItems: 5, uniqueItems: true }),
   startsAt: Type.String({ format: 'date-time' }),
   endsAt: Type.String({ format: 'date-time' }),
@@ -124,10 +124,18 @@ export const NearbyQuery = Type.Object({
   interest: Type.Optional(Id),
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
-  cursor: Type.Optional(Type.String({ maxLength: 1024 })),
+  cursor: Type.Optional(Cursor(1024)),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
 });
 export type NearbyQuery = Static<typeof NearbyQuery>;
+/** `PUT /me/area`: a point whose ≈5 km cell becomes "my area" (the point is not stored). */
+export const AreaBody = Type.Object({
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  lng: Type.Number({ minimum: -180, maximum: 180 }),
+});
+export const Area = Type.Object({
+  area: Type.String({ description: 'the ≈5 km geohash cell (precision 5) now stored' }),
+});
 
 export const SignupResponse = Type.Object({
   status: Type.Union([Type.Literal('confirmed'), Type.Literal('waitlisted')]),
@@ -135,7 +143,7 @@ export const SignupResponse = Type.Object({
 });
 
 export const CancelActivityBody = Type.Object({
-  reason: Type.Optional(Type.String({ maxLength: 200 })),
+  reason: Type.Optional(Text({ maxLength: 200, multiline: true })),
 });
 export const CheckinBody = Type.Object({ userId: Id });
 export const Attendee = Type.Object({
@@ -147,7 +155,7 @@ export const Attendee = Type.Object({
 });
 export const AttendeeQuery = Type.Object({
   status: Type.Optional(Type.Union([Type.Literal('confirmed'), Type.Literal('waitlisted')])),
-  cursor: Type.Optional(Type.String({ maxLength: 512 })),
+  cursor: Type.Optional(Cursor()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 });
 export const PromotionBody = Type.Object({ until: Type.String({ format: 'date-time' }) });

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type TString } from 'typebox';
 
 /** The one error shape of every 4xx and 5xx response. */
 export const ErrorResponse = Type.Object(
@@ -12,11 +12,37 @@ export const ErrorResponse = Type.Object(
   { $id: 'ErrorResponse', title: 'ErrorResponse' },
 );
 
-export const Id = Type.String({
-  minLength: 1,
-  maxLength: 64,
-  description: 'An id (UUIDv7 or slug)',
-});
+/**
+ * What text may never contain: C0 controls (NUL included), DEL, C1 controls (U+0080–U+009F)
+ * and lone UTF-16 surrogates (U+D800–U+DFFF; a well-formed pair is one code point above U+FFFF
+ * and is not matched). Ajv compiles patterns with the `u` flag, which is what makes the
+ * surrogate range match only unpaired halves. PostgreSQL refuses NUL in text, and none of these
+ * has any business in a title or a message.
+ */
+export const FORBIDDEN_CHARS = '\\u0000-\\u001f\\u007f-\\u009f\\ud800-\\udfff';
+/** The same, minus tab, line feed and carriage return, which multi-line text may hold. */
+const FORBIDDEN_CHARS_MULTILINE =
+  '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\ud800-\\udfff';
+export const SINGLE_LINE_PATTERN = `^[^${FORBIDDEN_CHARS}]*$`;
+export const MULTILINE_PATTERN = `^[^${FORBIDDEN_CHARS_MULTILINE}]*$`;
+
+/**
+ * Every free-text field of every request (body, query, path) is a Text: any script, emoji
+ * welcome; no control characters or lone surrogates (400 invalid_input). Single-line by default;
+ * `multiline` also allows tab, CR and LF (bodies, descriptions, bios, reasons, messages).
+ * Lengths count code points.
+ */
+export function Text(opts: {
+  minLength?: number;
+  maxLength: number;
+  multiline?: boolean;
+  description?: string;
+}): TString {
+  const { multiline, ...rest } = opts;
+  return Type.String({ ...rest, pattern: multiline ? MULTILINE_PATTERN : SINGLE_LINE_PATTERN });
+}
+
+export const Id = Text({ minLength: 1, maxLength: 64, description: 'An id (UUIDv7 or slug)' });
 export const IdParams = Type.Object({ id: Id });
 export const IsoTime = Type.String({
   format: 'date-time',
@@ -29,5 +55,5 @@ export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(
   options?: Parameters<typeof Type.Union>[1],
 ) => Type.Union([t, Type.Null()], options);
 
-/** Text of any language with tabs and line breaks, but no other control characters. */
-export const PRINTABLE = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$';
+/** An opaque pagination cursor (its content is checked when decoded: 400 invalid_cursor). */
+export const Cursor = (maxLength = 512) => Text({ maxLength });

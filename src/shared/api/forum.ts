@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { UserSummary } from './accounts.ts';
-import { Id, IsoTime, Nullable } from './common.ts';
+import { Cursor, Id, IsoTime, Nullable, Text } from './common.ts';
 
 /** The fixed set of reactions. */
 export const REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🎉'] as const;
@@ -12,8 +12,8 @@ export const ContentStatus = Type.Union([
   Type.Literal('deleted'),
 ]);
 
-const Body = Type.String({ minLength: 1, maxLength: 20_000 });
-const Title = Type.String({ minLength: 2, maxLength: 120 });
+const Body = Text({ minLength: 1, maxLength: 20_000, multiline: true });
+const Title = Text({ minLength: 2, maxLength: 120 });
 
 export const CreateThreadBody = Type.Object({ title: Title, body: Body });
 export type CreateThreadBody = Static<typeof CreateThreadBody>;
@@ -39,7 +39,7 @@ export const UpdatePostBody = Type.Object({ body: Body });
 export const ReactionBody = Type.Object({
   emoji: Type.Union(REACTIONS.map((e) => Type.Literal(e))),
 });
-export const ReactionParams = Type.Object({ id: Id, emoji: Type.String({ maxLength: 16 }) });
+export const ReactionParams = Type.Object({ id: Id, emoji: Text({ maxLength: 16 }) });
 
 export const ReactionSummary = Type.Object({
   emoji: Type.String(),
@@ -108,7 +108,7 @@ export const ThreadListQuery = Type.Object({
       { description: 'for sort=top: how far back (default all)' },
     ),
   ),
-  cursor: Type.Optional(Type.String({ maxLength: 512 })),
+  cursor: Type.Optional(Cursor()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 });
 export type ThreadListQuery = Static<typeof ThreadListQuery>;
@@ -120,5 +120,7 @@ export const Revision = Type.Object({
   replacedAt: IsoTime,
 });
 
-export const ReportBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) });
+export const ReportBody = Type.Object({
+  reason: Text({ minLength: 1, maxLength: 500, multiline: true }),
+});
 export const ReportCreated = Type.Object({ id: Id, status: Type.Literal('open') });

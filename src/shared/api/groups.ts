@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { UserSummary } from './accounts.ts';
-import { Id, IsoTime, Nullable, PRINTABLE } from './common.ts';
+import { Cursor, Id, IsoTime, Nullable, Text } from './common.ts';
 
 export const GroupVisibility = Type.Union([Type.Literal('public'), Type.Literal('approval')]);
 export const GroupRole = Type.Union([
@@ -15,12 +15,12 @@ export const MemberStatus = Type.Union([
   Type.Literal('banned'),
 ]);
 
-const GroupName = Type.String({ minLength: 2, maxLength: 40, pattern: PRINTABLE });
-const GroupDescription = Type.String({ maxLength: 2000, pattern: PRINTABLE });
-const City = Type.String({ minLength: 1, maxLength: 40, pattern: PRINTABLE });
+const GroupName = Text({ minLength: 2, maxLength: 40 });
+const GroupDescription = Text({ maxLength: 2000, multiline: true });
+const City = Text({ minLength: 1, maxLength: 40 });
 const InterestIds = Type.Array(Id, { minItems: 1, maxItems: 5, uniqueItems: true });
 /** Duplicates (in any case) are folded by the server. */
-const WordFilter = Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 200 });
+const WordFilter = Type.Array(Text({ minLength: 1, maxLength: 40 }), { maxItems: 200 });
 
 /** Who may create activities for the group. */
 export const ActivityPolicy = Type.Union([Type.Literal('members'), Type.Literal('admins')]);
@@ -76,20 +76,20 @@ export type Group = Static<typeof Group>;
 export const GroupListQuery = Type.Object({
   interest: Type.Optional(Id),
   city: Type.Optional(City),
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  q: Type.Optional(Text({ minLength: 1, maxLength: 100 })),
   sort: Type.Optional(
     Type.Union([Type.Literal('activity'), Type.Literal('new'), Type.Literal('match')], {
       description: 'activity (default), new, or match with my interests',
     }),
   ),
   mine: Type.Optional(Type.Boolean({ description: 'only groups I am a member of' })),
-  cursor: Type.Optional(Type.String({ maxLength: 512 })),
+  cursor: Type.Optional(Cursor()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 });
 export type GroupListQuery = Static<typeof GroupListQuery>;
 
 export const JoinBody = Type.Object({
-  message: Type.Optional(Type.String({ maxLength: 200 })),
+  message: Type.Optional(Text({ maxLength: 200, multiline: true })),
 });
 export const JoinResponse = Type.Object({
   status: Type.Union([Type.Literal('member'), Type.Literal('pending')]),
@@ -107,7 +107,7 @@ export type Member = Static<typeof Member>;
 
 export const MemberListQuery = Type.Object({
   status: Type.Optional(MemberStatus),
-  cursor: Type.Optional(Type.String({ maxLength: 512 })),
+  cursor: Type.Optional(Cursor()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 });
 
@@ -117,7 +117,7 @@ export const ChangeRoleBody = Type.Object({
 });
 export const BanBody = Type.Object({
   userId: Id,
-  reason: Type.Optional(Type.String({ maxLength: 200 })),
+  reason: Type.Optional(Text({ maxLength: 200, multiline: true })),
 });
 export const TransferBody = Type.Object({ userId: Id });
 export const MemberResponse = Type.Object({ userId: Id, role: GroupRole, status: MemberStatus });

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { UserSummary } from './accounts.ts';
 import { NearbyActivity, Activity } from './activities.ts';
-import { Id, IsoTime } from './common.ts';
+import { Cursor, Id, IsoTime, Text } from './common.ts';
 import { Thread } from './forum.ts';
 
 export const Notification = Type.Object({
@@ -28,7 +28,7 @@ export const UnreadCounts = Type.Object({
 
 export const NotificationListQuery = Type.Object({
   unread: Type.Optional(Type.Boolean()),
-  cursor: Type.Optional(Type.String({ maxLength: 512 })),
+  cursor: Type.Optional(Cursor()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 });
 
@@ -39,7 +39,7 @@ export const MarkReadBody = Type.Object({
 
 export const Mutes = Type.Object({
   groups: Type.Array(Id, { maxItems: 500, uniqueItems: true }),
-  types: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+  types: Type.Array(Text({ minLength: 1, maxLength: 64 }), {
     maxItems: 100,
     uniqueItems: true,
   }),
@@ -66,11 +66,11 @@ export const Conversation = Type.Object({
 
 export const StartConversationBody = Type.Object({ userId: Id });
 export const SendMessageBody = Type.Object({
-  body: Type.String({ minLength: 1, maxLength: 5000 }),
+  body: Text({ minLength: 1, maxLength: 5000, multiline: true }),
 });
 export const ReadBody = Type.Object({ upToSeq: Type.Integer({ minimum: 0 }) });
 export const MessageListQuery = Type.Object({
-  cursor: Type.Optional(Type.String({ maxLength: 512 })),
+  cursor: Type.Optional(Cursor()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 });
 

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { UserSummary } from './accounts.ts';
-import { Id, IsoTime } from './common.ts';
+import { Cursor, Id, IsoTime } from './common.ts';
 
 export const ReportStatus = Type.Union([Type.Literal('open'), Type.Literal('resolved')]);
 export const ResolveAction = Type.Union([
@@ -33,7 +33,7 @@ export const Report = Type.Object({
 export const ReportListQuery = Type.Object({
   groupId: Type.Optional(Id),
   status: Type.Optional(ReportStatus),
-  cursor: Type.Optional(Type.String({ maxLength: 512 })),
+  cursor: Type.Optional(Cursor()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 });
 

@@ -2,14 +2,15 @@ import { Type } from 'typebox';
 import { Thread } from './forum.ts';
 import { Activity } from './activities.ts';
 import { Group } from './groups.ts';
+import { Cursor, Text } from './common.ts';
 
 export const SearchQuery = Type.Object({
-  q: Type.String({ minLength: 1, maxLength: 100 }),
+  q: Text({ minLength: 1, maxLength: 100 }),
   type: Type.Union([Type.Literal('groups'), Type.Literal('threads'), Type.Literal('activities')], {
     description: 'what to search',
   }),
-  groupId: Type.Optional(Type.String({ maxLength: 64, description: 'threads: only this group' })),
-  cursor: Type.Optional(Type.String({ maxLength: 512 })),
+  groupId: Type.Optional(Text({ maxLength: 64, description: 'threads: only this group' })),
+  cursor: Type.Optional(Cursor()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
 });
 

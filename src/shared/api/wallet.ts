@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { UserSummary } from './accounts.ts';
-import { Id, IsoTime } from './common.ts';
+import { Id, IsoTime, Text } from './common.ts';
 
 export const Pin = Type.String({ pattern: '^\\d{6}$', description: 'six digits' });
 
@@ -44,7 +44,7 @@ export const BillShareInput = Type.Object({
   amountFen: Type.Integer({ minimum: 1 }),
 });
 export const CreateBillBody = Type.Object({
-  title: Type.String({ minLength: 1, maxLength: 60 }),
+  title: Text({ minLength: 1, maxLength: 60 }),
   totalFen: Type.Integer({ minimum: 1, maximum: 10_000_000 }),
   split: Type.Union([Type.Literal('equal'), Type.Literal('custom')]),
   activityId: Type.Optional(Id),

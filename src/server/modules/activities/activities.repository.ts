@@ -9,14 +9,8 @@ import type {
 export type ActivityRow = Selectable<ActivitiesTable>;
 export type SignupRow = Selectable<ActivitySignupsTable>;
 
-import {
-  KM_PER_DEG_LAT,
-  KM_PER_DEG_LNG,
-  POPULARITY_HALF_LIFE_MS,
-  POPULARITY_SCALE,
-  TIME_SCALE_MS,
-  WEIGHTS,
-} from './ranking.ts';
+import { EARTH_RADIUS_KM, prefixUpperBound, type Cover } from './geo.ts';
+import { POPULARITY_HALF_LIFE_MS, POPULARITY_SCALE, TIME_SCALE_MS, WEIGHTS } from './ranking.ts';
 
 /** SQL for activities, their interests, sign-ups and people's coarse areas. */
 export class ActivitiesRepository {
@@ -89,11 +83,12 @@ export class ActivitiesRepository {
    * One ranked list of "popular near you" (promoted or organic), scored inside the database.
    * The WHERE clause is an index range scan per geo cell on (cell, start_at, status, …) — a
    * covering index, so candidates are read from the index alone — and only `limit + 1` rows,
-   * after the keyset position, come back. See ranking.ts for the formula.
+   * after the keyset position, come back. See ranking.ts for the formula. Distance is the
+   * haversine great-circle distance (as geo.ts computes it), so it is right across the ±180°
+   * meridian and near the poles; the cells only narrow the candidates.
    */
   rankedCandidates(p: {
-    column: 'cell4' | 'cell5';
-    cells: string[];
+    cover: Cover;
     from: number;
     to: number;
     interest?: string;
@@ -109,10 +104,14 @@ export class ActivitiesRepository {
   }) {
     const num = (x: number) => sql<number>`cast(${x} as double precision)`;
     const col = (c: string) => sql<number>`cast(${sql.ref(c)} as double precision)`;
-    const kx = KM_PER_DEG_LNG * Math.cos((p.lat * Math.PI) / 180);
-    const dy = sql<number>`((${col('lat')} - ${num(p.lat)}) * ${num(KM_PER_DEG_LAT)})`;
-    const dx = sql<number>`((${col('lng')} - ${num(p.lng)}) * ${num(kx)})`;
-    const dist = sql<number>`sqrt(${dx} * ${dx} + ${dy} * ${dy})`;
+    // haversine: a = sin²(Δφ/2) + cos φ₀ · cos φ · sin²(Δλ/2); d = 2R · asin(√a)
+    const halfRad = num(Math.PI / 360);
+    const sinHalfDLat = sql<number>`sin((${col('lat')} - ${num(p.lat)}) * ${halfRad})`;
+    const sinHalfDLng = sql<number>`sin((${col('lng')} - ${num(p.lng)}) * ${halfRad})`;
+    const cosLat = sql<number>`cos(${col('lat')} * ${num(Math.PI / 180)})`;
+    const hav = sql<number>`(${sinHalfDLat} * ${sinHalfDLat} + ${num(Math.cos((p.lat * Math.PI) / 180))} * ${cosLat} * ${sinHalfDLng} * ${sinHalfDLng})`;
+    const dist = sql<number>`(${num(2 * EARTH_RADIUS_KM)} * asin(sqrt(${hav})))`;
+    const { precision, cells } = p.cover;
     const interest =
       p.weights.length === 0
         ? sql<number>`${num(0)}`
@@ -137,7 +136,21 @@ export class ActivitiesRepository {
         timePart.as('timePart'),
         popularityPart.as('popularityPart'),
       ])
-      .where(p.column, 'in', p.cells)
+      .where((eb) =>
+        precision === 5
+          ? eb('cell5', 'in', cells)
+          : precision === 4
+            ? eb('cell4', 'in', cells)
+            : // Shorter cells are prefixes of cell4: one index range each.
+              eb.or(
+                cells.map((prefix) => {
+                  const upper = prefixUpperBound(prefix);
+                  return upper === null
+                    ? eb('cell4', '>=', prefix)
+                    : eb.and([eb('cell4', '>=', prefix), eb('cell4', '<', upper)]);
+                }),
+              ),
+      )
       .where('startAt', '>=', p.from)
       .where('startAt', '<=', p.to)
       .where('status', '=', 'published')

@@ -1,6 +1,8 @@
 import { Type } from 'typebox';
 import {
   Activity,
+  Area,
+  AreaBody,
   Attendee,
   AttendeeQuery,
   CancelActivityBody,
@@ -55,6 +57,21 @@ export function activitiesRoutes(
       },
     },
     (req) => activities.nearby(req.viewer, req.query),
+  );
+
+  app.put(
+    '/api/v1/me/area',
+    {
+      config: auth,
+      schema: {
+        tags,
+        summary:
+          'Set "my area" for the Interest Community tab: only the ≈5 km cell of the point is stored',
+        body: AreaBody,
+        response: { 200: Area },
+      },
+    },
+    (req) => activities.setArea(requireViewer(req), req.body.lat, req.body.lng),
   );
 
   app.get(
@@ -117,6 +134,23 @@ export function activitiesRoutes(
     '/api/v1/activities/:id',
     { schema: { tags, summary: 'An activity', params: IdParams, response: { 200: Activity } } },
     (req) => activities.get(req.params.id, req.viewer),
+  );
+
+  app.post(
+    '/api/v1/activities/:id/views',
+    {
+      schema: {
+        tags,
+        summary:
+          'Count a view for popularity (a client showing the activity sends it; the organizer’s own views do not count)',
+        params: IdParams,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (req, reply) => {
+      await activities.countView(req.params.id, req.viewer);
+      return reply.code(204).send(null);
+    },
   );
 
   app.patch(

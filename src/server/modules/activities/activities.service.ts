@@ -235,7 +235,7 @@ export class ActivitiesService {
         groupId: body.groupId ?? null,
       });
     });
-    return this.get(id, viewer, false);
+    return this.get(id, viewer);
   }
 
   private index(
@@ -260,25 +260,33 @@ export class ActivitiesService {
     });
   }
 
-  /** One activity; a read by someone other than the organizer counts as a view. */
-  async get(id: string, viewer: Viewer | null, countView = true): Promise<Activity> {
+  /** One activity. Reading changes nothing (a view is counted by `countView`). */
+  async get(id: string, viewer: Viewer | null): Promise<Activity> {
     const a = await this.visible(id, viewer);
-    if (countView && a.organizerId !== viewer?.userId && a.status === 'published') {
-      const now = Date.now();
-      await this.repo.addPopularity(
-        id,
-        VIEW_POPULARITY,
-        decayedPopularity(a.popularity, a.popularityAt, now),
-        now,
-        true,
-      );
-    }
     const [view] = await this.toViews([a], viewer);
     // The organizer of a paid activity also sees its money: held, fee, payout.
     if (a.priceFen > 0 && a.organizerId === viewer?.userId) {
       view!.payout = await this.payments.payoutOf(a);
     }
     return view!;
+  }
+
+  /**
+   * Counts one view of a published activity for its popularity (`POST /activities/{id}/views`,
+   * sent by a client that shows the activity); the organizer's own views do not count. A GET
+   * never writes, so the count is not a side effect of reading.
+   */
+  async countView(id: string, viewer: Viewer | null): Promise<void> {
+    const a = await this.visible(id, viewer);
+    if (a.organizerId === viewer?.userId || a.status !== 'published') return;
+    const now = Date.now();
+    await this.repo.addPopularity(
+      id,
+      VIEW_POPULARITY,
+      decayedPopularity(a.popularity, a.popularityAt, now),
+      now,
+      true,
+    );
   }
 
   async update(id: string, viewer: Viewer, patch: UpdateActivityBody): Promise<Activity> {
@@ -349,7 +357,7 @@ export class ActivitiesService {
         changed,
       });
     });
-    return this.get(id, viewer, false);
+    return this.get(id, viewer);
   }
 
   /**
@@ -392,7 +400,7 @@ export class ActivitiesService {
     } else {
       await this.deps.uow.run(work);
     }
-    return this.get(id, viewer, false);
+    return this.get(id, viewer);
   }
 
   /**
@@ -636,14 +644,15 @@ export class ActivitiesService {
     const a = await this.visible(id, viewer);
     if (until !== null && until <= Date.now()) throw invalidInput('until must be in the future.');
     await this.repo.update(a.id, { promotedUntil: until, updatedAt: Date.now() });
-    return this.get(id, viewer, false);
+    return this.get(id, viewer);
   }
 
   /**
    * Upcoming activities within the radius, ranked (see ranking.ts). The circle is covered by
    * geohash cells read through the covering (cell, start_at, …) index; the database scores the
-   * candidates and returns only the page (one query for promoted, one for organic). The caller's point is used for this query and kept only as a
-   * ≈5 km cell ("my area"); it never reaches the logs (see app.ts).
+   * candidates and returns only the page (one query for promoted, one for organic). The caller's
+   * point is used for this query only and never stored (a GET changes nothing; `setArea` keeps
+   * a ≈5 km cell when the person asks); it never reaches the logs (see app.ts).
    */
   async nearby(viewer: Viewer | null, q: NearbyQuery) {
     const limit = q.limit ?? 20;
@@ -677,7 +686,7 @@ export class ActivitiesService {
     const to = q.to ? parseTime(q.to, 'to') : from + DEFAULT_WINDOW_MS;
     if (to <= from) throw invalidInput('to must be after from (and after now).');
     if (to - from > MAX_WINDOW_MS) throw invalidInput('from…to may span at most 90 days.');
-    const { column, cells } = coveringCells(q.lat, q.lng, radiusKm);
+    const cover = coveringCells(q.lat, q.lng, radiusKm);
     const [memberOf, weights] = viewer
       ? await Promise.all([
           this.deps.groups.memberGroupIds(viewer.userId),
@@ -685,8 +694,7 @@ export class ActivitiesService {
         ])
       : [[], []];
     const base = {
-      column,
-      cells,
+      cover,
       from,
       to,
       interest: q.interest,
@@ -733,7 +741,6 @@ export class ActivitiesService {
           lastO?.id ?? '',
         ])
       : null;
-    if (viewer) await this.repo.saveArea(viewer.userId, coarseCell(q.lat, q.lng), Date.now());
     const full = new Map(
       (await this.repo.findMany(merged.items.map((m) => m.item.id))).map((r) => [r.id, r]),
     );
@@ -760,7 +767,17 @@ export class ActivitiesService {
     return { items, nextCursor };
   }
 
-  /** The person's "my area" cell (≈5 km), from their last nearby query. */
+  /**
+   * Remembers the person's area for the Interest Community tab: only the ≈5 km cell of the
+   * point is stored (`PUT /me/area`), never the point itself.
+   */
+  async setArea(viewer: Viewer, lat: number, lng: number): Promise<{ area: string }> {
+    const area = coarseCell(lat, lng);
+    await this.repo.saveArea(viewer.userId, area, Date.now());
+    return { area };
+  }
+
+  /** The person's "my area" cell (≈5 km), as last set with `PUT /me/area`. */
   async areaOf(userId: string): Promise<string | null> {
     return (await this.repo.findArea(userId))?.cell5 ?? null;
   }

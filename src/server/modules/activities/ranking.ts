@@ -26,20 +26,11 @@ export function decayedPopularity(value: number, at: number, now: number): numbe
 
 export const TIME_SCALE_MS = 72 * 3_600_000;
 export const POPULARITY_SCALE = 10;
-/** Kilometres per degree of latitude, and of longitude at the equator. */
-export const KM_PER_DEG_LAT = 110.574;
-export const KM_PER_DEG_LNG = 111.32;
-
-/**
- * Distance for ranking: the flat-earth (equirectangular) approximation around the query point,
- * which the database computes with plain arithmetic; within 100 km it differs from the great
- * circle by less than 0.1%. Shown distances use haversine (geo.ts).
+/*
+ * Distance, for the radius and for the score, is the haversine great-circle distance, computed
+ * by the database with the same formula as geo.ts `distanceKm` (a flat-earth approximation
+ * breaks across the ±180° meridian and near the poles).
  */
-export function rankingDistanceKm(lat0: number, lng0: number, lat: number, lng: number): number {
-  const dy = (lat - lat0) * KM_PER_DEG_LAT;
-  const dx = (lng - lng0) * KM_PER_DEG_LNG * Math.cos((lat0 * Math.PI) / 180);
-  return Math.sqrt(dx * dx + dy * dy);
-}
 
 /** At most one promoted activity in every block of this many results. */
 export const PROMOTED_EVERY = 5;

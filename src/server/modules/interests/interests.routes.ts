@@ -1,5 +1,6 @@
 import { InterestList, MyInterests, SetInterestsBody } from '../../../shared/api/interests.ts';
 import { requireViewer } from '../../platform/http/auth.ts';
+import { publicCache } from '../../platform/http/cache-control.ts';
 import { requestLanguage } from '../../platform/http/locale.ts';
 import type { App } from '../../platform/http/types.ts';
 import type { InterestsService } from './interests.service.ts';
@@ -18,7 +19,11 @@ export function interestsRoutes(app: App, opts: { interests: InterestsService })
         response: { 200: InterestList },
       },
     },
-    (req) => interests.list(requestLanguage(req)),
+    (req, reply) => {
+      // The same for everyone (per language), so caches may keep it for an hour.
+      publicCache(reply, 3600, 'Accept-Language');
+      return interests.list(requestLanguage(req));
+    },
   );
 
   app.get(

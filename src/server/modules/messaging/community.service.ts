@@ -10,8 +10,8 @@ import type { NotificationsService } from './notifications.service.ts';
 
 /**
  * The Interest Community tab in one call: recent threads in my groups (how many are new since
- * my last visit), my upcoming activities, and popular activities near my area. Opening it marks
- * the community as seen.
+ * my last visit), my upcoming activities, and popular activities near my area. Reading it
+ * changes nothing; the client marks the tab seen with `markSeen` (POST …/community/seen).
  */
 export class CommunityService {
   constructor(
@@ -24,7 +24,6 @@ export class CommunityService {
   ) {}
 
   async open(viewer: Viewer): Promise<Static<typeof Community>> {
-    const now = Date.now();
     const [groupIds, blocked, area] = await Promise.all([
       this.groups.memberGroupIds(viewer.userId),
       this.accounts.blockedIds(viewer.userId),
@@ -47,18 +46,22 @@ export class CommunityService {
           })()
         : Promise.resolve({ items: [] }),
     ]);
-    const unread = await this.uow.run(async (trx, hooks) => {
-      await this.accounts.markCommunitySeen(viewer.userId, now, trx);
-      await this.notifications.pushUnread(trx, hooks, viewer.userId);
-      return this.notifications.unread(viewer.userId, trx);
-    });
     return {
-      unread,
+      unread: await this.notifications.unread(viewer.userId),
       newThreads: await this.forum.toThreadViews(threads),
       newSinceLastVisit: newSince,
       myUpcoming: upcoming.items,
       popularNearby: nearby.items,
       area,
     };
+  }
+
+  /** The person has seen the tab: its unread count drops to 0 (and their other sockets hear). */
+  async markSeen(viewer: Viewer): Promise<void> {
+    const now = Date.now();
+    await this.uow.run(async (trx, hooks) => {
+      await this.accounts.markCommunitySeen(viewer.userId, now, trx);
+      await this.notifications.pushUnread(trx, hooks, viewer.userId);
+    });
   }
 }

@@ -1,3 +1,4 @@
+import { Type } from 'typebox';
 import { IdParams } from '../../../shared/api/common.ts';
 import {
   Community,
@@ -115,6 +116,22 @@ export function messagingRoutes(
       },
     },
     (req) => community.open(requireViewer(req)),
+  );
+
+  app.post(
+    '/api/v1/inbox/community/seen',
+    {
+      config: auth,
+      schema: {
+        tags,
+        summary: 'I have seen the Interest Community tab: its unread count drops to 0',
+        response: { 204: Type.Null() },
+      },
+    },
+    async (req, reply) => {
+      await community.markSeen(requireViewer(req));
+      return reply.code(204).send(null);
+    },
   );
 
   app.get(

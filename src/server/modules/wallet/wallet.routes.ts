@@ -18,7 +18,11 @@ import type { WalletService } from './wallet.service.ts';
 
 const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
-    Type.String({ description: 'required: a retry with the same key never moves money twice' }),
+    Type.String({
+      pattern: '^[!-~]{1,128}$',
+      description:
+        'required: 1–128 visible ASCII characters; a retry with the same key never moves money twice',
+    }),
   ),
 });
 

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
+import { Cursor } from '../../../shared/api/common.ts';
 import { AppError } from './errors.ts';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -6,7 +7,7 @@ export const MAX_PAGE_SIZE = 100;
 
 /** Query string of every list route. */
 export const PageQuery = Type.Object({
-  cursor: Type.Optional(Type.String({ maxLength: 512 })),
+  cursor: Type.Optional(Cursor()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE })),
 });
 export type PageQuery = Static<typeof PageQuery>;
