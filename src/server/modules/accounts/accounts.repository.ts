@@ -293,6 +293,16 @@ export class AccountsRepository {
     return row !== undefined;
   }
 
+  /** Makes the lock an attempt set while it was checked the full one (it was wrong too). */
+  async lock(key: string, until: number): Promise<void> {
+    await this.db
+      .updateTable('authThrottle')
+      .set({ lockedUntil: until })
+      .where('key', '=', key)
+      .where('lockedUntil', '>', 0)
+      .execute();
+  }
+
   async clearThrottle(key: string): Promise<void> {
     await this.db.deleteFrom('authThrottle').where('key', '=', key).execute();
   }

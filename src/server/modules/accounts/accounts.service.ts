@@ -32,6 +32,12 @@ export const ADDRESS_COOL_DOWN_MS = 15 * 60_000;
 const FAILURE_WINDOW_MS = 15 * 60_000;
 /** An address from which an account logged in within this time may log in to it in a cool-down. */
 export const KNOWN_ADDRESS_MS = 30 * 24 * 3_600_000;
+/**
+ * The attempt that reaches a limit locks at once, for this long, while it is being checked;
+ * if it too is wrong the lock becomes the full one. (Checks take milliseconds, so attempts
+ * refused only because others are still being checked are told to retry soon, not in 15 min.)
+ */
+export const CHECK_IN_FLIGHT_LOCK_MS = 60_000;
 const ACCOUNT_LIMITS = {
   max: ACCOUNT_MAX_FAILURES,
   windowMs: FAILURE_WINDOW_MS,
@@ -155,8 +161,9 @@ export class AccountsService {
         await this.repo.releaseAttempt(addressKey, addressSlot.windowStartedAt, ADDRESS_LIMITS.max);
       }
     };
+    let accountSlot;
     try {
-      await this.reserveOrRefuse(accountKey, now, ACCOUNT_LIMITS, 'account_locked');
+      accountSlot = await this.reserveOrRefuse(accountKey, now, ACCOUNT_LIMITS, 'account_locked');
     } catch (err) {
       await releaseAddress(); // not evaluated, so not a failure of this address
       throw err;
@@ -164,7 +171,15 @@ export class AccountsService {
     const ok = user
       ? await verifySecret(user.passwordHash, password)
       : await verifyAgainstDummy(password);
-    if (!user || !ok) throw new AppError('invalid_credentials');
+    if (!user || !ok) {
+      // The attempt that reached a limit was wrong too: the lock it set becomes the full one.
+      const at = Date.now();
+      if (accountSlot.lockedUntil > 0) await this.repo.lock(accountKey, at + ACCOUNT_LOCK_MS);
+      if (addressSlot && addressSlot.lockedUntil > 0) {
+        await this.repo.lock(addressKey, at + ADDRESS_COOL_DOWN_MS);
+      }
+      throw new AppError('invalid_credentials');
+    }
     await this.repo.clearThrottle(accountKey);
     await releaseAddress();
     return this.openSession(user, address);
@@ -181,7 +196,10 @@ export class AccountsService {
     code: 'account_locked' | 'rate_limited',
     message?: string,
   ) {
-    const slot = await this.repo.reserveAttempt(key, now, limits);
+    const slot = await this.repo.reserveAttempt(key, now, {
+      ...limits,
+      lockMs: CHECK_IN_FLIGHT_LOCK_MS,
+    });
     if (slot) return slot;
     const row = await this.repo.getThrottle(key);
     const left = (row?.lockedUntil ?? 0) - Date.now(); // read after the row: never over the lock

@@ -1,5 +1,6 @@
 /** The accounts module's surface for the rest of the server. */
 export {
+  CHECK_IN_FLIGHT_LOCK_MS,
   AccountsService,
   toPublicProfile,
   type Session,

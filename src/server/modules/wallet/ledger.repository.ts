@@ -306,6 +306,16 @@ export class LedgerRepository {
     return r ? { attempt: Number(r.failedAttempts), lockedUntil: Number(r.lockedUntil) } : null;
   }
 
+  /** Makes the lock a check set while it ran the full one (that PIN was wrong too). */
+  async lockPin(userId: string, until: number) {
+    await this.db
+      .updateTable('walletPins')
+      .set({ lockedUntil: until })
+      .where('userId', '=', userId)
+      .where('lockedUntil', '>', 0)
+      .execute();
+  }
+
   /** A right PIN: the count starts again and any lock its own reservation set is lifted. */
   async pinOk(userId: string) {
     await this.db

@@ -9,7 +9,12 @@ import type { JobScheduler } from '../../platform/jobs/index.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
 import { AppError, invalidInput } from '../../platform/http/errors.ts';
 import { keysetPage } from '../../platform/http/pagination.ts';
-import { hashSecret, verifySecret, type AccountsService } from '../accounts/index.ts';
+import {
+  CHECK_IN_FLIGHT_LOCK_MS,
+  hashSecret,
+  verifySecret,
+  type AccountsService,
+} from '../accounts/index.ts';
 import type { ActivitiesService, ActivityPayments } from '../activities/index.ts';
 import { LedgerRepository } from './ledger.repository.ts';
 
@@ -329,7 +334,7 @@ export class WalletService {
       await this.ledger.pinOk(userId);
       return;
     }
-    this.refuseWrong(slot, 'wrong_password', 'Wrong login password');
+    await this.refuseWrong(userId, slot, 'wrong_password', 'Wrong login password');
   }
 
   /** Checks the PIN; 5 wrong ones lock payments for 15 minutes. */
@@ -340,7 +345,7 @@ export class WalletService {
       await this.ledger.pinOk(userId); // gives back the reserved attempt
       return;
     }
-    this.refuseWrong(slot, 'wrong_pin', 'Wrong payment PIN');
+    await this.refuseWrong(userId, slot, 'wrong_pin', 'Wrong payment PIN');
   }
 
   /**
@@ -350,19 +355,30 @@ export class WalletService {
    */
   private async reservePinCheck(userId: string) {
     const now = Date.now();
-    const slot = await this.ledger.reservePinAttempt(userId, now, PIN_MAX_FAILURES, PIN_LOCK_MS);
+    const slot = await this.ledger.reservePinAttempt(
+      userId,
+      now,
+      PIN_MAX_FAILURES,
+      CHECK_IN_FLIGHT_LOCK_MS,
+    );
     if (slot) return slot;
     const row = await this.ledger.findPin(userId);
     if (!row) throw new AppError('pin_not_set');
     throw pinLocked(row.lockedUntil, Date.now()); // read after the row: never over the lock
   }
 
-  private refuseWrong(
+  private async refuseWrong(
+    userId: string,
     slot: { attempt: number; lockedUntil: number },
     code: 'wrong_pin' | 'wrong_password',
     what: string,
-  ): never {
-    if (slot.lockedUntil > 0) throw pinLocked(slot.lockedUntil, Date.now());
+  ): Promise<never> {
+    if (slot.lockedUntil > 0) {
+      // The check that reached the limit was wrong too: its lock becomes the full one.
+      const now = Date.now();
+      await this.ledger.lockPin(userId, now + PIN_LOCK_MS);
+      throw pinLocked(now + PIN_LOCK_MS, now);
+    }
     throw new AppError(code, `${what} (${PIN_MAX_FAILURES - slot.attempt} tries left).`);
   }
 
