@@ -127,6 +127,16 @@ async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Prom
   return out;
 }
 
+/** Gone, or exited and not yet reaped (a zombie holds no port and answers nothing). */
+function serverGone(pid: number): boolean {
+  if (!processAlive(pid)) return true;
+  try {
+    return /^\d+ \(.*\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until nothing changes for `stableMs` and no outbox event or job is due. */
@@ -220,7 +230,7 @@ describe(`fuzzing every route from /openapi.json (${dialect})`, () => {
       frames: 2_000,
       sockets: 3,
       localAddress,
-      alive: () => processAlive(firstPid),
+      alive: () => !serverGone(firstPid),
     });
 
     // The run.
@@ -233,6 +243,10 @@ describe(`fuzzing every route from /openapi.json (${dialect})`, () => {
     let before: Snapshot = settled.snapshot;
     let needQuiet = false;
     let restarts = 0;
+    fs.mkdirSync('.test-results', { recursive: true });
+    const trace = process.env.FUZZ_TRACE
+      ? fs.createWriteStream(`.test-results/fuzz-${dialect}.jsonl`)
+      : null;
     const fuzzStarted = Date.now();
     const spent = { sending: 0, digest: 0, quiet: 0, restart: 0 };
     const timed = async <T>(k: keyof typeof spent, f: () => Promise<T>): Promise<T> => {
@@ -253,7 +267,30 @@ describe(`fuzzing every route from /openapi.json (${dialect})`, () => {
         }),
       );
       run.batches++;
-      const died = !processAlive(server.pid);
+      // A request with no answer: give a dying process a moment to be gone before judging.
+      if (exchanges.some((x) => x.out.kind === 'error' && !x.req.oversize)) await sleep(500);
+      const died = serverGone(server.pid);
+      if (trace) {
+        for (const x of exchanges) {
+          trace.write(
+            `${JSON.stringify({
+              n: x.n,
+              batch: b,
+              op: x.req.op,
+              method: x.req.method,
+              target: x.req.target.slice(0, 500),
+              tags: x.req.tags,
+              actor: x.req.actor,
+              body: x.req.body?.toString('utf8').slice(0, 500),
+              status: x.out.kind === 'response' ? x.out.res.status : x.out.kind,
+              answer:
+                x.out.kind === 'response'
+                  ? x.out.res.body.toString('utf8').slice(0, 300)
+                  : undefined,
+            })}\n`,
+          );
+        }
+      }
       for (const x of exchanges) {
         const key =
           x.out.kind === 'response'
@@ -334,6 +371,7 @@ describe(`fuzzing every route from /openapi.json (${dialect})`, () => {
       needQuiet = false;
     }
     const fuzzMs = Date.now() - fuzzStarted;
+    trace?.end();
     const ws: BarrageStats = await barrage.stop();
     if (ws.died) {
       run.survival.push(
@@ -347,7 +385,7 @@ describe(`fuzzing every route from /openapi.json (${dialect})`, () => {
       body: e.message,
     }));
     if (health.status !== 200) run.survival.push(`/healthz answered ${health.status}`);
-    if (server.pid !== firstPid || !processAlive(firstPid)) {
+    if (server.pid !== firstPid || serverGone(firstPid)) {
       run.survival.push(`the server that started the run (pid ${firstPid}) is gone`);
     }
     const ledger = await ledgerCheck(env);

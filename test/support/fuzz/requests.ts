@@ -181,6 +181,12 @@ const CONTROL_CHARS = [
   '\ufeff',
   '\uffff',
 ];
+/** NUL and lone surrogates most often: they are what databases choke on. */
+const controlChar = fc.oneof(
+  { weight: 3, arbitrary: fc.constant('\u0000') },
+  { weight: 2, arbitrary: fc.constantFrom('\ud800', '\udfff') },
+  { weight: 4, arbitrary: fc.constantFrom(...CONTROL_CHARS) },
+);
 const PAYLOADS = [
   '<script>alert(1)</script>',
   'javascript:alert(1)',
@@ -389,6 +395,8 @@ function pathParams(op: Operation) {
 function mutationArbs(op: Operation, ctx: Context) {
   const hard: fc.Arbitrary<Mutation>[] = [];
   const soft: fc.Arbitrary<Mutation>[] = [];
+  /** Odd values the services themselves get to see (a valid request otherwise). */
+  const reach: fc.Arbitrary<Mutation>[] = [];
   const n = fc.nat();
   const sendsBody = BODY_METHODS.has(op.method);
   const bodySchema = op.body;
@@ -466,11 +474,11 @@ function mutationArbs(op: Operation, ctx: Context) {
         v: fc.constantFrom('__proto__' as const, 'constructor' as const),
       }),
     );
-    soft.push(
+    reach.push(
       fc.record({
         k: fc.constant('ctrl' as const),
         pick: n,
-        ch: fc.constantFrom(...CONTROL_CHARS),
+        ch: controlChar,
         where: fc.constantFrom(
           'start' as const,
           'middle' as const,
@@ -479,7 +487,7 @@ function mutationArbs(op: Operation, ctx: Context) {
         ),
       }),
     );
-    soft.push(
+    reach.push(
       fc.record({
         k: fc.constant('payload' as const),
         pick: n,
@@ -556,7 +564,7 @@ function mutationArbs(op: Operation, ctx: Context) {
         uuid,
       }),
     );
-    soft.push(
+    reach.push(
       fc.record({
         k: fc.constant('param' as const),
         pick: n,
@@ -624,12 +632,13 @@ function mutationArbs(op: Operation, ctx: Context) {
     hard.push(fc.record({ k: fc.constant('dropQuery' as const), pick: n }));
   if (q.length) {
     soft.push(fc.record({ k: fc.constant('dupQuery' as const), pick: n }));
-    soft.push(
+    reach.push(
       fc.record({
         k: fc.constant('queryText' as const),
         pick: n,
         v: fc.oneof(
-          fc.constantFrom(...CONTROL_CHARS.map(encodeLoose), ...BAD_PCT, '%00', 'a'.repeat(10_000)),
+          controlChar.map(encodeLoose),
+          fc.constantFrom(...BAD_PCT, '%00', 'a'.repeat(10_000)),
           fc.constantFrom(...PAYLOADS).map(encodeLoose),
         ),
       }),
@@ -697,7 +706,7 @@ function mutationArbs(op: Operation, ctx: Context) {
       v: fc.constantFrom<UrlVariant>('fragment', 'semicolon', 'encodedChar'),
     }),
   );
-  return { hard, soft };
+  return { hard, soft, reach };
 }
 
 /** Requests for one operation: hostile (refusal guaranteed) or plausible (maybe valid). */
@@ -726,7 +735,8 @@ export function operationArbs(op: Operation, ctx: Context) {
     .filter((p) => p.required && p.name in queryModel)
     .map((p) => p.name);
   const base = fc.record({
-    actor: fc.nat({ max: fx.users.length - 1 }),
+    // The organiser (owner of the groups and activities) reaches the most; others see refusals.
+    actor: fc.oneof(fc.constant(0), fc.nat({ max: fx.users.length - 1 })),
     anonymous: op.secured ? fc.constant(false) : fc.integer({ min: 0, max: 3 }).map((x) => x === 0),
     pathValues: fc.record(pathModel),
     query: fc.record(queryModel, { requiredKeys: requiredQuery }),
@@ -734,8 +744,14 @@ export function operationArbs(op: Operation, ctx: Context) {
       op.body && BODY_METHODS.has(op.method) ? valueArb(op.body, hint('')) : fc.constant(undefined),
     idemKey: fc.uuid({ version: 4 }),
   });
-  const { hard, soft } = mutationArbs(op, ctx);
-  const anyMutation = fc.oneof(...hard, ...soft, ...soft);
+  const { hard, soft, reach } = mutationArbs(op, ctx);
+  const anyMutation = fc.oneof(...hard, ...soft, ...soft, ...reach);
+  const odd = reach.length
+    ? fc.oneof(
+        { weight: 3, arbitrary: fc.oneof(...reach) },
+        { weight: 2, arbitrary: fc.oneof(...soft) },
+      )
+    : fc.oneof(...soft);
   // The refused mutation goes last, so nothing after it undoes it; a body sent as `null` (taken
   // as an empty body) is left out, since it would discard a refused field.
   const hostile = fc
@@ -751,7 +767,7 @@ export function operationArbs(op: Operation, ctx: Context) {
       base,
       fc.oneof(
         { weight: 2, arbitrary: fc.constant([] as Mutation[]) },
-        { weight: 5, arbitrary: fc.array(fc.oneof(...soft), { minLength: 1, maxLength: 2 }) },
+        { weight: 5, arbitrary: fc.array(odd, { minLength: 1, maxLength: 2 }) },
       ),
     )
     .map(([b, ms]): Descriptor => ({ ...b, op, mutations: ms, hostile: false }));
@@ -767,7 +783,7 @@ export function batchArb(ctx: Context, size: number): fc.Arbitrary<Descriptor[]>
   const per = ctx.operations.map((op) => operationArbs(op, ctx));
   const hostile = fc.oneof(...per.map((p) => p.hostile));
   const plausible = fc.oneof(...per.map((p) => p.plausible));
-  const mixed = fc.oneof({ weight: 1, arbitrary: hostile }, { weight: 3, arbitrary: plausible });
+  const mixed = fc.oneof({ weight: 1, arbitrary: hostile }, { weight: 9, arbitrary: plausible });
   return fc.oneof(
     { weight: 7, arbitrary: fc.array(hostile, { minLength: size, maxLength: size }) },
     { weight: 3, arbitrary: fc.array(mixed, { minLength: size, maxLength: size }) },
