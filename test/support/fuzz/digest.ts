@@ -57,7 +57,10 @@ export interface Snapshot {
 
 export interface DbReader {
   snapshot(): Promise<Snapshot>;
-  /** Outbox events and jobs that are due and not yet handled (the server is not quiet yet). */
+  /**
+   * Work the server still owes for earlier writes: outbox events not yet dispatched (including
+   * ones waiting to be retried after a failed handler) and jobs that are due.
+   */
   pendingWork(): Promise<number>;
   close(): Promise<void>;
 }
@@ -136,10 +139,10 @@ export function sqliteReader(file: string): DbReader {
       const now = Date.now();
       const r = db
         .prepare(
-          `select (select count(*) from outbox_events where dispatched_at is null and available_at <= ?)
+          `select (select count(*) from outbox_events where dispatched_at is null)
                 + (select count(*) from jobs where status = 'pending' and run_at <= ?) as n`,
         )
-        .get(now, now) as { n: number };
+        .get(now) as { n: number };
       return r.n;
     },
     async close() {
@@ -202,7 +205,7 @@ export async function pgReader(url: string): Promise<DbReader> {
     async pendingWork() {
       const now = Date.now();
       const r = await client.query<{ n: string }>(
-        `select (select count(*) from outbox_events where dispatched_at is null and available_at <= $1)
+        `select (select count(*) from outbox_events where dispatched_at is null)
               + (select count(*) from jobs where status = 'pending' and run_at <= $1) as n`,
         [now],
       );

@@ -397,6 +397,8 @@ function mutationArbs(op: Operation, ctx: Context) {
   const soft: fc.Arbitrary<Mutation>[] = [];
   /** Odd values the services themselves get to see (a valid request otherwise). */
   const reach: fc.Arbitrary<Mutation>[] = [];
+  /** Refused before the route runs (headers, URL, size): needed, but less often. */
+  const early: fc.Arbitrary<Mutation>[] = [];
   const n = fc.nat();
   const sendsBody = BODY_METHODS.has(op.method);
   const bodySchema = op.body;
@@ -443,7 +445,7 @@ function mutationArbs(op: Operation, ctx: Context) {
         shape: fc.constantFrom('array' as const, 'object' as const),
       }),
     );
-    hard.push(fc.record({ k: fc.constant('tooLarge' as const) }));
+    early.push(fc.record({ k: fc.constant('tooLarge' as const) }));
     soft.push(
       fc.record({
         k: fc.constant('hugeArray' as const),
@@ -660,7 +662,7 @@ function mutationArbs(op: Operation, ctx: Context) {
   );
 
   // Headers.
-  hard.push(
+  early.push(
     fc.record({ k: fc.constant('header' as const), v: fc.constant('oversize' as const), n }),
   );
   soft.push(
@@ -692,9 +694,9 @@ function mutationArbs(op: Operation, ctx: Context) {
     ctx.operations.filter((o) => o.path === op.path).map((o) => o.method),
   );
   if (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].some((m) => !methodsHere.has(m))) {
-    hard.push(fc.record({ k: fc.constant('method' as const), n }));
+    early.push(fc.record({ k: fc.constant('method' as const), n }));
   }
-  hard.push(
+  early.push(
     fc.record({
       k: fc.constant('url' as const),
       v: fc.constantFrom<UrlVariant>('trailingSlash', 'doubleSlash', 'upper', 'dotSegment'),
@@ -706,7 +708,11 @@ function mutationArbs(op: Operation, ctx: Context) {
       v: fc.constantFrom<UrlVariant>('fragment', 'semicolon', 'encodedChar'),
     }),
   );
-  return { hard, soft, reach };
+  const refused = fc.oneof(
+    { weight: 5, arbitrary: fc.oneof(...hard) },
+    { weight: 1, arbitrary: fc.oneof(...early) },
+  );
+  return { refused, soft, reach };
 }
 
 /** Requests for one operation: hostile (refusal guaranteed) or plausible (maybe valid). */
@@ -744,8 +750,8 @@ export function operationArbs(op: Operation, ctx: Context) {
       op.body && BODY_METHODS.has(op.method) ? valueArb(op.body, hint('')) : fc.constant(undefined),
     idemKey: fc.uuid({ version: 4 }),
   });
-  const { hard, soft, reach } = mutationArbs(op, ctx);
-  const anyMutation = fc.oneof(...hard, ...soft, ...soft, ...reach);
+  const { refused, soft, reach } = mutationArbs(op, ctx);
+  const anyMutation = fc.oneof(refused, ...soft, ...soft, ...reach);
   const odd = reach.length
     ? fc.oneof(
         { weight: 3, arbitrary: fc.oneof(...reach) },
@@ -755,7 +761,7 @@ export function operationArbs(op: Operation, ctx: Context) {
   // The refused mutation goes last, so nothing after it undoes it; a body sent as `null` (taken
   // as an empty body) is left out, since it would discard a refused field.
   const hostile = fc
-    .tuple(base, fc.oneof(...hard), fc.array(anyMutation, { maxLength: 2 }))
+    .tuple(base, refused, fc.array(anyMutation, { maxLength: 2 }))
     .map(([b, h, rest]): Descriptor => ({
       ...b,
       op,
