@@ -76,6 +76,8 @@ afterAll(async () => {
 /** Everything the run found, for the assertions below. */
 const run = {
   operations: [] as Operation[],
+  /** Documented routes no request went to. */
+  unhit: [] as string[],
   total: 0,
   httpFailures: [] as Failure[],
   digestFailures: [] as Failure[],
@@ -424,6 +426,7 @@ describe(`fuzzing every route from /openapi.json (${dialect})`, () => {
 
     // The report.
     const hit = [...perRoute].filter(([, r]) => r.sent > 0);
+    run.unhit = [...perRoute].filter(([, r]) => r.sent === 0).map(([k]) => k);
     const neverOk = [...perRoute].filter(([, r]) => r.sent > 0 && r.ok === 0).map(([k]) => k);
     const lines = [
       `fuzz (${dialect}): seed ${seed} — repeat with FUZZ_SEED=${seed}${process.env.FUZZ_RUNS ? ` FUZZ_RUNS=${RUNS}` : ''}`,
@@ -479,6 +482,7 @@ describe(`fuzzing every route from /openapi.json (${dialect})`, () => {
   it(`sends at least FUZZ_RUNS (${RUNS}) requests, reaching every documented route`, () => {
     expect(run.total).toBeGreaterThanOrEqual(RUNS);
     expect(run.operations.length).toBeGreaterThan(50);
+    expect(run.unhit, 'documented routes that got no request').toEqual([]);
   });
 
   it('answers every request: no 5xx, every 4xx in the one JSON error shape, no hang', () => {

@@ -1240,7 +1240,6 @@ export function materialize(desc: Descriptor, ctx: Context, state: SendState): W
       path = path.replace(/^\/[^/]+/, (seg) => `${seg}/.`);
       break;
     case 'fragment':
-      path += '#frag';
       break;
     case 'semicolon':
       path += ';jsessionid=1';
@@ -1252,7 +1251,9 @@ export function materialize(desc: Descriptor, ctx: Context, state: SendState): W
       break;
   }
   const qs = d.query.map(([k, v]) => `${k}=${v}`).join('&');
-  const target = qs ? `${path}${path.includes('?') ? '&' : '?'}${qs}` : path;
+  const target =
+    (qs ? `${path}${path.includes('?') ? '&' : '?'}${qs}` : path) +
+    (d.url === 'fragment' ? '#frag' : '');
 
   // Session.
   const headers: [string, string][] = [];
