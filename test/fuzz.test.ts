@@ -285,16 +285,17 @@ describe(`fuzzing every route from /openapi.json (${dialect})`, () => {
     for (const [b, batch] of batches.entries()) {
       let busy = false;
       if (needQuiet) {
-        const q = await timed('quiet', () => quiet(db, 150, 50, 8_000));
+        const q = await timed('quiet', () => quiet(db, 100, 40, 8_000));
         before = q.snapshot;
         // Still delivering earlier writes' events: what the next batch sees may be theirs.
         busy = !q.quiet;
       }
-      const wire = batch.map((desc) => materialize(desc, ctx, state));
+      // Numbered in generation order (the same for the same seed), sent 8 at a time.
+      const wire = batch.map((desc) => ({ n: ++n, req: materialize(desc, ctx, state) }));
       const exchanges = await timed('sending', () =>
-        pool(wire, CONCURRENCY, async (req) => {
+        pool(wire, CONCURRENCY, async ({ n: i, req }) => {
           const out = await send(target, agent!, req, TIMEOUT_MS);
-          return { n: ++n, batch: b, req, out } satisfies Exchange;
+          return { n: i, batch: b, req, out } satisfies Exchange;
         }),
       );
       run.batches++;

@@ -156,50 +156,60 @@ export async function pgReader(url: string): Promise<DbReader> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const quote = (n: string) => `"${n.replaceAll('"', '""')}"`;
+  // The tables and their keys do not change during a run: looked up once.
+  let plan: { name: string; pk: string[]; sql: string }[] | null = null;
+  const tablesAndKeys = async () => {
+    const names = (
+      await client.query<{ name: string }>(
+        `select table_name as name from information_schema.tables
+          where table_schema = current_schema() and table_type = 'BASE TABLE' order by 1`,
+      )
+    ).rows.map((r) => r.name);
+    const pks = (
+      await client.query<{ table: string; col: string; pos: number }>(
+        `select c.relname as table, a.attname as col, array_position(i.indkey::int2[], a.attnum) as pos
+           from pg_index i
+           join pg_class c on c.oid = i.indrelid
+           join pg_namespace n on n.oid = c.relnamespace
+           join pg_attribute a on a.attrelid = c.oid and a.attnum = any(i.indkey)
+          where i.indisprimary and n.nspname = current_schema()`,
+      )
+    ).rows;
+    return names
+      .filter((name) => VOLATILE[name]?.columns !== '*')
+      .map((name) => {
+        const pk = pks
+          .filter((p) => p.table === name)
+          .sort((a, b) => a.pos - b.pos)
+          .map((p) => p.col);
+        const order = pk.length ? ` order by ${pk.map(quote).join(', ')}` : '';
+        return { name, pk, sql: `select * from ${quote(name)}${order}` };
+      });
+  };
   return {
     async snapshot() {
-      const names = (
-        await client.query<{ name: string }>(
-          `select table_name as name from information_schema.tables
-            where table_schema = current_schema() and table_type = 'BASE TABLE'`,
-        )
-      ).rows.map((r) => r.name);
-      const pks = (
-        await client.query<{ table: string; col: string; pos: number }>(
-          `select c.relname as table, a.attname as col, array_position(i.indkey::int2[], a.attnum) as pos
-             from pg_index i
-             join pg_class c on c.oid = i.indrelid
-             join pg_namespace n on n.oid = c.relnamespace
-             join pg_attribute a on a.attrelid = c.oid and a.attnum = any(i.indkey)
-            where i.indisprimary and n.nspname = current_schema()`,
-        )
-      ).rows;
+      plan ??= await tablesAndKeys();
+      // One round trip, one repeatable-read transaction: every table as of the same moment.
+      const results = (await client.query({
+        text: [
+          'begin isolation level repeatable read read only',
+          ...plan.map((t) => t.sql),
+          'commit',
+        ].join(';\n'),
+        rowMode: 'array',
+      })) as unknown as pg.QueryResult<unknown[]>[];
       const tables = new Map<string, { columns: string[]; pk: string[]; rows: unknown[][] }>();
-      // One repeatable-read transaction: every table as of the same moment.
-      await client.query('begin isolation level repeatable read read only');
-      try {
-        for (const name of names) {
-          if (VOLATILE[name]?.columns === '*') continue;
-          const pk = pks
-            .filter((p) => p.table === name)
-            .sort((a, b) => a.pos - b.pos)
-            .map((p) => p.col);
-          const r = await client.query({
-            text: `select * from ${quote(name)}${pk.length ? ` order by ${pk.map(quote).join(', ')}` : ''}`,
-            rowMode: 'array',
-          });
-          const columns = r.fields.map((f) => f.name);
-          let rows = r.rows as unknown[][];
-          if (!pk.length) rows = rows.map((x) => [JSON.stringify(x), ...x]).sort();
-          tables.set(name, {
-            columns: pk.length ? columns : ['row', ...columns],
-            pk: pk.length ? pk : ['row'],
-            rows,
-          });
+      plan.forEach((t, i) => {
+        const r = results[i + 1]!;
+        const columns = r.fields.map((f) => f.name);
+        if (t.pk.length) {
+          tables.set(t.name, { columns, pk: t.pk, rows: r.rows });
+        } else {
+          // No primary key: the whole row is its key, rows in a stable order.
+          const rows = r.rows.map((x) => [JSON.stringify(x), ...x]).sort();
+          tables.set(t.name, { columns: ['row', ...columns], pk: ['row'], rows });
         }
-      } finally {
-        await client.query('commit');
-      }
+      });
       return build(tables);
     },
     async pendingWork() {
