@@ -25,8 +25,13 @@ export interface Fixtures {
   ids: Record<IdKind, string[]>;
   /** Notification types that exist (for mutes). */
   notificationTypes: string[];
-  /** Real cursors of real lists: the operation and query (besides limit) that produced them. */
-  cursors: { op: string; cursor: string; query: [string, string][] }[];
+  /** Real cursors of real lists: the operation, path and query (but limit) that produced them. */
+  cursors: {
+    op: string;
+    cursor: string;
+    pathValues: Record<string, string>;
+    query: [string, string][];
+  }[];
   /** The thread of each fixture post (a reply must name a post of its own thread). */
   postThread: Record<string, string>;
   /** Words the fixture texts contain (search queries). */

@@ -290,18 +290,19 @@ export async function setUpFixtures(
   const fill: Record<string, string> = { q: '爬山', type: 'threads', lat: '31.23', lng: '121.47' };
   for (const op of operations) {
     if (op.method !== 'GET' || !op.params.some((p) => p.name === 'cursor')) continue;
-    let url = op.path.replace('{id}', () => {
-      const kind = /\/([a-z]+)\/\{id\}/.exec(op.path)?.[1];
-      const byPath: Record<string, string> = {
-        groups: g1,
-        threads: t1,
-        posts: p2,
-        activities: a2,
-        conversations: conv,
-        bills: bill,
-      };
-      return byPath[kind ?? ''] ?? g1;
-    });
+    const kind = /\/([a-z]+)\/\{id\}/.exec(op.path)?.[1];
+    const byPath: Record<string, string> = {
+      groups: g1,
+      threads: t1,
+      posts: p2,
+      activities: a2,
+      conversations: conv,
+      bills: bill,
+    };
+    const pathValues: Record<string, string> = op.path.includes('{id}')
+      ? { id: byPath[kind ?? ''] ?? g1 }
+      : {};
+    let url = op.path.replace('{id}', pathValues.id ?? '');
     const query = op.params
       .filter((p) => p.in === 'query' && p.required && fill[p.name])
       .map((p): [string, string] => [p.name, fill[p.name]!]);
@@ -311,7 +312,7 @@ export async function setUpFixtures(
       const r = await call('GET', url, u.token);
       const next = (r.body as { nextCursor?: string | null } | null)?.nextCursor;
       if (r.status === 200 && next) {
-        cursors.push({ op: op.key, cursor: next, query });
+        cursors.push({ op: op.key, cursor: next, pathValues, query });
         break;
       }
     }

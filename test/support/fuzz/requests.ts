@@ -877,7 +877,13 @@ function applyMutation(d: Draft, m: Mutation, desc: Descriptor, ctx: Context): v
   const { op } = desc;
   const { fx } = ctx;
   const bodySchema = op.body;
-  const strings = () => pathsOf(d.body).filter((p) => typeof getAt(d.body, p) === 'string');
+  // Fields the schema knows (an extra field would just be dropped by the server).
+  const typedPaths = () =>
+    pathsOf(d.body).filter((p) => {
+      const t = schemaAt(bodySchema ?? undefined, p);
+      return t && !typesOf(t).has('any');
+    });
+  const strings = () => typedPaths().filter((p) => typeof getAt(d.body, p) === 'string');
   switch (m.k) {
     case 'auth':
       d.auth = m.v;
@@ -898,11 +904,7 @@ function applyMutation(d: Draft, m: Mutation, desc: Descriptor, ctx: Context): v
     }
     case 'wrongType': {
       // A field the schema types (not one a mutation added); else the body itself.
-      const typed = pathsOf(d.body).filter((p) => {
-        const t = schemaAt(bodySchema ?? undefined, p);
-        return t && !typesOf(t).has('any');
-      });
-      const p = pick(typed, m.pick) ?? [];
+      const p = pick(typedPaths(), m.pick) ?? [];
       const allowed = typesOf((p.length ? schemaAt(bodySchema ?? undefined, p) : bodySchema) ?? {});
       const candidates = JUNK.filter((j) => !typesOfValue(j).some((t) => allowed.has(t)));
       const v = allowed.has('any') || candidates.length === 0 ? 42 : pick(candidates, m.n);
@@ -958,7 +960,7 @@ function applyMutation(d: Draft, m: Mutation, desc: Descriptor, ctx: Context): v
     }
     case 'huge': {
       // A string field; with none in this body, a field (or the body) becomes the huge string.
-      const p = pick(strings(), m.pick) ?? pick(pathsOf(d.body), m.pick) ?? [];
+      const p = pick(strings(), m.pick) ?? pick(typedPaths(), m.pick) ?? [];
       const max = schemaAt(bodySchema ?? undefined, p)?.maxLength ?? 200;
       const size = m.size === 'over' ? max + 1 : m.size;
       // One code point repeated: `size` characters as the schema counts them.
@@ -982,8 +984,7 @@ function applyMutation(d: Draft, m: Mutation, desc: Descriptor, ctx: Context): v
       return;
     }
     case 'deep': {
-      const all = pathsOf(d.body);
-      const p = m.pick < 0 ? [] : (pick(all, m.pick) ?? []);
+      const p = m.pick < 0 ? [] : (pick(typedPaths(), m.pick) ?? []);
       const text =
         m.shape === 'array'
           ? '['.repeat(m.depth) + ']'.repeat(m.depth)
@@ -998,7 +999,7 @@ function applyMutation(d: Draft, m: Mutation, desc: Descriptor, ctx: Context): v
       const bodies: Record<WholeBody, () => Buffer> = {
         truncated: () => json.subarray(0, Math.max(1, json.length - 1)),
         trailingComma: () => Buffer.from(t.endsWith('}') ? `${t.slice(0, -1)},}` : `${t},`),
-        singleQuotes: () => Buffer.from(t.replaceAll('"', "'")),
+        singleQuotes: () => Buffer.from(t.includes('"') ? t.replaceAll('"', "'") : "{'a':'b'}"),
         nan: () => Buffer.from('NaN'),
         concat: () => Buffer.concat([json, json]),
         bom: () => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), json]),
@@ -1194,11 +1195,12 @@ export function materialize(desc: Descriptor, ctx: Context, state: SendState): W
   const { fx } = ctx;
   const query: Record<string, unknown> = structuredClone(desc.query);
   const body = structuredClone(desc.body);
-  fixUp(op, body, query, desc.pathValues, fx);
+  const pathValues: Record<string, unknown> = structuredClone(desc.pathValues);
+  fixUp(op, body, query, pathValues, fx);
   const d: Draft = {
     method: op.method,
     pathValues: Object.fromEntries(
-      Object.entries(desc.pathValues).map(([k, v]) => [k, { text: toText(v), raw: false }]),
+      Object.entries(pathValues).map(([k, v]) => [k, { text: toText(v), raw: false }]),
     ),
     query: Object.entries(query)
       .filter(([, v]) => v !== undefined)

@@ -232,6 +232,7 @@ export function fixUp(
       const { cursor, limit } = query;
       for (const k of Object.keys(query)) delete query[k];
       Object.assign(query, Object.fromEntries(made.query), { cursor, limit });
+      Object.assign(pathValues, made.pathValues);
     }
   }
 }
