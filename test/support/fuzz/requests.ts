@@ -772,7 +772,7 @@ export function operationArbs(op: Operation, ctx: Context) {
     .tuple(
       base,
       fc.oneof(
-        { weight: 2, arbitrary: fc.constant([] as Mutation[]) },
+        { weight: 3, arbitrary: fc.constant([] as Mutation[]) },
         { weight: 5, arbitrary: fc.array(odd, { minLength: 1, maxLength: 2 }) },
       ),
     )
@@ -791,8 +791,8 @@ export function batchArb(ctx: Context, size: number): fc.Arbitrary<Descriptor[]>
   const plausible = fc.oneof(...per.map((p) => p.plausible));
   const mixed = fc.oneof({ weight: 1, arbitrary: hostile }, { weight: 9, arbitrary: plausible });
   return fc.oneof(
-    { weight: 7, arbitrary: fc.array(hostile, { minLength: size, maxLength: size }) },
-    { weight: 3, arbitrary: fc.array(mixed, { minLength: size, maxLength: size }) },
+    { weight: 6, arbitrary: fc.array(hostile, { minLength: size, maxLength: size }) },
+    { weight: 4, arbitrary: fc.array(mixed, { minLength: size, maxLength: size }) },
   );
 }
 

@@ -60,10 +60,10 @@ function frameArb(threadIds: string[]): fc.Arbitrary<FrameDesc> {
     )
     .map((m) => JSON.stringify(m));
   return fc.oneof(
-    { weight: 3, arbitrary: text(message) },
-    { weight: 2, arbitrary: text(fc.json()) },
-    { weight: 2, arbitrary: text(fc.string()) },
-    { weight: 1, arbitrary: text(fc.string({ unit: 'binary' })) },
+    { weight: 6, arbitrary: text(message) },
+    { weight: 4, arbitrary: text(fc.json()) },
+    { weight: 4, arbitrary: text(fc.string()) },
+    { weight: 2, arbitrary: text(fc.string({ unit: 'binary' })) },
     {
       weight: 2,
       arbitrary: text(
@@ -92,9 +92,10 @@ function frameArb(threadIds: string[]): fc.Arbitrary<FrameDesc> {
         .map((b): FrameDesc => ({ k: 'binary', bytes: b })),
     },
     {
+      // Over the server's frame limit (1 MiB): the socket is closed (1009) and reopened.
       weight: 1,
       arbitrary: fc
-        .constantFrom(1 << 20, 3 << 20)
+        .constantFrom((1 << 20) + 1, 2 << 20)
         .map((size): FrameDesc => ({ k: 'oversize', size })),
     },
     {
@@ -208,7 +209,7 @@ export function startBarrage(opts: {
       const socket = ws;
       await new Promise<void>((resolve) => socket.send(payload(f), () => resolve()));
       stats.framesSent++;
-      await new Promise((r) => setTimeout(r, f.k === 'oversize' ? 200 : 15));
+      await new Promise((r) => setTimeout(r, f.k === 'oversize' ? 250 : 40));
       if (!opts.alive()) break;
     }
     ws?.terminate();
