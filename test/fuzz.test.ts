@@ -348,8 +348,9 @@ describe(`fuzzing every route from /openapi.json (${dialect})`, () => {
 
       if (died) {
         const tail = server.output().split('\n').slice(-25);
-        const ws = barrage ? '(see the WebSocket barrage frames below)' : '';
-        run.survival.push(`the server process (pid ${server.pid}) died during batch ${b} ${ws}`);
+        run.survival.push(
+          `the server process (pid ${server.pid}) died during batch ${b}, with the WebSocket barrage running`,
+        );
         run.httpFailures.push({
           cls: `server process died (batch ${b}, after request #${n})`,
           cause: 'server process died',
@@ -443,7 +444,7 @@ describe(`fuzzing every route from /openapi.json (${dialect})`, () => {
         .sort((a, b) => a[0].localeCompare(b[0]))
         .map(([k, v]) => `${k}: ${v}`)
         .join(', ')}`,
-      `batches: ${run.batches} of ${BATCH}; all-refused batches checked against the digest: ${run.checkedBatches} (${Math.round((100 * run.checkedBatches) / Math.max(1, run.batches))}%), changed: ${run.digestFailures.length}${run.busyBatches ? `; ${run.busyBatches} not checked: the server was still delivering earlier events` : ''}`,
+      `batches: ${run.batches} of ${BATCH} requests; all-refused batches checked against the digest: ${run.checkedBatches} (${Math.round((100 * run.checkedBatches) / Math.max(1, run.batches))}%), changed: ${run.digestFailures.length}${run.busyBatches ? `; ${run.busyBatches} not checked: the server was still delivering earlier events` : ''}`,
       `digest leaves out: ${Object.entries(VOLATILE)
         .map(([t, v]) => `${t}.${v.columns === '*' ? '*' : `{${v.columns.join(',')}}`}`)
         .join(' ')}`,
