@@ -34,6 +34,14 @@ export interface Fixtures {
   }[];
   /** The thread of each fixture post (a reply must name a post of its own thread). */
   postThread: Record<string, string>;
+  /** The opening post of each fixture thread (a reply target that is never deleted alone). */
+  openingPost: Record<string, string>;
+  /**
+   * Objects kept for operations that would otherwise wear the core fixtures away (transfer a
+   * group, ban, kick, leave, delete a post, cancel an activity or a bill, resolve a report):
+   * by operation key and parameter name, the ids valid requests use there.
+   */
+  targets: Record<string, Record<string, string[]>>;
   /** Words the fixture texts contain (search queries). */
   words: string[];
   pin: string;

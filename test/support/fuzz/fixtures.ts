@@ -90,6 +90,8 @@ export async function setUpFixtures(
     await register('carol'),
   ] as [FixtureUser, FixtureUser, FixtureUser, FixtureUser];
   const users = [org, alice, bob, carol];
+  // Not an actor: owns the throwaway sessions, and writes what sacrificial operations remove.
+  const spare = await register('spare');
   const usedKeys: Fixtures['usedKeys'] = [];
   for (const [i, u] of users.entries()) {
     must(await call('PUT', '/api/v1/wallet/pin', u.token, { pin: PIN }), [204], 'pin');
@@ -132,8 +134,17 @@ export async function setUpFixtures(
     interestIds: ['reading'],
     visibility: 'approval',
   });
-  for (const u of [alice, bob])
+  // Sacrificial: transfers, bans, kicks, leaves and edits happen here, not in g1.
+  const g3 = await group(org.token, {
+    name: `练习小组 ${suffix}`,
+    description: '给破坏性操作用的小组',
+    interestIds: ['running'],
+    visibility: 'public',
+  });
+  for (const u of [alice, bob, spare])
     must(await call('POST', `/api/v1/groups/${g1}/join`, u.token, {}), [200], 'join');
+  for (const u of [alice, bob, carol, spare])
+    must(await call('POST', `/api/v1/groups/${g3}/join`, u.token, {}), [200], 'join');
   must(
     await call('POST', `/api/v1/groups/${g2}/join`, carol.token, { message: '想加入' }),
     [200, 202],
@@ -146,12 +157,18 @@ export async function setUpFixtures(
     'approve',
   );
 
-  const thread = async (token: string, groupId: string, title: string, body: string) =>
-    must<{ id: string; firstPostId?: string }>(
+  const openingPost: Record<string, string> = {};
+  const postThread: Record<string, string> = {};
+  const thread = async (token: string, groupId: string, title: string, body: string) => {
+    const t = must<{ id: string; firstPost: { id: string } }>(
       await call('POST', `/api/v1/groups/${groupId}/threads`, token, { title, body }),
       [201],
       'thread',
-    ).id;
+    );
+    openingPost[t.id] = t.firstPost.id;
+    postThread[t.firstPost.id] = t.id;
+    return t.id;
+  };
   const t1 = await thread(
     org.token,
     g1,
@@ -159,6 +176,7 @@ export async function setUpFixtures(
     '大家在这里回复 hiking @' + alice.username,
   );
   const t2 = await thread(org.token, g2, '本月读什么', '推荐书目');
+  const t3 = await thread(org.token, g3, '可以锁定的帖子', '置顶、锁定、改标题都在这里');
   const reply = async (token: string, threadId: string, body: string, replyToId?: string) =>
     must<{ id: string }>(
       await call('POST', `/api/v1/threads/${threadId}/posts`, token, {
@@ -168,9 +186,19 @@ export async function setUpFixtures(
       [201],
       'reply',
     ).id;
-  const p2 = await reply(alice.token, t1, '我报名！羽毛球也行');
-  const p3 = await reply(bob.token, t1, '+1 周末见', p2);
-  const p4 = await reply(alice.token, t2, '推荐《三体》');
+  const replyIn = async (token: string, threadId: string, body: string, replyToId?: string) => {
+    const id = await reply(token, threadId, body, replyToId);
+    postThread[id] = threadId;
+    return id;
+  };
+  const p2 = await replyIn(alice.token, t1, '我报名！羽毛球也行');
+  const p3 = await replyIn(bob.token, t1, '+1 周末见', p2);
+  const p4 = await replyIn(alice.token, t2, '推荐《三体》');
+  // Sacrificial posts: to delete, edit, and report (a report resolved with ban_author bans spare).
+  const p5 = await replyIn(org.token, t3, '可以删除的回复一');
+  const p6 = await replyIn(org.token, t3, '可以删除的回复二');
+  const p7 = await replyIn(spare.token, t3, '会被举报的回复');
+  const p8 = await replyIn(org.token, t3, '可以反复编辑的回复');
   must(
     await call('POST', `/api/v1/posts/${p3}/reactions`, alice.token, { emoji: '👍' }),
     [200, 201, 204],
@@ -181,6 +209,11 @@ export async function setUpFixtures(
     [201],
     'report',
   );
+  const r2 = must<{ id: string }>(
+    await call('POST', `/api/v1/posts/${p7}/reports`, bob.token, { reason: '刷屏' }),
+    [201],
+    'report',
+  ).id;
 
   const start = Date.now() + 10 * 86_400_000;
   const activity = async (
@@ -208,6 +241,8 @@ export async function setUpFixtures(
   const a1 = await activity(org.token, '免费徒步', 0, 50, g1);
   const a2 = await activity(org.token, '付费露营', 1_000, 20);
   const a3 = await activity(org.token, '小班摄影', 500, 1, g1);
+  // Sacrificial: edited and cancelled.
+  const a4 = await activity(org.token, '可以取消的活动', 0, 30, g3);
   let k = 0;
   const signup = async (u: FixtureUser, id: string, pin?: string) =>
     must(
@@ -232,6 +267,15 @@ export async function setUpFixtures(
     [201],
     'bill',
   ).id;
+  // Sacrificial: cancelled (only possible before anyone but its creator paid).
+  const b2 = await call('POST', '/api/v1/bills', org.token, {
+    title: '可以撤回的账单',
+    groupId: g3,
+    userIds: [org.id, alice.id, bob.id],
+    totalFen: 3_000,
+    split: 'equal',
+  });
+  const bill2 = b2.status === 201 ? (b2.body as { id: string }).id : null;
   const conv = must<{ id: string }>(
     await call('POST', '/api/v1/conversations', alice.token, { userId: org.id }),
     [200, 201],
@@ -274,11 +318,11 @@ export async function setUpFixtures(
 
   const ids: Record<IdKind, string[]> = {
     user: users.map((u) => u.id),
-    group: [g1, g2],
-    thread: [t1, t2],
-    post: [p2, p3, p4],
-    activity: [a1, a2, a3],
-    bill: [bill],
+    group: [g1, g2, g3],
+    thread: [t1, t2, t3],
+    post: [p2, p3, p4, p5, p6, p7, p8],
+    activity: [a1, a2, a3, a4],
+    bill: bill2 ? [bill, bill2] : [bill],
     conversation: [conv],
     report: reports,
     notification: notifications,
@@ -319,7 +363,6 @@ export async function setUpFixtures(
   }
 
   // Throwaway sessions: the only ones a fuzzed log-out may end.
-  const spare = await register('spare');
   const disposableTokens = [spare.token];
   for (let i = 1; i < disposableCount; i++) {
     const r = await call('POST', '/api/v1/auth/login', null, {
@@ -339,6 +382,27 @@ export async function setUpFixtures(
     password: PASSWORD,
     usedKeys,
     disposableTokens,
-    postThread: { [p2]: t1, [p3]: t1, [p4]: t2 },
+    postThread,
+    openingPost,
+    targets: {
+      'PATCH /api/v1/groups/{id}': { id: [g3] },
+      'POST /api/v1/groups/{id}/leave': { id: [g3] },
+      'POST /api/v1/groups/{id}/transfer': { id: [g3], userId: [alice.id, bob.id] },
+      'POST /api/v1/groups/{id}/bans': { id: [g3], userId: [carol.id, spare.id] },
+      'DELETE /api/v1/groups/{id}/bans/{userId}': { id: [g3], userId: [carol.id, spare.id] },
+      'DELETE /api/v1/groups/{id}/members/{userId}': { id: [g3], userId: [carol.id, spare.id] },
+      'PATCH /api/v1/groups/{id}/members/{userId}': { id: [g3] },
+      'PATCH /api/v1/threads/{id}': { id: [t3] },
+      'DELETE /api/v1/posts/{id}': { id: [p5, p6] },
+      'PATCH /api/v1/posts/{id}': { id: [p8] },
+      'GET /api/v1/posts/{id}/revisions': { id: [p8, p2] },
+      'POST /api/v1/moderation/reports/{id}/resolve': { id: [r2] },
+      'PATCH /api/v1/activities/{id}': { id: [a1, a4] },
+      'POST /api/v1/groups/{id}/members/{userId}/approve': { id: [g2], userId: [carol.id] },
+      'POST /api/v1/groups/{id}/members/{userId}/reject': { id: [g2], userId: [carol.id] },
+      'POST /api/v1/activities/{id}/cancel': { id: [a4] },
+      'POST /api/v1/bills/{id}/cancel': { id: bill2 ? [bill2] : [] },
+      'POST /api/v1/users/{id}/block': { id: [spare.id] },
+    },
   };
 }

@@ -791,8 +791,8 @@ export function batchArb(ctx: Context, size: number): fc.Arbitrary<Descriptor[]>
   const plausible = fc.oneof(...per.map((p) => p.plausible));
   const mixed = fc.oneof({ weight: 1, arbitrary: hostile }, { weight: 9, arbitrary: plausible });
   return fc.oneof(
-    { weight: 6, arbitrary: fc.array(hostile, { minLength: size, maxLength: size }) },
-    { weight: 4, arbitrary: fc.array(mixed, { minLength: size, maxLength: size }) },
+    { weight: 13, arbitrary: fc.array(hostile, { minLength: size, maxLength: size }) },
+    { weight: 7, arbitrary: fc.array(mixed, { minLength: size, maxLength: size }) },
   );
 }
 
@@ -975,10 +975,14 @@ function applyMutation(d: Draft, m: Mutation, desc: Descriptor, ctx: Context): v
       const arr = getAt(d.body, p) as unknown[];
       const max = schemaAt(bodySchema ?? undefined, p)?.maxItems ?? 100;
       const size = m.size === 'over' ? max + 1 : m.size;
+      // Copies of a small first item (one another mutation made huge would be far too big).
+      const first = arr[0];
+      const small = first !== undefined && serialize(first).length <= 200;
       d.body = setAt(
         d.body,
         p,
-        Array.from({ length: size }, (_, i) => arr[0] ?? `x${i}`),
+        // Copies, not one shared object: a later mutation of one item must not touch them all.
+        Array.from({ length: size }, (_, i) => (small ? structuredClone(first) : `x${i}`)),
       );
       d.tags.push(`body.hugeArray(${showPath(p)} ${size})`);
       return;

@@ -92,6 +92,13 @@ function stringArb(s: Schema, h: Hint): fc.Arbitrary<string> {
   const min = s.minLength ?? 0;
   const max = s.maxLength ?? 200;
   const { fx, name } = h;
+  const targets = fx.targets[h.op.key]?.[name];
+  if (targets?.length) {
+    return fc.oneof(
+      { weight: 12, arbitrary: fc.constantFrom(...targets) },
+      { weight: 1, arbitrary: fc.uuid({ version: 7 }) },
+    );
+  }
   const kind = idKindOf(name, h.op);
   if (kind) return idArb(kind, fx);
   if (name === 'types') return fc.constantFrom(...fx.notificationTypes, 'post.replied');
@@ -204,16 +211,25 @@ export function fixUp(
   if (body && typeof body === 'object' && !Array.isArray(body)) {
     const b = body as Record<string, unknown>;
     if (typeof b.replyToId === 'string' && op.path === '/api/v1/threads/{id}/posts') {
-      const own = Object.keys(fx.postThread).find((p) => fx.postThread[p] === pathValues.id);
-      if (own) b.replyToId = own;
+      const opening = fx.openingPost[String(pathValues.id)];
+      if (opening) b.replyToId = opening;
       else delete b.replyToId;
     }
+    // Who may message me: left open, or the conversations of the run would close one by one.
+    if (typeof b.messagePolicy === 'string') b.messagePolicy = 'everyone';
     if (typeof b.startsAt === 'string') {
       const start = Date.parse(b.startsAt);
       if (typeof b.endsAt === 'string') b.endsAt = new Date(start + 2 * 3_600_000).toISOString();
       if (typeof b.signupDeadline === 'string') {
         b.signupDeadline = new Date(start - 3_600_000).toISOString();
       }
+    }
+    if (op.key === 'POST /api/v1/bills') {
+      // Exactly one of activityId and groupId; an equal split names people, a custom one shares.
+      if (b.activityId !== undefined && b.groupId !== undefined) delete b.groupId;
+      if (b.activityId === undefined && b.groupId === undefined) b.activityId = fx.ids.activity[1];
+      if (b.split === 'equal') delete b.shares;
+      if (b.split === 'custom') delete b.userIds;
     }
     if (b.split === 'custom' && Array.isArray(b.shares)) {
       b.totalFen = (b.shares as { amountFen?: unknown }[]).reduce<number>(
