@@ -27,7 +27,9 @@ import {
   type Failure,
   type Printer,
 } from './support/fuzz/report.ts';
-import { batchArb, materialize, type Context, type SendState } from './support/fuzz/requests.ts';
+import { materialize, type SendState } from './support/fuzz/materialize.ts';
+import type { Context } from './support/fuzz/model.ts';
+import { batchArb } from './support/fuzz/requests.ts';
 import { startBarrage, type BarrageStats } from './support/fuzz/ws-barrage.ts';
 import { send, type Target } from './support/fuzz/wire.ts';
 import { seedFrom } from './support/random.ts';

@@ -3,7 +3,7 @@
  * by failure class (route + status + code) so that one fault does not drown the others.
  */
 import { errorCatalogue } from '../../../src/shared/errors.ts';
-import type { WireRequest } from './requests.ts';
+import type { WireRequest } from './model.ts';
 import type { Outcome } from './wire.ts';
 
 export interface Exchange {

@@ -3,7 +3,7 @@
  * node:http, with a deadline: a request the server does not answer in time is a hang.
  */
 import http from 'node:http';
-import type { WireRequest } from './requests.ts';
+import type { WireRequest } from './model.ts';
 
 export interface WireResponse {
   status: number;
