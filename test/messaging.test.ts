@@ -76,6 +76,18 @@ describe('notifications, live', () => {
     });
   });
 
+  it('mute settings replaced by many requests at once end as one of them, never a 500', async () => {
+    const me = await buildUser(ctx.app);
+    const sets = Array.from({ length: 12 }, (_, i) => ({
+      groups: [],
+      types: [`type.${i}`, 'post.mention'],
+    }));
+    const answers = await Promise.all(sets.map((m) => req('PUT', '/api/v1/inbox/mutes', me, m)));
+    expect(answers.map((a) => a.statusCode)).toEqual(sets.map(() => 200));
+    const final = (await req('GET', '/api/v1/inbox/mutes', me)).json();
+    expect(sets.map((m) => [...m.types].sort())).toContainEqual([...final.types].sort());
+  });
+
   it('a mention notifies; a muted group and a muted type do not', async () => {
     const owner = await buildUser(ctx.app);
     const g = await buildGroup(ctx.app, owner);

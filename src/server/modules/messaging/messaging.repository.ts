@@ -143,6 +143,18 @@ export class MessagingRepository {
     userId: string,
     mutes: { kind: 'group' | 'type'; value: string }[],
   ): Promise<void> {
+    // Two replacements by one person at once would both delete, then both insert and collide on
+    // the key (PostgreSQL). Touching the person's counter row first (creating it if need be)
+    // takes a row lock that queues the second until the first commits; SQLite has one writer.
+    await this.db
+      .insertInto('notificationCounters')
+      .values({ userId, unread: 0 })
+      .onConflict((oc) =>
+        oc
+          .column('userId')
+          .doUpdateSet((eb) => ({ unread: eb.ref('notificationCounters.unread') })),
+      )
+      .execute();
     await this.db.deleteFrom('notificationMutes').where('userId', '=', userId).execute();
     if (mutes.length) {
       await this.db
