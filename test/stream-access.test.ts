@@ -375,9 +375,10 @@ describe('live subscriptions end with access (one process)', () => {
   });
 });
 
-describe.skipIf(dialect !== 'postgres')(
-  'live subscriptions end with access (subscriber on process A, change through process B)',
-  () => {
+// Two processes share one database only on PostgreSQL + Redis (SQLite is one process by design),
+// so on SQLite these are not registered at all rather than reported as skipped.
+if (dialect === 'postgres')
+  describe('live subscriptions end with access (subscriber on process A, change through process B)', () => {
     const dirs: string[] = [];
     const servers: RunningServer[] = [];
     let dropDb = async () => {};
@@ -409,5 +410,4 @@ describe.skipIf(dialect !== 'postgres')(
     });
 
     scenarios(() => where);
-  },
-);
+  });

@@ -613,7 +613,12 @@ export class ActivitiesService {
     const a = await this.visible(id, viewer);
     activitiesPolicy.assertOrganizer(a, viewer);
     const list = `attendees:${id}:${status}`;
-    const after = cursor ? decodeCursor(list, cursor, ['number'] as const)[0] : undefined;
+    // The waitlist is ordered by its (32-bit) place in line, the confirmed by time.
+    const after = !cursor
+      ? undefined
+      : status === 'waitlisted'
+        ? decodeCursor(list, cursor, ['int'] as const)[0]
+        : decodeCursor(list, cursor, ['number'] as const)[0];
     const rows = await this.repo.listSignups(id, status, limit, after);
     const page = toPage(
       rows,

@@ -363,17 +363,17 @@ export class ForumService {
     let order: ThreadSort;
     if (sort === 'hot') {
       const c = query.cursor
-        ? decodeCursor(list, query.cursor, ['number', 'number', 'string'] as const)
+        ? decodeCursor(list, query.cursor, ['int', 'number', 'string'] as const)
         : undefined;
       order = { sort, after: c && { pinned: c[0], rank: c[1], id: c[2] } };
     } else if (sort === 'new') {
       const c = query.cursor
-        ? decodeCursor(list, query.cursor, ['number', 'number', 'string'] as const)
+        ? decodeCursor(list, query.cursor, ['int', 'number', 'string'] as const)
         : undefined;
       order = { sort, after: c && { pinned: c[0], createdAt: c[1], id: c[2] } };
     } else {
       const c = query.cursor
-        ? decodeCursor(list, query.cursor, ['number', 'string'] as const)
+        ? decodeCursor(list, query.cursor, ['int', 'string'] as const)
         : undefined;
       const period = query.period ?? 'all';
       order = {
@@ -450,7 +450,7 @@ export class ForumService {
   async listPosts(threadId: string, viewer: Viewer | null, limit: number, cursor?: string) {
     const { access } = await this.threadAccess(threadId, viewer);
     const list = `posts:${threadId}`;
-    const after = cursor ? decodeCursor(list, cursor, ['number'] as const)[0] : 0;
+    const after = cursor ? decodeCursor(list, cursor, ['int'] as const)[0] : 0;
     const rows = await this.repo.listPosts(threadId, after, limit, {
       hiddenAuthors: viewer ? await this.deps.accounts.blockedIds(viewer.userId) : [],
       heldVisibleTo: viewer?.userId,

@@ -142,7 +142,7 @@ export class ConversationsService {
   async messages(viewer: Viewer, conversationId: string, limit: number, cursor?: string) {
     await this.participantOr404(conversationId, viewer.userId);
     const list = `messages:${conversationId}`;
-    const before = cursor ? decodeCursor(list, cursor, ['number'] as const)[0] : undefined;
+    const before = cursor ? decodeCursor(list, cursor, ['int'] as const)[0] : undefined;
     const rows = await this.repo.listMessages(conversationId, limit, before);
     const page = toPage(
       rows,

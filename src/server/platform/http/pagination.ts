@@ -24,12 +24,20 @@ export function encodeCursor(list: string, key: readonly (string | number)[]): s
   return Buffer.from(JSON.stringify([list, ...key]), 'utf8').toString('base64url');
 }
 
-/** Decodes a cursor made by encodeCursor for `list`; anything else is a 400 invalid_cursor. */
-export function decodeCursor<K extends readonly ('string' | 'number')[]>(
+/** What a cursor position may hold: `int` for 32-bit integer columns (seq, pinned, score). */
+type CursorPart = 'string' | 'number' | 'int';
+const INT32_MAX = 2_147_483_647;
+
+/**
+ * Decodes a cursor made by encodeCursor for `list`; anything else is a 400 invalid_cursor —
+ * including a forged number the database could not compare (`number`: a finite value within
+ * ±2^53, as times and ranks are; `int`: a whole number within a 32-bit column's range).
+ */
+export function decodeCursor<K extends readonly CursorPart[]>(
   list: string,
   cursor: string,
   shape: K,
-): { [I in keyof K]: K[I] extends 'number' ? number : string } {
+): { [I in keyof K]: K[I] extends 'string' ? string : number } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -42,9 +50,14 @@ export function decodeCursor<K extends readonly ('string' | 'number')[]>(
   const values = parsed.slice(1);
   values.forEach((v, i) => {
     const want = shape[i];
-    if (typeof v !== want || (want === 'number' && !Number.isFinite(v))) {
-      throw new AppError('invalid_cursor');
-    }
+    const ok =
+      want === 'string'
+        ? typeof v === 'string'
+        : typeof v === 'number' &&
+          (want === 'int'
+            ? Number.isInteger(v) && Math.abs(v) <= INT32_MAX
+            : Number.isFinite(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER);
+    if (!ok) throw new AppError('invalid_cursor');
   });
   return values as never;
 }
