@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +8,7 @@ import { prng, seedFrom } from './support/random.ts';
 import {
   freePort,
   freshPgDatabase,
-  markedEnv,
+  ledgerCheck,
   portOpen,
   processAlive,
   startServer,
@@ -111,19 +110,6 @@ async function all<T>(base: string, url: string, user: User): Promise<T[]> {
     cursor = page.nextCursor;
   } while (cursor);
   return items;
-}
-
-function ledgerCheck(env: Record<string, string>): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '--silent', 'ledger:check'], {
-      env: markedEnv(env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('exit', (code) => resolve({ code: code ?? -1, output }));
-  });
 }
 
 function errorCode(err: unknown): string {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -36,9 +35,9 @@ import { seedFrom } from './support/random.ts';
 import {
   freePort,
   freshPgDatabase,
-  markedEnv,
   processAlive,
   startServer,
+  ledgerCheck,
   type RunningServer,
 } from './support/server.ts';
 
@@ -92,19 +91,6 @@ const run = {
   httpReport: '',
   digestReport: '',
 };
-
-function ledgerCheck(env: Record<string, string>): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '--silent', 'ledger:check'], {
-      env: markedEnv(env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('exit', (code) => resolve({ code: code ?? 1, output }));
-  });
-}
 
 /** A loopback address of our own, so our log-in traffic has its own rate-limit bucket. */
 async function ownAddress(port: number): Promise<string | undefined> {

@@ -97,6 +97,18 @@ describe('bodies', () => {
 });
 
 describe('unknown fields', () => {
+  it('a body with hundreds of bad values gets a short error naming the first ten (found by the fuzzer)', async () => {
+    const me = await buildUser(ctx.app);
+    const res = await req('PUT', '/api/v1/inbox/mutes', me, {
+      groups: Array.from({ length: 400 }, () => '\u0008'),
+      types: [],
+    });
+    expectShape(res, 400, 'invalid_input');
+    expect(res.json().error.details).toHaveLength(10);
+    expect(res.json().error.message).toMatch(/and \d+ more$/);
+    expect(res.body.length).toBeLessThan(4_096);
+  });
+
   it('a PATCH naming a field that does not exist (or cannot change) is 400 naming it; nothing changes', async () => {
     const org = await buildUser(ctx.app);
     const a = await buildActivity(ctx.app, org, { priceFen: 0 });

@@ -23,6 +23,22 @@ export function markedEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   };
 }
 
+/** `npm run ledger:check` on the database the environment names, as an operator runs it. */
+export function ledgerCheck(
+  env: Record<string, string>,
+): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('npm', ['run', '--silent', 'ledger:check'], {
+      env: markedEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    child.on('exit', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
 /** Runs the server entry to completion (for start-up failures); never leaves it running. */
 export function runServerSync(env: Record<string, string>, options: SpawnSyncOptions = {}) {
   return spawnSync(process.execPath, serverArgs, {

@@ -30,9 +30,15 @@ const byStatus: Record<number, ErrorCode> = {
 
 type Validation = NonNullable<FastifyError['validation']>;
 
+/**
+ * At most this many field errors are reported: a body of 10,000 bad items would otherwise be
+ * answered with an error hundreds of kilobytes long (the validator collects every error).
+ */
+const MAX_REPORTED_ERRORS = 10;
+
 /** "body/username must match pattern …" → one readable sentence plus per-field details. */
 function describeValidation(errors: Validation, context: string | undefined) {
-  const details = errors.map((e) => {
+  const details = errors.slice(0, MAX_REPORTED_ERRORS).map((e) => {
     const { missingProperty, additionalProperty } = e.params as {
       missingProperty?: string;
       additionalProperty?: string;
@@ -43,7 +49,10 @@ function describeValidation(errors: Validation, context: string | undefined) {
     const message = additionalProperty ? 'is not a known field' : (e.message ?? 'is not valid');
     return { field, message };
   });
-  const message = details.map((d) => `${d.field}: ${d.message}`).join('; ');
+  const more = errors.length - details.length;
+  const message =
+    details.map((d) => `${d.field}: ${d.message}`).join('; ') +
+    (more > 0 ? `; and ${more} more` : '');
   return { message: `Invalid ${context ?? 'request'}: ${message}`, details };
 }
 
