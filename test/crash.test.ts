@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/server/platform/db/database.ts';
@@ -7,7 +5,7 @@ import { dialect } from './support/context.ts';
 import { prng, seedFrom } from './support/random.ts';
 import {
   freePort,
-  freshPgDatabase,
+  processStorage,
   ledgerCheck,
   portOpen,
   processAlive,
@@ -33,13 +31,12 @@ const seed = seedFrom('CRASH_SEED');
 const rnd = prng(seed);
 
 let dataDir = '';
-let dropDb = async () => {};
+let removeStorage = async () => {};
 const running: RunningServer[] = [];
 
 afterAll(async () => {
   for (const s of running) await s.stop('SIGKILL');
-  await dropDb();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  await removeStorage();
 });
 
 interface User {
@@ -120,20 +117,15 @@ function errorCode(err: unknown): string {
 describe(`crash with writes in flight (${dialect})`, () => {
   it(`SIGKILL ${KILLS}× at random moments: acknowledged writes survive, none half-applied, retries apply once`, async () => {
     console.log(`crash test seed ${seed} (repeat with CRASH_SEED=${seed})`);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanzi-crash-'));
+    const storage = await processStorage('crash');
+    ({ dataDir } = storage);
+    removeStorage = storage.remove;
     const env: Record<string, string> = {
-      DATA_DIR: dataDir,
-      DEMO_DATA: 'false',
+      ...storage.env,
       RATE_LIMIT_PER_MINUTE: '10000000',
       AUTH_RATE_LIMIT_PER_MINUTE: '10000000',
       POSTS_PER_MINUTE: '100000',
     };
-    if (dialect === 'postgres') {
-      const db = await freshPgDatabase(process.env.TEST_DATABASE_URL!);
-      dropDb = db.drop;
-      env.DATABASE_URL = db.url;
-      env.REDIS_URL = process.env.TEST_REDIS_URL!;
-    }
     const port = await freePort();
     let server = await startServer(env, port);
     running.push(server);

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +33,7 @@ import { send, type Target } from './support/fuzz/wire.ts';
 import { seedFrom } from './support/random.ts';
 import {
   freePort,
-  freshPgDatabase,
+  processStorage,
   processAlive,
   startServer,
   ledgerCheck,
@@ -61,7 +60,7 @@ const BODY_LIMIT = 1_048_576;
 const MAX_RESTARTS = 3;
 
 let dataDir = '';
-let dropDb = async () => {};
+let removeStorage = async () => {};
 let reader: DbReader | undefined;
 const running: RunningServer[] = [];
 let agent: http.Agent | undefined;
@@ -70,8 +69,7 @@ afterAll(async () => {
   agent?.destroy();
   await reader?.close();
   for (const s of running) await s.stop('SIGKILL');
-  await dropDb();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  await removeStorage();
 });
 
 /** Everything the run found, for the assertions below. */
@@ -174,10 +172,11 @@ async function quiet(db: DbReader, stableMs: number, stepMs: number, maxMs: numb
 describe(`fuzzing every route from /openapi.json (${dialect})`, () => {
   beforeAll(async () => {
     const started = Date.now();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanzi-fuzz-'));
+    const storage = await processStorage('fuzz');
+    ({ dataDir } = storage);
+    removeStorage = storage.remove;
     const env: Record<string, string> = {
-      DATA_DIR: dataDir,
-      DEMO_DATA: 'false',
+      ...storage.env,
       LOG_LEVEL: 'warn',
       // High enough that limits do not hide the fuzzing, low enough that some requests meet them
       // (log-in/registration, posting): 429 is a fine answer.
@@ -186,12 +185,6 @@ describe(`fuzzing every route from /openapi.json (${dialect})`, () => {
       POSTS_PER_MINUTE: '5',
       BODY_LIMIT_BYTES: String(BODY_LIMIT),
     };
-    if (dialect === 'postgres') {
-      const db = await freshPgDatabase(process.env.TEST_DATABASE_URL!);
-      dropDb = db.drop;
-      env.DATABASE_URL = db.url;
-      env.REDIS_URL = process.env.TEST_REDIS_URL!;
-    }
     const port = await freePort();
     let server = await startServer(env, port);
     running.push(server);

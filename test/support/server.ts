@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess, type SpawnSyncOptions } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { dialect } from './context.ts';
 import { TEST_SERVER_MARKER } from './processes.ts';
 
 /**
@@ -99,6 +102,33 @@ export async function freshPgDatabase(
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
+    },
+  };
+}
+
+/**
+ * Storage for whole-process tests: a fresh data directory and, on the postgres project, a fresh
+ * PostgreSQL database with the test Redis, as environment for `startServer`; `remove()` deletes
+ * them (a no-op for what was not made).
+ */
+export async function processStorage(
+  prefix: string,
+): Promise<{ dataDir: string; env: Record<string, string>; remove(): Promise<void> }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `quanzi-${prefix}-`));
+  const env: Record<string, string> = { DATA_DIR: dataDir, DEMO_DATA: 'false' };
+  let drop = async () => {};
+  if (dialect === 'postgres') {
+    const db = await freshPgDatabase(process.env.TEST_DATABASE_URL!);
+    drop = db.drop;
+    env.DATABASE_URL = db.url;
+    env.REDIS_URL = process.env.TEST_REDIS_URL!;
+  }
+  return {
+    dataDir,
+    env,
+    async remove() {
+      await drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
