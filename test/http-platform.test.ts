@@ -147,7 +147,7 @@ describe('request ids, security headers, health', () => {
         msg: 'request completed',
         req: { method: 'GET', url: '/api/v1/activities/nearby?lat=…&lng=…&radiusKm=5' },
         res: { statusCode: 200 },
-        ms: expect.any(Number),
+        responseTime: expect.any(Number),
       });
       expect(JSON.stringify(lines)).not.toContain('31.2304');
     } finally {

@@ -357,27 +357,35 @@ export class ForumRepository {
    * the cost follows groups × limit, not the threads the groups hold.
    */
   async recentThreads(groupIds: string[], limit: number, hiddenAuthors: string[]) {
-    if (groupIds.length === 0) return [];
-    const newestOf = (groupId: string) =>
-      this.db
-        .selectFrom('threads')
-        .selectAll()
-        .where('groupId', '=', groupId)
-        .where('status', '=', 'visible')
-        .$if(hiddenAuthors.length > 0, (q) => q.where('authorId', 'not in', hiddenAuthors))
-        .orderBy('lastPostAt', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit);
     const rows: ThreadRow[] = [];
     // SQLite allows 500 arms in one compound select; PostgreSQL has no such limit.
     for (let i = 0; i < groupIds.length; i += RECENT_GROUPS_PER_QUERY) {
       const chunk = groupIds.slice(i, i + RECENT_GROUPS_PER_QUERY);
-      const arms = chunk.map((g) => this.db.selectFrom(newestOf(g).as('n')).selectAll());
-      const query = arms.slice(1).reduce((q, arm) => q.unionAll(arm), arms[0]!);
-      rows.push(...(await query.execute()));
+      rows.push(...(await this.recentThreadsQuery(chunk, limit, hiddenAuthors).execute()));
     }
     return rows
       .sort((a, b) => b.lastPostAt - a.lastPostAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
       .slice(0, limit);
+  }
+
+  /** One statement of `recentThreads`: each group's newest `limit`, as one compound select. */
+  recentThreadsQuery(groupIds: string[], limit: number, hiddenAuthors: string[]) {
+    const arms = groupIds.map((groupId) =>
+      this.db
+        .selectFrom((db) =>
+          db
+            .selectFrom('threads')
+            .selectAll()
+            .where('groupId', '=', groupId)
+            .where('status', '=', 'visible')
+            .$if(hiddenAuthors.length > 0, (q) => q.where('authorId', 'not in', hiddenAuthors))
+            .orderBy('lastPostAt', 'desc')
+            .orderBy('id', 'desc')
+            .limit(limit)
+            .as('n'),
+        )
+        .selectAll(),
+    );
+    return arms.slice(1).reduce((q, arm) => q.unionAll(arm), arms[0]!);
   }
 }
