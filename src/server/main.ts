@@ -5,7 +5,7 @@ import { buildApp } from './app.ts';
 import { seedDemoData } from './demo/seed.ts';
 import { DEMO_PASSWORD } from './demo/users.ts';
 import { ConfigError, loadConfig, type Config } from './platform/config.ts';
-import { openDatabase } from './platform/db/database.ts';
+import { openDatabase, optimizeAfterStart } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { MemoryPubSub } from './platform/events/memory-pubsub.ts';
 import { installProcessGuards } from './platform/process-guards.ts';
@@ -26,8 +26,11 @@ try {
 const database = openDatabase({
   databaseUrl: config.databaseUrl,
   sqliteFile: path.join(config.dataDir, 'quanzi.sqlite'),
+  sqliteReaders: config.sqliteReaders,
+  queryTimeoutMs: config.queryTimeoutMs,
 });
 await migrateToLatest(database);
+await optimizeAfterStart(database);
 
 let pubsub: PubSub;
 let redis: Redis | undefined;

@@ -3,16 +3,25 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
   CamelCasePlugin,
-  CompiledQuery,
   Kysely,
+  PostgresAdapter,
   PostgresDialect,
   SqliteDialect,
-  SqliteDriver,
+  sql,
+  type CompiledQuery,
   type DatabaseConnection,
+  type DialectAdapter,
   type Driver,
+  type MigrationLockOptions,
+  type QueryCompiler,
+  type QueryResult,
   type Transaction,
+  type TransactionSettings,
 } from 'kysely';
 import pg from 'pg';
+import { isPgQueryCanceled, QueryTimeoutError } from './errors.ts';
+import { QuanziSqliteDriver } from './sqlite-driver.ts';
+import { SqliteReaderPool } from './sqlite-readers.ts';
 import type { Database } from './tables.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -37,7 +46,25 @@ export interface DatabaseOptions {
   /** PostgreSQL: the schema every statement uses (tests give each file its own). */
   pgSchema?: string;
   pgPoolSize?: number;
+  /**
+   * SQLite: read-only reader processes that run reads outside transactions (sqlite-readers.ts).
+   * 0 (the default) runs every query on the main connection; ':memory:' always does.
+   */
+  sqliteReaders?: number;
+  /**
+   * The longest a query may take, in ms: SQLite reads on the readers (counted from when it was
+   * asked), PostgreSQL statements (`statement_timeout`). Unset: no limit. Past it the query
+   * fails with QueryTimeoutError (503 query_timeout).
+   */
+  queryTimeoutMs?: number;
 }
+
+/** Prepared statements kept per SQLite connection. */
+const STATEMENT_CACHE_SIZE = 500;
+/** Rows `PRAGMA optimize` samples per index when it analyses, so it stays fast on a big file. */
+const ANALYSIS_LIMIT = 400;
+/** How often SQLite's statistics are refreshed (`PRAGMA optimize`) while the server runs. */
+const OPTIMIZE_EVERY_MS = 60 * 60 * 1000;
 
 // pg returns int8 (count(*), sum of bigint, bigint columns) and numeric as strings; every value we
 // store fits in 2^53, so parse them into numbers here, once, for every query.
@@ -54,13 +81,20 @@ const pgTypes = {
 export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
   const plugins = [new CamelCasePlugin()];
   if (opts.databaseUrl) {
+    const settings = [
+      ...(opts.pgSchema ? [`-c search_path=${opts.pgSchema}`] : []),
+      ...(opts.queryTimeoutMs ? [`-c statement_timeout=${opts.queryTimeoutMs}`] : []),
+    ];
     const pool = new pg.Pool({
       connectionString: opts.databaseUrl,
       max: opts.pgPoolSize ?? 10,
       types: pgTypes,
-      ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
+      ...(settings.length ? { options: settings.join(' ') } : {}),
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
+    const db = new Kysely<Database>({
+      dialect: new QuanziPostgresDialect({ pool }, opts.queryTimeoutMs ?? 0),
+      plugins,
+    });
     return { db, dialect: 'postgres', schema: opts.pgSchema, close: () => db.destroy() };
   }
   const file = opts.sqliteFile ?? ':memory:';
@@ -70,29 +104,155 @@ export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: sqlite }),
-    plugins,
+  sqlite.pragma(`analysis_limit = ${ANALYSIS_LIMIT}`);
+  const readers =
+    file !== ':memory:' && (opts.sqliteReaders ?? 0) > 0
+      ? new SqliteReaderPool({
+          file,
+          size: opts.sqliteReaders ?? 0,
+          timeoutMs: opts.queryTimeoutMs ?? 2_147_483_647,
+          statementCacheSize: STATEMENT_CACHE_SIZE,
+        })
+      : undefined;
+  const driver = new QuanziSqliteDriver({
+    database: sqlite,
+    readers,
+    cacheSize: STATEMENT_CACHE_SIZE,
   });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  const db = new Kysely<Database>({ dialect: new QuanziSqliteDialect(driver), plugins });
+  // SQLite keeps no statistics by itself; PRAGMA optimize refreshes those that are missing or
+  // stale (analysis_limit keeps it quick). Also run after migrations (optimizeAfterStart) and at
+  // close. The statement waits for the main connection's mutex like any write.
+  const optimize = () => sql`pragma optimize`.execute(db);
+  const timer = setInterval(() => {
+    optimize().catch((err: unknown) =>
+      process.emitWarning(`PRAGMA optimize failed: ${String(err)}`),
+    );
+  }, OPTIMIZE_EVERY_MS);
+  timer.unref();
+  return {
+    db,
+    dialect: 'sqlite',
+    async close() {
+      clearInterval(timer);
+      try {
+        await optimize();
+      } catch {
+        // statistics are an optimisation; closing matters more
+      }
+      await db.destroy();
+    },
+  };
 }
 
 /**
- * SQLite transactions start with BEGIN IMMEDIATE: they take the write lock up front and wait
- * for it (busy_timeout), instead of failing with SQLITE_BUSY when a read turns into a write
- * while another connection (another process) has written in between.
+ * After migrations at start-up: on SQLite, analyse every table whose statistics are missing or
+ * stale (`PRAGMA optimize=0x10002`: 0x10000 looks at all tables, not only those this connection
+ * used; 0x02 runs ANALYZE where it helps). PostgreSQL's autovacuum keeps its own statistics.
  */
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+export async function optimizeAfterStart(handle: DatabaseHandle): Promise<void> {
+  if (handle.dialect === 'sqlite') await sql`pragma optimize=0x10002`.execute(handle.db);
+}
+
+class QuanziSqliteDialect extends SqliteDialect {
+  constructor(private readonly driver: QuanziSqliteDriver) {
+    super({ database: {} as never });
+  }
+  override createDriver(): Driver {
+    return this.driver;
   }
 }
 
-class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly cfg: ConstructorParameters<typeof SqliteDialect>[0]) {
-    super(cfg);
+/**
+ * PostgreSQL as Kysely has it, plus: a statement cancelled by `statement_timeout` (SQLSTATE
+ * 57014) becomes QueryTimeoutError, and migrations run without the timeout (an index built on a
+ * big table, or waiting for another process's migration lock, may rightly take longer).
+ */
+class QuanziPostgresDialect extends PostgresDialect {
+  constructor(
+    config: ConstructorParameters<typeof PostgresDialect>[0],
+    private readonly timeoutMs: number,
+  ) {
+    super(config);
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.cfg);
+    return new TimeoutMappingDriver(super.createDriver(), this.timeoutMs);
+  }
+  override createAdapter(): DialectAdapter {
+    return new UntimedMigrationsAdapter();
+  }
+}
+
+class UntimedMigrationsAdapter extends PostgresAdapter {
+  override async acquireMigrationLock(db: Kysely<unknown>, opt: MigrationLockOptions) {
+    // Kysely runs PostgreSQL migrations in one transaction: `true` makes this local to it.
+    await sql`select set_config('statement_timeout', '0', true)`.execute(db);
+    await super.acquireMigrationLock(db, opt);
+  }
+}
+
+/** Wraps each pooled connection so that a timed-out statement throws QueryTimeoutError. */
+class TimeoutMappingDriver implements Driver {
+  constructor(
+    private readonly inner: Driver,
+    private readonly timeoutMs: number,
+  ) {}
+  init() {
+    return this.inner.init();
+  }
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new TimeoutMappingConnection(await this.inner.acquireConnection(), this.timeoutMs);
+  }
+  beginTransaction(c: DatabaseConnection, settings: TransactionSettings) {
+    return this.inner.beginTransaction(c, settings);
+  }
+  commitTransaction(c: DatabaseConnection) {
+    return this.inner.commitTransaction(c);
+  }
+  rollbackTransaction(c: DatabaseConnection) {
+    return this.inner.rollbackTransaction(c);
+  }
+  async savepoint(c: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) {
+    await this.inner.savepoint?.(c, name, compile);
+  }
+  async rollbackToSavepoint(
+    c: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ) {
+    await this.inner.rollbackToSavepoint?.(c, name, compile);
+  }
+  async releaseSavepoint(
+    c: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ) {
+    await this.inner.releaseSavepoint?.(c, name, compile);
+  }
+  releaseConnection(c: DatabaseConnection) {
+    return this.inner.releaseConnection((c as TimeoutMappingConnection).inner);
+  }
+  destroy() {
+    return this.inner.destroy();
+  }
+}
+
+class TimeoutMappingConnection implements DatabaseConnection {
+  constructor(
+    readonly inner: DatabaseConnection,
+    private readonly timeoutMs: number,
+  ) {}
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    try {
+      return await this.inner.executeQuery<R>(query);
+    } catch (err) {
+      if (this.timeoutMs > 0 && isPgQueryCanceled(err)) {
+        throw new QueryTimeoutError(this.timeoutMs, { cause: err });
+      }
+      throw err;
+    }
+  }
+  streamQuery<R>(query: CompiledQuery, chunkSize?: number) {
+    return this.inner.streamQuery<R>(query, chunkSize);
   }
 }
