@@ -23,14 +23,22 @@ try {
   throw err;
 }
 
-const database = openDatabase({
+const storage = {
   databaseUrl: config.databaseUrl,
   sqliteFile: path.join(config.dataDir, 'quanzi.sqlite'),
+};
+// Migrations (and SQLite's first statistics) on a connection of their own, without the query
+// time limit: building an index on a big table may rightly take longer.
+const migrating = openDatabase(storage);
+await migrateToLatest(migrating);
+await optimizeAfterStart(migrating);
+await migrating.close();
+
+const database = openDatabase({
+  ...storage,
   sqliteReaders: config.sqliteReaders,
   queryTimeoutMs: config.queryTimeoutMs,
 });
-await migrateToLatest(database);
-await optimizeAfterStart(database);
 
 let pubsub: PubSub;
 let redis: Redis | undefined;

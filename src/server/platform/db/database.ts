@@ -4,22 +4,14 @@ import SQLite from 'better-sqlite3';
 import {
   CamelCasePlugin,
   Kysely,
-  PostgresAdapter,
   PostgresDialect,
   SqliteDialect,
   sql,
-  type CompiledQuery,
-  type DatabaseConnection,
-  type DialectAdapter,
   type Driver,
-  type MigrationLockOptions,
-  type QueryCompiler,
-  type QueryResult,
   type Transaction,
-  type TransactionSettings,
 } from 'kysely';
 import pg from 'pg';
-import { isPgQueryCanceled, QueryTimeoutError } from './errors.ts';
+import { QuanziPostgresDriver } from './postgres-driver.ts';
 import { QuanziSqliteDriver } from './sqlite-driver.ts';
 import { SqliteReaderPool } from './sqlite-readers.ts';
 import type { Database } from './tables.ts';
@@ -85,14 +77,15 @@ export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
       ...(opts.pgSchema ? [`-c search_path=${opts.pgSchema}`] : []),
       ...(opts.queryTimeoutMs ? [`-c statement_timeout=${opts.queryTimeoutMs}`] : []),
     ];
+    const poolSize = opts.pgPoolSize ?? 10;
     const pool = new pg.Pool({
       connectionString: opts.databaseUrl,
-      max: opts.pgPoolSize ?? 10,
+      max: poolSize,
       types: pgTypes,
       ...(settings.length ? { options: settings.join(' ') } : {}),
     });
     const db = new Kysely<Database>({
-      dialect: new QuanziPostgresDialect({ pool }, opts.queryTimeoutMs ?? 0),
+      dialect: new QuanziPostgresDialect({ pool }, opts.queryTimeoutMs ?? 0, poolSize),
       plugins,
     });
     return { db, dialect: 'postgres', schema: opts.pgSchema, close: () => db.destroy() };
@@ -121,8 +114,8 @@ export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
   });
   const db = new Kysely<Database>({ dialect: new QuanziSqliteDialect(driver), plugins });
   // SQLite keeps no statistics by itself; PRAGMA optimize refreshes those that are missing or
-  // stale (analysis_limit keeps it quick). Also run after migrations (optimizeAfterStart) and at
-  // close. The statement waits for the main connection's mutex like any write.
+  // stale (analysis_limit keeps it quick), hourly and at close; optimizeAfterStart after
+  // migrations. It waits for the main connection's mutex like any write.
   const optimize = () => sql`pragma optimize`.execute(db);
   const timer = setInterval(() => {
     optimize().catch((err: unknown) =>
@@ -163,96 +156,18 @@ class QuanziSqliteDialect extends SqliteDialect {
   }
 }
 
-/**
- * PostgreSQL as Kysely has it, plus: a statement cancelled by `statement_timeout` (SQLSTATE
- * 57014) becomes QueryTimeoutError, and migrations run without the timeout (an index built on a
- * big table, or waiting for another process's migration lock, may rightly take longer).
- */
+/** PostgreSQL through our driver wrapper (postgres-driver.ts). */
 class QuanziPostgresDialect extends PostgresDialect {
   constructor(
     config: ConstructorParameters<typeof PostgresDialect>[0],
     private readonly timeoutMs: number,
+    private readonly poolSize: number,
   ) {
     super(config);
   }
   override createDriver(): Driver {
-    return new TimeoutMappingDriver(super.createDriver(), this.timeoutMs);
-  }
-  override createAdapter(): DialectAdapter {
-    return new UntimedMigrationsAdapter();
-  }
-}
-
-class UntimedMigrationsAdapter extends PostgresAdapter {
-  override async acquireMigrationLock(db: Kysely<unknown>, opt: MigrationLockOptions) {
-    // Kysely runs PostgreSQL migrations in one transaction: `true` makes this local to it.
-    await sql`select set_config('statement_timeout', '0', true)`.execute(db);
-    await super.acquireMigrationLock(db, opt);
-  }
-}
-
-/** Wraps each pooled connection so that a timed-out statement throws QueryTimeoutError. */
-class TimeoutMappingDriver implements Driver {
-  constructor(
-    private readonly inner: Driver,
-    private readonly timeoutMs: number,
-  ) {}
-  init() {
-    return this.inner.init();
-  }
-  async acquireConnection(): Promise<DatabaseConnection> {
-    return new TimeoutMappingConnection(await this.inner.acquireConnection(), this.timeoutMs);
-  }
-  beginTransaction(c: DatabaseConnection, settings: TransactionSettings) {
-    return this.inner.beginTransaction(c, settings);
-  }
-  commitTransaction(c: DatabaseConnection) {
-    return this.inner.commitTransaction(c);
-  }
-  rollbackTransaction(c: DatabaseConnection) {
-    return this.inner.rollbackTransaction(c);
-  }
-  async savepoint(c: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) {
-    await this.inner.savepoint?.(c, name, compile);
-  }
-  async rollbackToSavepoint(
-    c: DatabaseConnection,
-    name: string,
-    compile: QueryCompiler['compileQuery'],
-  ) {
-    await this.inner.rollbackToSavepoint?.(c, name, compile);
-  }
-  async releaseSavepoint(
-    c: DatabaseConnection,
-    name: string,
-    compile: QueryCompiler['compileQuery'],
-  ) {
-    await this.inner.releaseSavepoint?.(c, name, compile);
-  }
-  releaseConnection(c: DatabaseConnection) {
-    return this.inner.releaseConnection((c as TimeoutMappingConnection).inner);
-  }
-  destroy() {
-    return this.inner.destroy();
-  }
-}
-
-class TimeoutMappingConnection implements DatabaseConnection {
-  constructor(
-    readonly inner: DatabaseConnection,
-    private readonly timeoutMs: number,
-  ) {}
-  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    try {
-      return await this.inner.executeQuery<R>(query);
-    } catch (err) {
-      if (this.timeoutMs > 0 && isPgQueryCanceled(err)) {
-        throw new QueryTimeoutError(this.timeoutMs, { cause: err });
-      }
-      throw err;
-    }
-  }
-  streamQuery<R>(query: CompiledQuery, chunkSize?: number) {
-    return this.inner.streamQuery<R>(query, chunkSize);
+    // Slow statements outside transactions leave two connections free (one when the pool is 2).
+    const slowLimit = Math.max(1, this.poolSize - Math.min(2, this.poolSize - 1));
+    return new QuanziPostgresDriver(super.createDriver(), this.timeoutMs, slowLimit);
   }
 }

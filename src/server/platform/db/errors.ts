@@ -17,7 +17,9 @@ const PG_QUERY_CANCELED = '57014';
 /** True for a PostgreSQL statement that was cancelled, which `statement_timeout` does. */
 export function isPgQueryCanceled(err: unknown): boolean {
   return (
-    typeof err === 'object' && err !== null && (err as { code?: unknown }).code === PG_QUERY_CANCELED
+    typeof err === 'object' &&
+    err !== null &&
+    (err as { code?: unknown }).code === PG_QUERY_CANCELED
   );
 }
 

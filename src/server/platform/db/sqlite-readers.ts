@@ -2,14 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import { QueryTimeoutError } from './errors.ts';
-
-/**
- * A statement whose recent runs all took less than this many milliseconds counts as quick: it
- * may use the quick lane, which slow statements never occupy.
- */
-export const QUICK_MS = 20;
-/** How many recent run times are kept per statement to judge it quick. */
-const SAMPLES = 4;
+import { StatementTimings } from './statement-timings.ts';
 /** A reader that dies within this long of starting is restarted after the same delay. */
 const RESTART_DELAY_MS = 1000;
 
@@ -78,8 +71,7 @@ export class SqliteReaderPool {
   readonly #readers = new Set<Reader>();
   readonly #quick: Task[] = [];
   readonly #slow: Task[] = [];
-  /** Recent run times (ms) per SQL text, least recently used first. */
-  readonly #timings = new Map<string, number[]>();
+  readonly #timings: StatementTimings;
   #nextId = 0;
   #closed = false;
   /** Reads asked and not yet answered: while there are any, the readers keep the process alive. */
@@ -87,6 +79,7 @@ export class SqliteReaderPool {
 
   constructor(opts: ReaderPoolOptions) {
     this.#opts = opts;
+    this.#timings = new StatementTimings(opts.statementCacheSize * 2);
     for (let i = 0; i < opts.size; i++) this.#spawn(opts.size >= 2 && i === 0);
   }
 
@@ -98,7 +91,7 @@ export class SqliteReaderPool {
         id: this.#nextId++,
         sql,
         params,
-        quick: this.#isQuick(sql),
+        quick: this.#timings.isQuick(sql),
         sent: 0,
         resolve,
         reject,
@@ -127,22 +120,6 @@ export class SqliteReaderPool {
     }
     this.#readers.clear();
     await Promise.all(exits);
-  }
-
-  #isQuick(sql: string): boolean {
-    const times = this.#timings.get(sql);
-    return times !== undefined && times.every((ms) => ms < QUICK_MS);
-  }
-
-  #record(sql: string, ms: number): void {
-    const times = this.#timings.get(sql) ?? [];
-    this.#timings.delete(sql);
-    times.push(ms);
-    if (times.length > SAMPLES) times.shift();
-    this.#timings.set(sql, times);
-    if (this.#timings.size > this.#opts.statementCacheSize * 2) {
-      this.#timings.delete(this.#timings.keys().next().value ?? '');
-    }
   }
 
   #spawn(quickOnly: boolean): void {
@@ -235,7 +212,7 @@ export class SqliteReaderPool {
     const task = reader.task;
     if (!task || task.id !== m.id) return;
     reader.task = undefined;
-    this.#record(task.sql, m.ms);
+    this.#timings.record(task.sql, m.ms);
     if (m.error) {
       const err = new SQLite.SqliteError(m.error.message, m.error.code ?? 'SQLITE_ERROR');
       if (m.error.name) err.name = m.error.name;
@@ -254,7 +231,7 @@ export class SqliteReaderPool {
       reader.task = undefined;
       this.#readers.delete(reader);
       reader.child.kill('SIGKILL');
-      this.#record(task.sql, Date.now() - task.sent);
+      this.#timings.record(task.sql, Date.now() - task.sent);
       if (!this.#closed) this.#replace(reader.quickOnly);
     } else {
       remove(this.#quick, task);
