@@ -97,9 +97,11 @@ class LazyConnection implements DatabaseConnection {
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const limited = !this.transaction && !this.timings.isQuick(query.sql);
     if (limited) await this.slow.acquire();
-    const started = performance.now();
+    // Timed from when it has a connection: waiting for one says nothing about the statement.
+    let started = 0;
     try {
       this.real ??= await this.driver.acquireConnection();
+      started = performance.now();
       return await this.real.executeQuery<R>(query);
     } catch (err) {
       if (this.timeoutMs > 0 && isPgQueryCanceled(err)) {
@@ -108,7 +110,9 @@ class LazyConnection implements DatabaseConnection {
       throw err;
     } finally {
       if (limited) this.slow.release();
-      if (!this.transaction) this.timings.record(query.sql, performance.now() - started);
+      if (!this.transaction && started) {
+        this.timings.record(query.sql, performance.now() - started);
+      }
     }
   }
 
