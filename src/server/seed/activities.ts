@@ -4,7 +4,6 @@ import {
   SIGNUP_POPULARITY,
   VIEW_POPULARITY,
 } from '../modules/activities/ranking.ts';
-import { renderMarkdown } from '../modules/groups/markdown.ts';
 import { REMINDER_HOURS } from '../modules/messaging/notification-rules.ts';
 import { counted, DAY, HOUR, NOTIFY_WINDOW_MS, type SeedContext, type World } from './context.ts';
 import { districtPicker } from './groups.ts';
@@ -170,7 +169,12 @@ export async function makeActivities(ctx: SeedContext, world: World, ledger: Led
         ? rng.pick(PRICES)
         : 0;
     const title = ctx.text.activityTitle(rng, interest, venueName);
-    const description = ctx.text.activityDescription(rng, interest, venueName, priceFen);
+    const { md: description, html: descriptionHtml } = ctx.text.activityDescription(
+      rng,
+      interest,
+      venueName,
+      priceFen,
+    );
 
     // Who signs up, and when (before the deadline, and before now).
     const pool = g ? g.members : null;
@@ -275,7 +279,7 @@ export async function makeActivities(ctx: SeedContext, world: World, ledger: Led
       g?.id ?? null,
       title,
       description,
-      renderMarkdown(description),
+      descriptionHtml,
       startAt,
       endAt,
       deadline,

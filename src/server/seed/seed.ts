@@ -109,7 +109,7 @@ export async function runSeed(opts: SeedOptions): Promise<SeedManifest> {
     scale,
     seed: opts.seed,
     now,
-    text: new TextMaker(opts.seed),
+    text: new TextMaker(opts.seed, Math.min(400, Math.max(40, Math.round(scale.posts / 500)))),
     progress,
     passwordHash,
     pinHash,

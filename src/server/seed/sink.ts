@@ -43,6 +43,8 @@ export class SqliteSink implements Sink {
 
   constructor(file: string) {
     this.db = new SQLite(file);
+    // WAL (the app's mode) cannot go straight to OFF; no journal at all while loading.
+    this.db.pragma('journal_mode = DELETE');
     this.db.pragma('journal_mode = OFF');
     this.db.pragma('synchronous = OFF');
     this.db.pragma('foreign_keys = OFF');

@@ -223,7 +223,11 @@ const join = (parts: Fragment[]): Body => ({
 export class TextMaker {
   private readonly pools = new Map<string, Pool>();
 
-  constructor(private readonly seed: number) {}
+  /** `poolSize`: paragraphs per interest (replies: half as many), more for bigger data sets. */
+  constructor(
+    private readonly seed: number,
+    private readonly poolSize = 400,
+  ) {}
 
   interest(id: string): InterestInfo {
     return BY_ID.get(id)!;
@@ -241,7 +245,7 @@ export class TextMaker {
     let p = this.pools.get(interestId);
     if (!p) {
       const rng = Rng.for(this.seed, `text:${interestId}`);
-      p = new Pool(this.filler(rng, interestId), rng, 400);
+      p = new Pool(this.filler(rng, interestId), rng, this.poolSize);
       this.pools.set(interestId, p);
     }
     return p;
@@ -290,7 +294,13 @@ export class TextMaker {
     return this.filler(rng, interestId).fill(rng.pick(ACTIVITY_TITLES), { p: place });
   }
 
-  activityDescription(rng: Rng, interestId: string, venue: string, priceFen: number): string {
+  /** Markdown and its HTML, rendered block by block (repeated blocks once). */
+  activityDescription(
+    rng: Rng,
+    interestId: string,
+    venue: string,
+    priceFen: number,
+  ): { md: string; html: string } {
     const f = this.filler(rng, interestId);
     const lines = [
       f.fill(rng.pick(SENTENCES), { p: venue }),
@@ -301,7 +311,18 @@ export class TextMaker {
         : '**费用**：免费，AA 自理餐饮。',
     ];
     if (rng.chance(0.4)) lines.push(`- 请带好${f.fill('{g}')}\n- 迟到超过 15 分钟不等`);
-    return lines.join('\n\n');
+    return { md: lines.join('\n\n'), html: lines.map((l) => this.render(l)).join('') };
+  }
+
+  private readonly rendered = new Map<string, string>();
+
+  private render(block: string): string {
+    let html = this.rendered.get(block);
+    if (html === undefined) {
+      html = renderMarkdown(block);
+      if (this.rendered.size < 100_000) this.rendered.set(block, html);
+    }
+    return html;
   }
 
   bio(rng: Rng, interestId: string, template: string, district: string): string {
