@@ -102,7 +102,7 @@ export async function makeActivities(ctx: SeedContext, world: World, ledger: Led
   const reserved = scale.reservedActivities * 2;
   const regular = Math.max(0, scale.activities - reserved);
   // Sign-up counts: a Zipf curve over a shuffled order of the regular activities.
-  const wanted = rng.shuffle(zipfCounts(regular, scale.signups, 0.6));
+  const wanted = rng.shuffle(zipfCounts(regular, Math.round(scale.signups * 1.18), 0.6));
   const shanghaiMidnight = now - ((now + SHANGHAI_OFFSET) % DAY);
   const nUsers = world.users.length;
   let featured = { id: '', signups: -1 };

@@ -146,7 +146,7 @@ export async function runSeed(opts: SeedOptions): Promise<SeedManifest> {
     await makeWallets(ctx, world, ledger);
     await makeInbox(ctx, world);
     tokens = await makeSessions(ctx, world);
-    progress.start('search index', 1);
+    progress.start('indexes', sink.pendingIndexes());
     await sink.restore(() => progress.tick());
     if (pg) await sink.query('analyze');
     progress.end();

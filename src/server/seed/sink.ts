@@ -20,6 +20,8 @@ export interface Sink {
   flush(): Promise<void>;
   /** Drops secondary indexes and full-text triggers of these tables (restored by `restore`). */
   dropIndexes(tables: string[]): Promise<void>;
+  /** How many indexes `restore` will build. */
+  pendingIndexes(): number;
   /** Rebuilds what dropIndexes removed, and the full-text index; calls `step` per index. */
   restore(step: (what: string) => void): Promise<number>;
   query<T = Record<string, unknown>>(sql: string, params?: Value[]): Promise<T[]>;
@@ -101,6 +103,10 @@ export class SqliteSink implements Sink {
     return Promise.resolve();
   }
 
+  pendingIndexes(): number {
+    return this.dropped.length + (this.droppedTriggers.length ? 1 : 0);
+  }
+
   restore(step: (what: string) => void): Promise<number> {
     this.db.exec('commit; begin');
     for (const i of this.dropped) {
@@ -145,6 +151,7 @@ const PG_CAST: Record<string, string> = {
 export class PgSink implements Sink {
   readonly dialect = 'postgres' as const;
   private inFlight: Promise<unknown>[] = [];
+  private chain: Promise<unknown> = Promise.resolve();
   private failure: unknown = null;
   private readonly buffers: (() => void)[] = [];
   private types = new Map<string, Map<string, string>>();
@@ -189,10 +196,13 @@ export class PgSink implements Sink {
       const params = cols;
       cols = columns.map(() => []);
       n = 0;
-      const p = this.client.query(text, params).catch((err: unknown) => {
-        this.failure ??= err;
-      });
-      this.inFlight.push(p);
+      // One query at a time on the connection, queued while the next batches are generated.
+      this.chain = this.chain
+        .then(() => this.client.query(text, params))
+        .catch((err: unknown) => {
+          this.failure ??= err;
+        });
+      this.inFlight.push(this.chain);
     };
     this.buffers.push(send);
     return {
@@ -224,6 +234,10 @@ export class PgSink implements Sink {
     );
     for (const r of rows) await this.client.query(`drop index ${r.indexname}`);
     this.dropped.push(...rows.map((r) => ({ name: r.indexname, sql: r.indexdef })));
+  }
+
+  pendingIndexes(): number {
+    return this.dropped.length;
   }
 
   async restore(step: (what: string) => void): Promise<number> {
