@@ -7,7 +7,7 @@ import {
 import { REMINDER_HOURS } from '../modules/messaging/notification-rules.ts';
 import { counted, DAY, HOUR, NOTIFY_WINDOW_MS, type SeedContext, type World } from './context.ts';
 import { districtPicker } from './groups.ts';
-import { Ledger } from './ledger.ts';
+import type { Ledger } from './ledger.ts';
 import { Rng, WeightedPicker, zipfCounts } from './random.ts';
 import { searchDocColumns, searchDocRow } from './search-docs.ts';
 import { DISTRICTS, shortName } from './shanghai.ts';

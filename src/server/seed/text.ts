@@ -294,35 +294,38 @@ export class TextMaker {
     return this.filler(rng, interestId).fill(rng.pick(ACTIVITY_TITLES), { p: place });
   }
 
-  /** Markdown and its HTML, rendered block by block (repeated blocks once). */
+  /**
+   * Markdown and its HTML: two paragraphs of the interest's pool, where and what it costs (few
+   * distinct lines, each rendered once), sometimes a list.
+   */
   activityDescription(
     rng: Rng,
     interestId: string,
     venue: string,
     priceFen: number,
   ): { md: string; html: string } {
+    const p = this.pool(interestId);
     const f = this.filler(rng, interestId);
-    const lines = [
-      f.fill(rng.pick(SENTENCES), { p: venue }),
-      f.fill(rng.pick(SENTENCES), { p: venue }),
-      `**集合地点**：${venue}`,
+    const cost =
       priceFen > 0
         ? `**费用**：${(priceFen / 100).toFixed(0)} 元/人，含${f.fill('{g}')}。`
-        : '**费用**：免费，AA 自理餐饮。',
+        : '**费用**：免费，AA 自理餐饮。';
+    const blocks = [
+      rng.pick(p.paras),
+      rng.pick(p.paras),
+      this.block(`**集合地点**：${venue}`),
+      this.block(cost),
     ];
-    if (rng.chance(0.4)) lines.push(`- 请带好${f.fill('{g}')}\n- 迟到超过 15 分钟不等`);
-    return { md: lines.join('\n\n'), html: lines.map((l) => this.render(l)).join('') };
+    if (rng.chance(0.4)) blocks.push(rng.pick(p.lists));
+    return { md: blocks.map((b) => b.md).join('\n\n'), html: blocks.map((b) => b.html).join('') };
   }
 
   private readonly rendered = new Map<string, string>();
 
-  private render(block: string): string {
-    let html = this.rendered.get(block);
-    if (html === undefined) {
-      html = renderMarkdown(block);
-      if (this.rendered.size < 100_000) this.rendered.set(block, html);
-    }
-    return html;
+  private block(md: string): Fragment {
+    const html = this.rendered.get(md) ?? renderMarkdown(md);
+    if (this.rendered.size < 100_000) this.rendered.set(md, html);
+    return { md, html, tokens: '' };
   }
 
   bio(rng: Rng, interestId: string, template: string, district: string): string {
