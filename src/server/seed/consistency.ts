@@ -14,64 +14,66 @@ export interface Mismatch {
 
 /** SQL that counts rows whose kept value differs from its recount. */
 const COUNT_CHECKS: Record<string, string> = {
-  'groups.member_count': `select count(*) as n from groups g where g.member_count <>
-    (select count(*) from group_members m where m.group_id = g.id and m.status = 'member')`,
-  'groups.thread_count': `select count(*) as n from groups g where g.thread_count <>
-    (select count(*) from threads t where t.group_id = g.id and t.status = 'visible')`,
-  'groups.last_activity_at': `select count(*) as n from groups g where g.last_activity_at <>
-    coalesce((select max(p.created_at) from posts p where p.group_id = g.id), g.created_at)`,
-  'threads.post_count': `select count(*) as n from threads t where t.post_count <>
-    (select count(*) from posts p where p.thread_id = t.id) or t.post_count <>
-    (select max(p.seq) from posts p where p.thread_id = t.id)`,
-  'threads.reply_count': `select count(*) as n from threads t where t.reply_count <>
-    (select count(*) from posts p where p.thread_id = t.id and p.seq > 1 and p.status = 'visible')`,
-  'threads.reaction_count': `select count(*) as n from threads t where t.reaction_count <>
-    (select count(*) from post_reactions r join posts p on p.id = r.post_id
-     where p.thread_id = t.id and p.seq = 1)`,
+  'groups.member_count': `select count(*) as n from groups g left join (select group_id, count(*) as c
+    from group_members where status = 'member' group by group_id) m on m.group_id = g.id
+    where g.member_count <> coalesce(m.c, 0)`,
+  'groups.thread_count': `select count(*) as n from groups g left join (select group_id, count(*) as c
+    from threads where status = 'visible' group by group_id) t on t.group_id = g.id
+    where g.thread_count <> coalesce(t.c, 0)`,
+  'groups.last_activity_at': `select count(*) as n from groups g left join (select group_id,
+    max(created_at) as m from posts group by group_id) p on p.group_id = g.id
+    where g.last_activity_at <> coalesce(p.m, g.created_at)`,
+  'threads.counts': `select count(*) as n from threads t left join (select thread_id,
+    count(*) as c, max(seq) as s, max(created_at) as last,
+    sum(case when seq > 1 and status = 'visible' then 1 else 0 end) as replies
+    from posts group by thread_id) p on p.thread_id = t.id
+    where t.post_count <> coalesce(p.c, 0) or t.post_count <> coalesce(p.s, 0)
+    or t.reply_count <> coalesce(p.replies, 0) or t.last_post_at <> p.last`,
+  'threads.reaction_count': `select count(*) as n from threads t left join (select p.thread_id,
+    count(*) as c from post_reactions r join posts p on p.id = r.post_id where p.seq = 1
+    group by p.thread_id) r on r.thread_id = t.id where t.reaction_count <> coalesce(r.c, 0)`,
   'threads.score': `select count(*) as n from threads where score <> reply_count + reaction_count`,
-  'threads.last_post_at': `select count(*) as n from threads t where t.last_post_at <>
-    (select max(p.created_at) from posts p where p.thread_id = t.id)`,
-  'group_members.last_post_at': `select count(*) as n from group_members m
-    where m.status = 'member' and coalesce(m.last_post_at, -1) <> coalesce((select max(p.created_at)
-    from posts p where p.group_id = m.group_id and p.author_id = m.user_id), -1)`,
-  'activities.confirmed_count': `select count(*) as n from activities a where a.confirmed_count <>
-    (select count(*) from activity_signups s where s.activity_id = a.id and s.status = 'confirmed')
-    or a.confirmed_count > a.capacity`,
-  'activities.waitlist_count': `select count(*) as n from activities a where a.waitlist_count <>
-    (select count(*) from activity_signups s where s.activity_id = a.id and s.status = 'waitlisted')
-    or a.waitlist_next < coalesce((select max(s.waitlist_seq) from activity_signups s
-    where s.activity_id = a.id), 0)`,
+  'group_members.last_post_at': `select count(*) as n from group_members m left join (select
+    group_id, author_id, max(created_at) as last from posts group by group_id, author_id) p
+    on p.group_id = m.group_id and p.author_id = m.user_id
+    where m.status = 'member' and coalesce(m.last_post_at, -1) <> coalesce(p.last, -1)`,
+  'activities.signup_counts': `select count(*) as n from activities a left join (select activity_id,
+    sum(case when status = 'confirmed' then 1 else 0 end) as c,
+    sum(case when status = 'waitlisted' then 1 else 0 end) as w, max(waitlist_seq) as s
+    from activity_signups group by activity_id) s on s.activity_id = a.id
+    where a.confirmed_count <> coalesce(s.c, 0) or a.waitlist_count <> coalesce(s.w, 0)
+    or a.waitlist_next < coalesce(s.s, 0) or a.confirmed_count > a.capacity`,
   'notification_counters.unread': `select count(*) as n from users u
     left join notification_counters c on c.user_id = u.id
-    where coalesce(c.unread, 0) <> (select count(*) from notifications x
-    where x.user_id = u.id and x.read_at is null)`,
-  'conversations.last_seq': `select count(*) as n from conversations c where c.last_seq <>
-    (select count(*) from messages m where m.conversation_id = c.id) or c.last_seq <>
-    coalesce((select max(m.seq) from messages m where m.conversation_id = c.id), 0)
-    or c.last_message_at <> coalesce((select max(m.created_at) from messages m
-    where m.conversation_id = c.id), c.created_at)`,
+    left join (select user_id, count(*) as k from notifications where read_at is null
+    group by user_id) x on x.user_id = u.id where coalesce(c.unread, 0) <> coalesce(x.k, 0)`,
+  'conversations.last_seq': `select count(*) as n from conversations c left join (select
+    conversation_id, count(*) as k, max(seq) as s, max(created_at) as last from messages
+    group by conversation_id) m on m.conversation_id = c.id where c.last_seq <> coalesce(m.k, 0)
+    or c.last_seq <> coalesce(m.s, 0) or c.last_message_at <> coalesce(m.last, c.created_at)`,
   'conversation_participants.unread_count': `select count(*) as n
     from conversation_participants p join conversations c on c.id = p.conversation_id
     where p.unread_count <> (select count(*) from messages m where m.conversation_id =
     p.conversation_id and m.seq > p.read_up_to and m.sender_id <> p.user_id)
     or p.last_message_at <> c.last_message_at or p.read_up_to > c.last_seq`,
-  'search_documents.groups': `select count(*) as n from groups g where not exists (select 1
-    from search_documents d where d.kind = 'group' and d.id = g.id)`,
+  'search_documents.groups': `select count(*) as n from groups g left join search_documents d
+    on d.kind = 'group' and d.id = g.id where d.id is null`,
   'search_documents.threads': `select count(*) as n from threads t join groups g on g.id = t.group_id
-    where t.status = 'visible' and not exists (select 1 from search_documents d where
-    d.kind = 'thread' and d.id = t.id and d.group_id = t.group_id
-    and d.restricted = case when g.visibility = 'approval' then 1 else 0 end)`,
-  'search_documents.posts': `select count(*) as n from posts p where p.seq > 1 and
-    (p.status = 'visible') <> exists (select 1 from search_documents d where d.kind = 'post'
-    and d.id = p.id and d.result_id = p.thread_id)`,
-  'search_documents.activities': `select count(*) as n from activities a where not exists
-    (select 1 from search_documents d where d.kind = 'activity' and d.id = a.id
-    and d.restricted = a.restricted)`,
-  'search_documents.orphans': `select count(*) as n from search_documents d where
-    (d.kind = 'thread' and not exists (select 1 from threads t where t.id = d.id))
-    or (d.kind = 'post' and not exists (select 1 from posts p where p.id = d.id))
-    or (d.kind = 'activity' and not exists (select 1 from activities a where a.id = d.id))
-    or (d.kind = 'group' and not exists (select 1 from groups g where g.id = d.id))`,
+    left join search_documents d on d.kind = 'thread' and d.id = t.id where t.status = 'visible'
+    and (d.id is null or d.group_id <> t.group_id
+    or d.restricted <> case when g.visibility = 'approval' then 1 else 0 end)`,
+  'search_documents.posts': `select count(*) as n from posts p left join search_documents d
+    on d.kind = 'post' and d.id = p.id where p.seq > 1 and
+    (case when p.status = 'visible' then 1 else 0 end) <> (case when d.id is null then 0 else 1 end)
+    or (d.id is not null and d.result_id <> p.thread_id)`,
+  'search_documents.activities': `select count(*) as n from activities a left join search_documents d
+    on d.kind = 'activity' and d.id = a.id where d.id is null or d.restricted <> a.restricted`,
+  'search_documents.orphans': `select count(*) as n from search_documents d
+    left join threads t on d.kind = 'thread' and t.id = d.id
+    left join posts p on d.kind = 'post' and p.id = d.id
+    left join activities a on d.kind = 'activity' and a.id = d.id
+    left join groups g on d.kind = 'group' and g.id = d.id
+    where t.id is null and p.id is null and a.id is null and g.id is null`,
 };
 
 /**
