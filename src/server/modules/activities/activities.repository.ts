@@ -145,16 +145,12 @@ export class ActivitiesRepository {
     const decayed = sql<number>`(${col('popularity')} * exp((${col('popularityAt')} - ${num(p.now)}) * ${num(Math.LN2 / POPULARITY_HALF_LIFE_MS)}))`;
     const popularityPart = sql<number>`(${num(1)} - exp(-${decayed} / ${num(POPULARITY_SCALE)}))`;
     const score = sql<number>`(${num(WEIGHTS.interest)} * ${interest} + ${num(WEIGHTS.distance)} * ${distancePart} + ${num(WEIGHTS.time)} * ${timePart} + ${num(WEIGHTS.popularity)} * ${popularityPart})`;
-    return this.db
+    // The candidates are ranked by their score alone; the score's parts are computed only for
+    // the page's rows (each candidate would otherwise carry all five through the sort, and the
+    // interest subquery would run twice per candidate).
+    const ranked = this.db
       .selectFrom('activities')
-      .select([
-        'id',
-        score.as('score'),
-        interest.as('interestPart'),
-        distancePart.as('distancePart'),
-        timePart.as('timePart'),
-        popularityPart.as('popularityPart'),
-      ])
+      .select(['id', score.as('score')])
       .where((eb) =>
         precision === 5
           ? eb(cell5, 'in', cells)
@@ -203,6 +199,21 @@ export class ActivitiesRepository {
       .orderBy('score', 'desc')
       .orderBy('id', 'desc')
       .limit(p.limit + 1);
+    // CROSS JOIN: SQLite keeps the page first and finds each row by primary key.
+    return this.db
+      .selectFrom(ranked.as('r'))
+      .crossJoin('activities')
+      .whereRef('activities.id', '=', 'r.id')
+      .select([
+        'r.id',
+        'r.score',
+        interest.as('interestPart'),
+        distancePart.as('distancePart'),
+        timePart.as('timePart'),
+        popularityPart.as('popularityPart'),
+      ])
+      .orderBy('r.score', 'desc')
+      .orderBy('r.id', 'desc');
   }
 
   /** Adds to the decayed popularity (views, sign-ups) in one statement. */
