@@ -7,6 +7,7 @@ import { openDatabase, type DatabaseHandle } from '../src/server/platform/db/dat
 import { QueryTimeoutError } from '../src/server/platform/db/errors.ts';
 import { migrateToLatest } from '../src/server/platform/db/migrate.ts';
 import { dialect } from './support/context.ts';
+import { INLINE_MS, StatementTimings } from '../src/server/platform/db/statement-timings.ts';
 
 /** A statement that keeps SQLite busy for seconds and returns one row. */
 const SLOW_SQLITE = sql`with recursive c(x) as (select 1 union all select x + 1 from c where x < 200000000) select count(*) as n from c`;
@@ -127,3 +128,20 @@ if (dialect === 'postgres') {
     });
   });
 }
+
+describe('which reads run inline', () => {
+  it('only a statement whose last four runs were each under INLINE_MS; one slower run sends it back', () => {
+    const t = new StatementTimings(10);
+    const q = 'select * from users where id = ?';
+    expect(t.isInline(q)).toBe(false); // never seen
+    for (let i = 0; i < 3; i++) t.record(q, 0.05);
+    expect(t.isInline(q)).toBe(false); // three samples are not enough
+    t.record(q, 0.05);
+    expect(t.isInline(q)).toBe(true);
+    t.record(q, INLINE_MS * 3);
+    expect(t.isInline(q)).toBe(false);
+    expect(t.isQuick(q)).toBe(true); // still quick for the readers' quick lane
+    for (let i = 0; i < 4; i++) t.record(q, 0.05);
+    expect(t.isInline(q)).toBe(true);
+  });
+});

@@ -107,9 +107,15 @@ export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
           statementCacheSize: STATEMENT_CACHE_SIZE,
         })
       : undefined;
+  let inline: SQLite.Database | undefined;
+  if (readers) {
+    inline = new SQLite(file, { readonly: true });
+    inline.pragma('busy_timeout = 5000');
+  }
   const driver = new QuanziSqliteDriver({
     database: sqlite,
     readers,
+    inline,
     cacheSize: STATEMENT_CACHE_SIZE,
   });
   const db = new Kysely<Database>({ dialect: new QuanziSqliteDialect(driver), plugins });

@@ -20,7 +20,10 @@ import type { SqliteReaderPool } from './sqlite-readers.ts';
  * - keeps prepared statements by SQL text (least recently used dropped past `cacheSize`);
  * - sends a read that is not part of a transaction to the reader processes when there are any
  *   (sqlite-readers.ts): a compiled SELECT, or a raw `select`/`with`/`values` that SQLite itself
- *   calls read-only (`stmt.readonly`, exact) and that returns rows (`stmt.reader`);
+ *   calls read-only (`stmt.readonly`, exact) and that returns rows (`stmt.reader`) — unless its
+ *   recent runs were all instant (statement-timings.ts, INLINE_MS), when it runs at once on a
+ *   read-only connection in this thread (`inline`): a primary-key read costs ~15 µs there and
+ *   ~100 µs more through a reader, for the CPU of both processes;
  * - runs writes, transactions and everything inside them on the main connection, one statement
  *   at a time through a mutex; a connection whose statement left the main connection inside a
  *   transaction (Kysely's `begin immediate`, or a raw `begin deferred`) keeps the mutex until
@@ -35,15 +38,24 @@ export class QuanziSqliteDriver implements Driver {
   readonly #readers: SqliteReaderPool | undefined;
   readonly #mutex = new Mutex();
 
-  constructor(opts: { database: SQLite.Database; readers?: SqliteReaderPool; cacheSize: number }) {
+  readonly #inline: MainConnection | undefined;
+
+  constructor(opts: {
+    database: SQLite.Database;
+    readers?: SqliteReaderPool;
+    /** A read-only connection to the same file, for instant reads (only with readers). */
+    inline?: SQLite.Database;
+    cacheSize: number;
+  }) {
     this.#main = new MainConnection(opts.database, opts.cacheSize);
     this.#readers = opts.readers;
+    this.#inline = opts.inline && new MainConnection(opts.inline, opts.cacheSize);
   }
 
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new SqliteSession(this.#main, this.#mutex, this.#readers);
+    return new SqliteSession(this.#main, this.#mutex, this.#readers, this.#inline);
   }
 
   /**
@@ -106,6 +118,7 @@ export class QuanziSqliteDriver implements Driver {
 
   async destroy(): Promise<void> {
     await this.#readers?.close();
+    this.#inline?.close();
     this.#main.close();
   }
 }
@@ -174,10 +187,17 @@ class SqliteSession implements DatabaseConnection {
     private readonly main: MainConnection,
     private readonly mutex: Mutex,
     private readonly readers: SqliteReaderPool | undefined,
+    private readonly inline: MainConnection | undefined,
   ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (this.readers && !this.transaction && !this.#pinned && this.#isRead(query)) {
+      if (this.inline && this.readers.runsInline(query.sql)) {
+        const started = performance.now();
+        const result = this.inline.execute<R>(query);
+        this.readers.record(query.sql, performance.now() - started);
+        return result;
+      }
       return { rows: (await this.readers.query(query.sql, query.parameters)) as R[] };
     }
     await this.#lock();

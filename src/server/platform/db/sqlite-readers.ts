@@ -83,6 +83,16 @@ export class SqliteReaderPool {
     for (let i = 0; i < opts.size; i++) this.#spawn(opts.size >= 2 && i === 0);
   }
 
+  /** This statement's recent runs were all instant: it may run inline (statement-timings.ts). */
+  runsInline(sql: string): boolean {
+    return this.#timings.isInline(sql);
+  }
+
+  /** A run time measured outside the readers (an inline run). */
+  record(sql: string, ms: number): void {
+    this.#timings.record(sql, ms);
+  }
+
   /** Rows of a read-only statement, as better-sqlite3's `all()` gives them. */
   query(sql: string, params: readonly unknown[]): Promise<unknown[]> {
     if (this.#closed) return Promise.reject(new Error('The database is closed.'));

@@ -6,6 +6,13 @@
 export const QUICK_MS = 20;
 /** How many recent run times are kept per statement. */
 const SAMPLES = 4;
+/**
+ * A statement whose last SAMPLES runs each took less than this many milliseconds (primary-key
+ * and short index reads) runs inline, on a read-only connection in the server's own thread: it
+ * blocks the event loop for less than the hop to a reader would cost. One slower run sends it
+ * back to the readers until it has proved itself again.
+ */
+export const INLINE_MS = 1;
 
 /**
  * Recent run times per SQL text, bounded (least recently used dropped). A statement never seen
@@ -20,6 +27,12 @@ export class StatementTimings {
     const times = this.#times.get(sql);
     if (times === undefined) return false;
     return times.filter((ms) => ms >= QUICK_MS).length * 2 < times.length;
+  }
+
+  /** Its last SAMPLES runs were each under INLINE_MS. */
+  isInline(sql: string): boolean {
+    const times = this.#times.get(sql);
+    return times !== undefined && times.length === SAMPLES && times.every((ms) => ms < INLINE_MS);
   }
 
   record(sql: string, ms: number): void {
