@@ -103,7 +103,11 @@ function seedCommand(): { argv: string[]; label: string; sources: string[] } {
       sources: [...SEED_SOURCES, ...named],
     };
   }
-  return { argv: FIXTURE_COMMAND, label: 'bench/city-fixture.ts', sources: ['bench/city-fixture.ts'] };
+  return {
+    argv: FIXTURE_COMMAND,
+    label: 'bench/city-fixture.ts',
+    sources: ['bench/city-fixture.ts'],
+  };
 }
 
 function seedCodeHash(sources: string[]): string {
@@ -253,7 +257,11 @@ export async function workingCopy(
     for (const suffix of ['', '-wal']) {
       const from = path.join(ds.dir, `quanzi.sqlite${suffix}`);
       if (fs.existsSync(from)) {
-        fs.copyFileSync(from, path.join(runDir, `quanzi.sqlite${suffix}`), fs.constants.COPYFILE_FICLONE);
+        fs.copyFileSync(
+          from,
+          path.join(runDir, `quanzi.sqlite${suffix}`),
+          fs.constants.COPYFILE_FICLONE,
+        );
       }
     }
     return {

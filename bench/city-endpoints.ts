@@ -48,7 +48,16 @@ export function cityEndpoints(
     paths: string[],
     note: string,
     who = tokens,
-  ): Endpoint => ({ name, label, kind: 'read', method: 'GET', mode: 'rotate', paths, tokens: who, note });
+  ): Endpoint => ({
+    name,
+    label,
+    kind: 'read',
+    method: 'GET',
+    mode: 'rotate',
+    paths,
+    tokens: who,
+    note,
+  });
   const sessions = `${tokens.length.toLocaleString('en')} sessions in turn`;
   return [
     read('groups', 'GET /groups', ['/api/v1/groups'], `first page, default order; ${sessions}`),

@@ -77,18 +77,40 @@ export async function machineInfo(opts: {
   };
 }
 
+/** Fields of /proc/<pid>/stat after the command name (which may contain spaces). */
+function statFields(pid: number | string): string[] | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
 /** Clock ticks of a process (its own CPU; with `children`, also its reaped children's). */
 function ticksOf(pid: number | 'self', children = false): number {
-  try {
-    // Fields after the command name, which is in parentheses and may contain spaces.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // f[11] utime, f[12] stime, f[13] cutime, f[14] cstime (fields 14–17 of proc(5)).
-    const own = Number(f[11]) + Number(f[12]);
-    return children ? own + Number(f[13]) + Number(f[14]) : own;
-  } catch {
-    return 0;
+  const f = statFields(pid);
+  if (!f) return 0;
+  // f[11] utime, f[12] stime, f[13] cutime, f[14] cstime (fields 14–17 of proc(5)).
+  const own = Number(f[11]) + Number(f[12]);
+  return children ? own + Number(f[13]) + Number(f[14]) : own;
+}
+
+/**
+ * Clock ticks of every process in the process groups led by `leaders` (a server started in its
+ * own group, and any worker processes it started).
+ */
+function groupTicks(leaders: number[]): number {
+  if (leaders.length === 0) return 0;
+  const groups = new Set(leaders.map(String));
+  let sum = 0;
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const f = statFields(pid);
+    // f[2] is the process group id.
+    if (f && groups.has(f[2]!)) sum += Number(f[11]) + Number(f[12]);
   }
+  return sum;
 }
 
 function commOf(pid: string): string {
@@ -124,14 +146,14 @@ export interface CpuSample {
 
 /**
  * A sample of the machine's CPU time and of ours: this process and its reaped children (every
- * wrk run), the servers and ceilings (`pids`), and, for the PostgreSQL stack, every `postgres`
+ * wrk run), the servers and ceilings with their process groups (`pids`), and, for the PostgreSQL stack, every `postgres`
  * and `redis-server` process (they serve the benchmark; other work using them counts as ours).
  */
 export function sampleCpu(pids: number[], serviceNames: string[]): CpuSample {
   const { busy, total } = cpuTotals();
   const ours =
     ticksOf('self', true) +
-    pids.reduce((s, p) => s + ticksOf(p), 0) +
+    groupTicks(pids) +
     (serviceNames.length ? ticksByName(serviceNames) : 0);
   return { busy, total, ours };
 }
@@ -143,4 +165,27 @@ export function cpuShares(a: CpuSample, b: CpuSample): { otherPct: number; oursP
   const busy = b.busy - a.busy;
   const ours = Math.min(busy, b.ours - a.ours);
   return { otherPct: (100 * (busy - ours)) / total, oursPct: (100 * ours) / total };
+}
+
+/**
+ * Waits until the process groups are idle — at most `maxIdleTicks` clock ticks (10 ms each) of CPU
+ * between them over `windowMs` — so that a measurement does not inherit the previous one's
+ * backlog (requests wrk abandoned at the end of its run are still being served). Gives up after
+ * `maxMs`; returns how long it waited.
+ */
+export async function waitIdle(
+  pids: number[],
+  opts: { windowMs?: number; maxIdleTicks?: number; maxMs?: number } = {},
+): Promise<number> {
+  const windowMs = opts.windowMs ?? 100;
+  const maxIdleTicks = opts.maxIdleTicks ?? 1;
+  const maxMs = opts.maxMs ?? 30_000;
+  const t0 = Date.now();
+  let before = groupTicks(pids);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, windowMs));
+    const now = groupTicks(pids);
+    if (now - before <= maxIdleTicks || Date.now() - t0 > maxMs) return Date.now() - t0;
+    before = now;
+  }
 }

@@ -55,7 +55,10 @@ function luaString(s: string): string {
   let out = '"';
   for (const byte of Buffer.from(s, 'utf8')) {
     const c = String.fromCharCode(byte);
-    out += byte < 0x20 || byte >= 0x7f || c === '"' || c === '\\' ? `\\${byte}` : c;
+    out +=
+      byte < 0x20 || byte >= 0x7f || c === '"' || c === '\\'
+        ? `\\${String(byte).padStart(3, '0')}`
+        : c;
   }
   return out + '"';
 }

@@ -30,7 +30,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureDataset, workingCopy, type Dataset } from './city-dataset.ts';
 import { cityEndpoints, openConversations, type Endpoint } from './city-endpoints.ts';
-import { cpuShares, machineInfo, sampleCpu } from './city-machine.ts';
+import { cpuShares, machineInfo, sampleCpu, waitIdle } from './city-machine.ts';
 import { installCleanup, startNodeService, stopAll, type Running } from './city-processes.ts';
 import {
   docsBlock,
@@ -167,7 +167,9 @@ if (args.list) {
 const wrk: string =
   wrkVersion() ??
   (() => {
-    console.error('wrk is not installed: `apt-get install wrk` (Debian/Ubuntu) or `brew install wrk`.');
+    console.error(
+      'wrk is not installed: `apt-get install wrk` (Debian/Ubuntu) or `brew install wrk`.',
+    );
     return process.exit(2);
   })();
 
@@ -246,6 +248,7 @@ async function runStack(stack: Stack): Promise<StackResult> {
     const specDir = path.join(ds.dir, 'run', 'wrk');
     const nonce = Date.now().toString(36);
     const offsets = new Map<string, number>();
+    let idleWaitMs = 0;
     const slots = THREADS; // one wrk × 2 threads, or two wrk × 1 thread
     const measure = async (e: Endpoint | null, secs: number): Promise<Measurement> => {
       const key = e?.name ?? 'ceiling';
@@ -265,6 +268,12 @@ async function runStack(stack: Stack): Promise<StackResult> {
         threads: THREADS / serverCount,
       });
       offsets.set(key, Math.max(offset, r.nextK));
+      // What wrk left in flight is still being served: wait for it before the next measurement.
+      if (e) {
+        const waited = await waitIdle(servers.map((s) => s.pid));
+        idleWaitMs += waited;
+        if (waited > 5_000) log(`  (the server took ${(waited / 1000).toFixed(1)} s to go idle)`);
+      }
       return r;
     };
 
@@ -317,10 +326,15 @@ async function runStack(stack: Stack): Promise<StackResult> {
         const r = await measure(e, secondsFor(e, rounds - round + 1));
         fastest.set(e.name, Math.max(fastest.get(e.name) ?? 0, r.rps));
         byEndpoint.get(e.name)!.push(r);
-        log(`  ${e.name.padEnd(18)} ${fmt(r)}   (ceiling ${Math.round(c.rps).toLocaleString('en')})`);
+        log(
+          `  ${e.name.padEnd(18)} ${fmt(r)}   (ceiling ${Math.round(c.rps).toLocaleString('en')})`,
+        );
       }
     }
     const cpu = cpuShares(cpuStart, sampleCpu(pids, services));
+    log(
+      `waited ${(idleWaitMs / 1000).toFixed(1)} s in all for the server to go idle between measurements`,
+    );
 
     const ceilingRps = median(ceilingAll.map((c) => c.rps));
     const ceilingRow = summarise(
