@@ -12,6 +12,7 @@ interface Tracked {
   name: string;
   child: ChildProcess;
   gone: Promise<void>;
+  stopping: boolean;
 }
 
 const running = new Set<Tracked>();
@@ -50,9 +51,17 @@ export function startTracked(
       resolve();
     });
   });
-  const t: Tracked = { name, child, gone };
+  const t: Tracked = { name, child, gone, stopping: false };
   running.add(t);
-  void gone.then(() => running.delete(t));
+  void gone.then(() => {
+    running.delete(t);
+    // A server or ceiling that ends before we stop it: say so, with how it ended.
+    if (!t.stopping && name !== 'wrk') {
+      console.error(
+        `[bench] ${name} (pid ${child.pid}) exited by itself: ${child.signalCode ?? `exit ${child.exitCode}`}\n${out.slice(-2000)}`,
+      );
+    }
+  });
   return { child, gone, output: () => out };
 }
 
@@ -60,6 +69,7 @@ export function startTracked(
 export async function stopTracked(child: ChildProcess, graceMs = 8_000): Promise<void> {
   const t = [...running].find((r) => r.child === child);
   if (!t) return;
+  t.stopping = true;
   signalGroup(t, 'SIGTERM');
   const timer = setTimeout(() => signalGroup(t, 'SIGKILL'), graceMs);
   await t.gone;

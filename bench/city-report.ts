@@ -73,6 +73,7 @@ function non2xxCell(r: Row): string {
     .filter(([c]) => !c.startsWith('2'))
     .map(([c, n]) => `${n} × ${c}`);
   const extra = [
+    ...(r.rounds.some((m) => m.requests === 0) ? ['no answers in a round'] : []),
     ...(r.timeouts ? [`${r.timeouts} timeouts`] : []),
     ...(r.socketErrors ? [`${r.socketErrors} socket errors`] : []),
   ];
@@ -87,7 +88,7 @@ export function table(rows: Row[]): string {
   ];
   for (const r of rows) {
     const label = r.kind === 'ceiling' ? `*${r.label}*` : r.label;
-    const short = r.kind === 'write' && r.seconds !== rows[0]?.seconds ? ` (${r.seconds} s)` : '';
+    const short = r.seconds !== rows[0]?.seconds ? ` (${r.seconds} s)` : '';
     lines.push(
       `| ${label}${short} | ${n0(r.rps)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${r.kind === 'ceiling' ? '1' : pct(r.ratio)} | ${non2xxCell(r)} |`,
     );
@@ -143,7 +144,7 @@ export function docsBlock(info: RunInfo, rows: Row[], endpoints: Endpoint[]): st
   const counts = Object.entries(info.counts)
     .map(([k, v]) => `${v.toLocaleString('en')} ${k}`)
     .join(', ');
-  const shortened = rows.filter((r) => r.kind === 'write' && r.seconds !== info.seconds);
+  const other = rows.filter((r) => r.seconds !== info.seconds);
   const notes = endpoints.map((e) => `- ${e.label}: ${e.note}.`);
   return [
     `**${info.scale}, ${stackName}** — ${info.date}, \`${info.command}\``,
@@ -162,11 +163,9 @@ export function docsBlock(info: RunInfo, rows: Row[], endpoints: Endpoint[]): st
     '',
     table(rows),
     '',
-    ...(shortened.length
+    ...(other.length
       ? [
-          `Shorter rounds so that each (session, activity) pair is used once: ${shortened
-            .map((r) => `${r.label} ${r.seconds} s`)
-            .join(', ')}.`,
+          `Rows marked (N s) were measured N s per round instead of ${info.seconds} s: longer for an endpoint whose warm-up p50 was over a fifth of the duration, shorter where the unused (session, activity) pairs would not have lasted.`,
           '',
         ]
       : []),

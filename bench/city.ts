@@ -93,6 +93,10 @@ const CONNECTIONS = 50;
 const THREADS = 2;
 /** Headroom on the measured rate when sizing rounds of pair-limited writes. */
 const PAIR_MARGIN = 1.5;
+/** A measurement lasts at least this many times the endpoint's warm-up p50… */
+const MIN_P50_MULTIPLE = 5;
+/** …but no longer than this on that account (seconds). */
+const SLOW_CAP_SECONDS = 10;
 
 const log = (msg: string) => console.error(`[bench] ${msg}`);
 
@@ -287,30 +291,50 @@ async function runStack(stack: Stack): Promise<StackResult> {
     const warm = new Map<string, Measurement>();
     warm.set('ceiling', await measure(null, warmupSeconds));
     for (const e of endpoints) {
-      const r = await measure(e, warmupSeconds);
+      // A cold server, or a slow endpoint, may answer few requests in a short warm-up: warm up
+      // for twice as long until every connection has had an answer (at most 3 more times).
+      let secs = warmupSeconds;
+      let r = await measure(e, secs);
+      for (let again = 0; again < 3 && r.non2xx === 0 && r.requests < CONNECTIONS; again++) {
+        log(`  warm-up ${e.name}: ${r.requests} answers in ${secs} s; again for ${secs * 2} s`);
+        secs *= 2;
+        r = await measure(e, secs);
+      }
       warm.set(e.name, r);
       log(`  warm-up ${e.name}: ${fmt(r)}`);
       if (r.non2xx > 0 || r.requests === 0) {
         throw new Error(
-          `${e.label} answered ${JSON.stringify(r.statuses)} during the warm-up; first error: ${r.sample}. Not measuring error pages.`,
+          r.requests === 0
+            ? `${e.label} did not answer during the warm-up (last try ${secs} s).`
+            : `${e.label} answered ${JSON.stringify(r.statuses)} during the warm-up; first error: ${r.sample}. Not measuring error pages.`,
         );
       }
     }
 
-    // Pair-limited writes (sign-ups): rounds short enough that no (session, activity) pair is
-    // needed twice, sized before each round from the fastest rate seen so far.
+    // How long each endpoint is measured per round: --duration, but at least MIN_P50_MULTIPLE ×
+    // its warm-up p50 (up to SLOW_CAP_SECONDS), so that every connection completes several
+    // requests (wrk drops what is in flight at the end); sign-ups (pair-limited) shorter if the
+    // unused (session, activity) pairs could not last the remaining rounds at PAIR_MARGIN × the
+    // fastest rate seen so far.
+    const base = new Map<string, number>(
+      endpoints.map((e) => {
+        const need = Math.ceil((MIN_P50_MULTIPLE * warm.get(e.name)!.p50Ms) / 1000);
+        return [e.name, Math.max(seconds, Math.min(need, SLOW_CAP_SECONDS))];
+      }),
+    );
     const fastest = new Map<string, number>([...warm].map(([k, r]) => [k, r.rps]));
     const secondsFor = (e: Endpoint, roundsLeft: number): number => {
-      if (e.limit === undefined) return seconds;
+      const want = base.get(e.name)!;
+      if (e.limit === undefined) return want;
       const left = e.limit - (offsets.get(e.name) ?? 0);
       const rate = Math.max(1, fastest.get(e.name)!) * PAIR_MARGIN;
-      const fit = Math.min(seconds, Math.floor(left / (rate * roundsLeft)));
+      const fit = Math.min(want, Math.floor(left / (rate * roundsLeft)));
       if (fit < 1) {
         throw new Error(
           `${e.label}: ${left} unused (session, activity) pairs cannot last ${roundsLeft} more round(s) of even 1 s at ~${Math.round(rate)} req/s; re-seed with more sessions or use fewer --rounds`,
         );
       }
-      if (fit < seconds) log(`  ${e.name}: ${fit} s this round (${left} pairs left)`);
+      if (fit < want) log(`  ${e.name}: ${fit} s this round (${left} pairs left)`);
       return fit;
     };
 
@@ -353,9 +377,14 @@ async function runStack(stack: Stack): Promise<StackResult> {
         summarise(e, byEndpoint.get(e.name)!, besides.get(e.name)!, ceilingRps),
       ),
     ];
-    const failed = rows
-      .filter((r) => r.non2xx > 0)
-      .map((r) => `${r.label}: ${JSON.stringify(r.statuses)} ${r.sample ?? ''}`);
+    const failed = [
+      ...rows
+        .filter((r) => r.non2xx > 0)
+        .map((r) => `${r.label}: ${JSON.stringify(r.statuses)} ${r.sample ?? ''}`),
+      ...rows
+        .filter((r) => r.rounds.some((m) => m.requests === 0))
+        .map((r) => `${r.label}: no answer at all in a ${r.seconds} s round`),
+    ];
     const info: RunInfo = {
       scale,
       stack,
@@ -400,7 +429,9 @@ try {
     log(`raw results: ${json}`);
     if (r.failed.length) {
       exitCode = 1;
-      console.error(`\nFAILED — non-2xx answers are not measurements:\n  ${r.failed.join('\n  ')}`);
+      console.error(
+        `\nFAILED — error answers (or none) are not measurements:\n  ${r.failed.join('\n  ')}`,
+      );
     } else if (args['no-docs'] || only) {
       log('docs/benchmarks.md not updated (--no-docs or --only)');
     } else {
