@@ -183,13 +183,17 @@ export function cityEndpoints(
 
 /**
  * Opens (or reopens) a conversation for each peer pair where one side has a session, as that
- * side: `POST /api/v1/conversations {userId}`. At most `max` of them.
+ * side: `POST /api/v1/conversations {userId}`. At most `max` of them; pairs the app refuses
+ * (the peer's message policy) are skipped and counted.
  */
 export async function openConversations(
   baseUrl: string,
   m: Manifest,
   max = 2_000,
-): Promise<{ id: string; token: string }[]> {
+): Promise<{
+  conversations: { id: string; token: string }[];
+  refused: Record<string, number>;
+}> {
   const tokenOf = new Map(m.sessions.map((s) => [s.userId, s.token]));
   const work: { token: string; peer: string }[] = [];
   for (const [a, b] of m.conversationPeers) {
@@ -201,6 +205,7 @@ export async function openConversations(
   }
   if (work.length === 0) throw new Error('no conversation peer pair has a session in the manifest');
   const out: { id: string; token: string }[] = [];
+  const refused = new Map<string, number>();
   let next = 0;
   await Promise.all(
     Array.from({ length: 8 }, async () => {
@@ -211,12 +216,24 @@ export async function openConversations(
           headers: { authorization: `Bearer ${w.token}`, 'content-type': 'application/json' },
           body: JSON.stringify({ userId: w.peer }),
         });
-        if (!res.ok) {
+        if (res.status >= 500) {
           throw new Error(`POST /api/v1/conversations: ${res.status} ${await res.text()}`);
+        }
+        if (!res.ok) {
+          // The peer does not take messages from this person (message policy, a block): skip.
+          const code = ((await res.json()) as { error?: { code?: string } }).error?.code;
+          const key = `${res.status} ${code}`;
+          refused.set(key, (refused.get(key) ?? 0) + 1);
+          continue;
         }
         out.push({ id: ((await res.json()) as { id: string }).id, token: w.token });
       }
     }),
   );
-  return out;
+  if (out.length === 0) {
+    throw new Error(`no conversation could be opened: ${JSON.stringify([...refused])}`);
+  }
+  // Sorted, so that the order (and which conversation request k uses) is the same every run.
+  out.sort((a, b) => (a.id < b.id ? -1 : 1));
+  return { conversations: out, refused: Object.fromEntries(refused) };
 }

@@ -239,9 +239,16 @@ async function runStack(stack: Stack): Promise<StackResult> {
       if (unknown.length) throw new Error(`--only: unknown ${unknown.join(', ')} (see --list)`);
     }
     const wanted = (e: Endpoint) => !only || only.has(e.name);
-    const conversations = all.some((e) => e.name === 'message' && wanted(e))
-      ? await openConversations(servers[0]!.url, m)
-      : [];
+    let conversations: { id: string; token: string }[] = [];
+    if (all.some((e) => e.name === 'message' && wanted(e))) {
+      const opened = await openConversations(servers[0]!.url, m);
+      conversations = opened.conversations;
+      const skipped = Object.entries(opened.refused);
+      log(
+        `opened ${conversations.length} conversations for the message endpoint` +
+          (skipped.length ? `; refused: ${skipped.map(([k, v]) => `${v} × ${k}`).join(', ')}` : ''),
+      );
+    }
     const endpoints = cityEndpoints(m, conversations).filter(wanted);
 
     const machine = await machineInfo({
