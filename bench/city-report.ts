@@ -132,6 +132,7 @@ export interface RunInfo {
   env: Record<string, string>;
   load: { otherPct: number; oursPct: number; loadavgStart: number[] };
   elapsedS: number;
+  seededS: number;
 }
 
 /** The block for docs/benchmarks.md (without its markers). */
@@ -159,7 +160,9 @@ export function docsBlock(info: RunInfo, rows: Row[], endpoints: Endpoint[]): st
         : 'wrk 2 threads, 50 connections. ') +
       `Server environment beyond the defaults: ${Object.entries(info.env)
         .map(([k, v]) => `${k}=${v}`)
-        .join(', ')}. Whole run ${info.elapsedS.toFixed(0)} s.`,
+        .join(
+          ', ',
+        )}. Whole run ${info.elapsedS.toFixed(0)} s${info.seededS ? `, of which seeding ${info.seededS.toFixed(0)} s` : ' (the data set was already seeded)'}.`,
     '',
     table(rows),
     '',

@@ -48,7 +48,8 @@ export interface Measurement {
 export function wrkVersion(): string | null {
   const r = spawnSync('wrk', ['-v'], { encoding: 'utf8' });
   if (r.error) return null;
-  return (r.stdout + r.stderr).split('\n')[0]!.trim() || 'wrk';
+  const v = /(\d+\.\d+\.\d+)/.exec(r.stdout + r.stderr)?.[1];
+  return v ? `wrk ${v}` : 'wrk';
 }
 
 function luaString(s: string): string {

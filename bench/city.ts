@@ -409,6 +409,7 @@ async function runStack(stack: Stack): Promise<StackResult> {
       env: { ...SERVER_BASE, ...SERVER_OVERRIDES },
       load: { ...cpu, loadavgStart },
       elapsedS: (Date.now() - stackStarted) / 1000,
+      seededS: ds.seededS,
     };
     return { stack, rows, endpoints, info, failed };
   } finally {
