@@ -206,3 +206,10 @@ export function writeJson(dir: string, name: string, data: unknown): string {
   fs.writeFileSync(file, JSON.stringify(data, null, 2));
   return file;
 }
+
+export function writeText(dir: string, name: string, text: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}

@@ -40,6 +40,7 @@ import {
   table,
   writeDocs,
   writeJson,
+  writeText,
   type Row,
   type RunInfo,
   type Stack,
@@ -414,6 +415,18 @@ async function runStack(stack: Stack): Promise<StackResult> {
     return { stack, rows, endpoints, info, failed };
   } finally {
     for (const p of processes.reverse()) await p.stop();
+    // What the servers wrote (warnings and errors only, at LOG_LEVEL=warn), for a look afterwards.
+    for (const p of processes.filter((x) => x.name.startsWith('server'))) {
+      const out = p.output();
+      if (out.trim()) {
+        const file = writeText(
+          'bench/results',
+          `${scale}-${stack}-${p.name.replace(' ', '')}.log`,
+          out.slice(-200_000),
+        );
+        log(`${p.name} wrote ${out.length.toLocaleString('en')} characters of log: ${file}`);
+      }
+    }
     await copy.remove();
   }
 }
