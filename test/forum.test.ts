@@ -132,6 +132,55 @@ describe('threads by role', () => {
   });
 });
 
+describe('excerpts', () => {
+  it('are stored when a post is written, edited or deleted, and older posts get them at start-up', async () => {
+    const owner = await buildUser(ctx.app);
+    const g = await buildGroup(ctx.app, owner);
+    const long = `${'长'.repeat(150)} **粗体**`;
+    const t = await buildThread(ctx.app, g, owner, '摘要', long);
+    const p2 = await buildPost(ctx.app, t.id, owner, '# 标题\n\n正文');
+    const p3 = await buildPost(ctx.app, t.id, owner, '回复', p2.id);
+    const stored = async () =>
+      Object.fromEntries(
+        (
+          await ctx.database.db
+            .selectFrom('posts')
+            .select(['seq', 'excerpt'])
+            .where('threadId', '=', t.id)
+            .execute()
+        ).map((r) => [r.seq, r.excerpt]),
+      );
+    expect(await stored()).toEqual({ 1: `${'长'.repeat(139)}…`, 2: '标题 正文', 3: '回复' });
+    const listed = async () =>
+      (await req('GET', `/api/v1/groups/${g.id}/threads?sort=new`)).json().items[0].excerpt;
+    const quoted = async () =>
+      (await req('GET', `/api/v1/threads/${t.id}/posts`)).json().items[2].replyTo.excerpt;
+    expect(await listed()).toBe(`${'长'.repeat(139)}…`);
+    expect(await quoted()).toBe('标题 正文');
+
+    expect(
+      (await req('PATCH', `/api/v1/posts/${p2.id}`, owner, { body: '改过的' })).statusCode,
+    ).toBe(200);
+    expect((await stored())[2]).toBe('改过的');
+    expect(await quoted()).toBe('改过的');
+
+    // Rows from before the column: read paths fall back to the body, the backfill fills them.
+    await ctx.database.db
+      .updateTable('posts')
+      .set({ excerpt: null })
+      .where('threadId', '=', t.id)
+      .execute();
+    expect(await listed()).toBe(`${'长'.repeat(139)}…`);
+    expect(await quoted()).toBe('改过的');
+    expect(await ctx.app.services.forum.backfillExcerpts()).toBeGreaterThanOrEqual(3);
+    expect(await stored()).toEqual({ 1: `${'长'.repeat(139)}…`, 2: '改过的', 3: '回复' });
+    expect(await ctx.app.services.forum.backfillExcerpts()).toBe(0);
+
+    expect((await req('DELETE', `/api/v1/posts/${p3.id}`, owner)).statusCode).toBe(204);
+    expect((await stored())[3]).toBe('');
+  });
+});
+
 describe('replies, quotes, edits, deletes', () => {
   it('replies in order with seq, answering and quoting another post', async () => {
     const owner = await buildUser(ctx.app, { displayName: '楼主' });

@@ -1,7 +1,9 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from './support/http.ts';
-import { createTestApp, type TestContext } from './support/context.ts';
+import pino from 'pino';
+import { buildApp } from '../src/server/app.ts';
+import { createStorage, createTestApp, testConfig, type TestContext } from './support/context.ts';
 import { buildUser } from './support/factories.ts';
 
 let ctx: TestContext;
@@ -105,6 +107,53 @@ describe('request ids, security headers, health', () => {
       headers: { 'x-request-id': 'trace-123' },
     });
     expect(mine.headers['x-request-id']).toBe('trace-123');
+    // The full helmet set, including on errors; HSTS only when served over HTTPS.
+    const missing = await ctx.app.inject({ url: '/api/v1/nothing-here' });
+    for (const r of [res, missing]) {
+      expect(r.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(r.headers['referrer-policy']).toBe('no-referrer');
+      expect(r.headers['cross-origin-opener-policy']).toBe('same-origin');
+      expect(r.headers['content-security-policy']).toContain("connect-src 'self' ws: wss:");
+      expect(r.headers['strict-transport-security']).toBeUndefined();
+    }
+  });
+
+  it('logs one line per request, with the request id, status and time but no exact location', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const storage = await createStorage();
+    const logger = pino(
+      { level: 'info' },
+      { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    );
+    const app = await buildApp({
+      config: testConfig({ COOKIE_SECURE: 'true' }),
+      database: storage.database,
+      pubsub: storage.pubsub,
+      redis: storage.redis,
+      redisNamespace: storage.namespace,
+      logger,
+    });
+    try {
+      lines.length = 0;
+      const res = await app.inject({
+        url: '/api/v1/activities/nearby?lat=31.2304&lng=121.4737&radiusKm=5',
+        headers: { 'x-request-id': 'nearby-1' },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+      const mine = lines.filter((l) => l.reqId === 'nearby-1');
+      expect(mine).toHaveLength(1);
+      expect(mine[0]).toMatchObject({
+        msg: 'request completed',
+        req: { method: 'GET', url: '/api/v1/activities/nearby?lat=…&lng=…&radiusKm=5' },
+        res: { statusCode: 200 },
+        responseTime: expect.any(Number),
+      });
+      expect(JSON.stringify(lines)).not.toContain('31.2304');
+    } finally {
+      await app.close();
+      await storage.close();
+    }
   });
 });
 

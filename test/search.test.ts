@@ -6,7 +6,10 @@ import {
   type SearchDocument,
   type SearchParams,
 } from '../src/server/modules/search/index.ts';
-import { SearchRepository } from '../src/server/modules/search/search.repository.ts';
+import {
+  SEARCH_CANDIDATES,
+  SearchRepository,
+} from '../src/server/modules/search/search.repository.ts';
 import {
   makeSnippet,
   tokenizeForIndex,
@@ -504,6 +507,53 @@ describe(`search (${dialect})`, () => {
     await expect(search('!!', { cursor: 'garbage' })).rejects.toMatchObject({
       code: 'invalid_cursor',
     });
+  });
+
+  it('ranks a bounded set of the newest matches, asking the index only for the kinds and group in scope', async () => {
+    const word = uniqueWord();
+    const gA = `group-${uid()}`;
+    const gB = `group-${uid()}`;
+    // Old documents of each scope, then more posts of another group than a search ranks.
+    const group = doc({ kind: 'group', groupId: gA, title: `${word} 俱乐部`, createdAt: 1 });
+    const activity = doc({ kind: 'activity', groupId: null, title: `${word} 活动`, createdAt: 2 });
+    const old = doc({ kind: 'thread', groupId: gA, title: `${word} 老帖`, createdAt: 3 });
+    await put(group, activity, old);
+    const posts = Array.from({ length: SEARCH_CANDIDATES + 100 }, (_, i) =>
+      doc({
+        kind: 'post',
+        resultId: `t-${i}`,
+        groupId: gB,
+        body: `${word} ${i}`,
+        createdAt: 10 + i,
+      }),
+    );
+    for (let i = 0; i < posts.length; i += 200) await put(...posts.slice(i, i + 200));
+
+    expect(await ids(word, { kinds: ['group'] })).toEqual([group.id]);
+    expect(await ids(word, { kinds: ['activity'] })).toEqual([activity.id]);
+    expect(await ids(word, { groupId: gA, kinds: ['thread', 'post'] })).toEqual([old.id]);
+    expect(await ids(word, { groupId: gA })).toEqual(expect.arrayContaining([group.id, old.id]));
+    // Across everything, the page comes from the newest SEARCH_CANDIDATES matches.
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await search(word, { cursor });
+      for (const h of page.items) seen.add(h.resultId);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen.size).toBe(SEARCH_CANDIDATES);
+    expect(seen.has('t-599')).toBe(true);
+    expect(seen.has('t-0')).toBe(false);
+  });
+
+  it('never lets query text reach the scope tokens', async () => {
+    const word = uniqueWord();
+    const g = `group-${uid()}`;
+    await put(doc({ kind: 'post', groupId: g, body: word }));
+    expect(await ids('kpost')).toEqual([]);
+    expect(await ids(`kpost ${word}`)).toEqual([]);
+    expect(await ids(`g${g.replaceAll('-', '')}`)).toEqual([]);
+    expect(await ids(word)).toHaveLength(1);
   });
 
   it('uses the full-text index, not a scan of search_documents', async () => {

@@ -1,6 +1,10 @@
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -26,6 +30,7 @@ import type { DatabaseHandle } from './platform/db/database.ts';
 import { bearerToken, registerAuth } from './platform/http/auth.ts';
 import { publicCache, registerCacheControl } from './platform/http/cache-control.ts';
 import { registerCsrfProtection } from './platform/http/csrf.ts';
+import { registerSecurityHeaders } from './platform/http/security-headers.ts';
 import { AppError } from './platform/http/errors.ts';
 import {
   clientErrorHandler,
@@ -45,6 +50,26 @@ function serializeRequest(req: { method: string; url: string; id: string }) {
     url: req.url.replace(/([?&](?:lat|lng)=)[^&]*/g, '$1…'),
     reqId: req.id,
   };
+}
+
+/** One access-log line per request, when it completes (Fastify logs two by default). */
+class AccessLog extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(
+    err: Error | null | undefined,
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ) {
+    if (this.isLogDisabled(req)) return;
+    const line = {
+      req: serializeRequest(req),
+      res: { statusCode: reply.statusCode },
+      responseTime: reply.elapsedTime,
+    };
+    if (err) reply.log.error({ ...line, err }, 'request errored');
+    else reply.log.info(line, 'request completed');
+  }
 }
 
 export interface AppDeps {
@@ -77,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       ? { loggerInstance: deps.logger }
       : { logger: { level: config.logLevel, serializers: { req: serializeRequest } } }),
     bodyLimit: config.bodyLimitBytes,
+    logController: new AccessLog(),
     // Behind a reverse proxy, req.ip is the client's address only for proxies trusted here.
     trustProxy:
       typeof config.trustProxy === 'number'
@@ -105,8 +131,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Bodies are JSON: a text/plain body (what a cross-site form or beacon can send without a
   // preflight) is 415 like any other type, instead of reaching a route as a string.
   app.removeContentTypeParser('text/plain');
-  app.addHook('onSend', async (req, reply) => {
+  app.addHook('onSend', (req, reply, _payload, done) => {
     void reply.header('x-request-id', req.id);
+    done();
   });
   // Every route documents the error shape for 4xx/5xx and, where it needs a session, the scheme;
   // every body refuses fields its schema does not name.
@@ -121,7 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }
   });
 
-  await app.register(helmet, {
+  registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -133,7 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         upgradeInsecureRequests: config.cookieSecure ? [] : null,
       },
     },
-    hsts: config.cookieSecure,
+    strictTransportSecurity: config.cookieSecure,
   });
   await app.register(cookie);
   registerCacheControl(app);

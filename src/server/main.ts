@@ -43,6 +43,11 @@ if (config.redisUrl) {
 const app = await buildApp({ config, database, pubsub, redis });
 installProcessGuards(app.log);
 
+const excerpts = await app.services.forum.backfillExcerpts((done) => {
+  if (done % 50_000 === 0) app.log.info(`filled excerpts of ${done} older posts`);
+});
+if (excerpts) app.log.info(`filled excerpts of ${excerpts} older posts`);
+
 if (config.demoData && (await seedDemoData(app.services))) {
   app.log.info(`Demo data created; log in as xiaoming / ${DEMO_PASSWORD}`);
 }

@@ -6,20 +6,42 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      timeZoneName: 'longOffset',
-    });
+    f = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
     formatters.set(timeZone, f);
   }
   return f;
+}
+
+/**
+ * Offsets in effect, by zone and quarter hour. Every zone changes its offset only on a quarter
+ * hour, so one Intl lookup (microseconds: the slow part of formatting) serves every instant of
+ * that quarter hour; the cache is cleared when it grows past a bound.
+ */
+const QUARTER_HOUR = 15 * 60_000;
+const offsets = new Map<string, string>();
+const MAX_CACHED_OFFSETS = 50_000;
+
+function offsetAt(ms: number, timeZone: string): string {
+  const key = `${timeZone}|${Math.floor(ms / QUARTER_HOUR)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const name =
+      formatterFor(timeZone)
+        .formatToParts(new Date(ms))
+        .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+    offset = name.replace('GMT', '') || '+00:00';
+    if (offsets.size >= MAX_CACHED_OFFSETS) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+/** "+08:00" → minutes east of UTC. */
+function offsetMinutes(offset: string): number {
+  const m = /^([+-])(\d{2}):(\d{2})$/.exec(offset);
+  if (!m) return 0;
+  const minutes = Number(m[2]) * 60 + Number(m[3]);
+  return m[1] === '-' ? -minutes : minutes;
 }
 
 /**
@@ -27,9 +49,8 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
  * time this way; the instant is the same whatever zone is used.
  */
 export function toIsoWithOffset(ms: number, timeZone: string = DEFAULT_TIME_ZONE): string {
-  const parts: Record<string, string> = {};
-  for (const p of formatterFor(timeZone).formatToParts(new Date(ms))) parts[p.type] = p.value;
-  const offset = (parts.timeZoneName ?? 'GMT').replace('GMT', '') || '+00:00';
-  const millis = String(((ms % 1000) + 1000) % 1000).padStart(3, '0');
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}.${millis}${offset}`;
+  const offset = offsetAt(ms, timeZone);
+  // The wall-clock time is the UTC time shifted by the offset; toISOString formats it.
+  const local = new Date(ms + offsetMinutes(offset) * 60_000).toISOString();
+  return `${local.slice(0, -1)}${offset}`;
 }

@@ -13,6 +13,22 @@ import { EARTH_RADIUS_KM, prefixUpperBound, type Cover } from './geo.ts';
 import { POPULARITY_HALF_LIFE_MS, POPULARITY_SCALE, TIME_SCALE_MS, WEIGHTS } from './ranking.ts';
 
 /** SQL for activities, their interests, sign-ups and people's coarse areas. */
+export interface RankedCandidatesQuery {
+  cover: Cover;
+  from: number;
+  to: number;
+  interest?: string;
+  memberOfGroupIds: string[];
+  lat: number;
+  lng: number;
+  radiusKm: number;
+  now: number;
+  weights: { interestId: string; weight: number }[];
+  promoted: boolean;
+  after?: { score: number; id: string };
+  limit: number;
+}
+
 export class ActivitiesRepository {
   constructor(
     private readonly db: Executor,
@@ -86,22 +102,19 @@ export class ActivitiesRepository {
    * after the keyset position, come back. See ranking.ts for the formula. Distance is the
    * haversine great-circle distance (as geo.ts computes it), so it is right across the ±180°
    * meridian and near the poles; the cells only narrow the candidates.
+   *
+   * Promoted activities are few: their list is read through the partial promoted index and
+   * then filtered by cell, so the organic candidates are read once per request, not twice. On
+   * SQLite the choice is pinned with unary `+` (which makes a column unusable for an index) so
+   * that the plan does not depend on statistics: organic never reads the (status, end_at)
+   * index, promoted never the cell index.
    */
-  rankedCandidates(p: {
-    cover: Cover;
-    from: number;
-    to: number;
-    interest?: string;
-    memberOfGroupIds: string[];
-    lat: number;
-    lng: number;
-    radiusKm: number;
-    now: number;
-    weights: { interestId: string; weight: number }[];
-    promoted: boolean;
-    after?: { score: number; id: string };
-    limit: number;
-  }) {
+  rankedCandidates(p: RankedCandidatesQuery) {
+    return this.rankedCandidatesQuery(p).execute();
+  }
+
+  /** The statement `rankedCandidates` runs (tests read its plan). */
+  rankedCandidatesQuery(p: RankedCandidatesQuery) {
     const num = (x: number) => sql<number>`cast(${x} as double precision)`;
     const col = (c: string) => sql<number>`cast(${sql.ref(c)} as double precision)`;
     // haversine: a = sin²(Δφ/2) + cos φ₀ · cos φ · sin²(Δλ/2); d = 2R · asin(√a)
@@ -112,6 +125,12 @@ export class ActivitiesRepository {
     const hav = sql<number>`(${sinHalfDLat} * ${sinHalfDLat} + ${num(Math.cos((p.lat * Math.PI) / 180))} * ${cosLat} * ${sinHalfDLng} * ${sinHalfDLng})`;
     const dist = sql<number>`(${num(2 * EARTH_RADIUS_KM)} * asin(sqrt(${hav})))`;
     const { precision, cells } = p.cover;
+    const sqlite = this.dialect === 'sqlite';
+    /** The column, or on SQLite `+column` when no index should serve this condition. */
+    const unindexed = (c: 'cell4' | 'cell5' | 'status', off: boolean) =>
+      sqlite && off ? sql<string>`+${sql.ref(c)}` : sql.ref<string>(c);
+    const cell4 = unindexed('cell4', p.promoted);
+    const cell5 = unindexed('cell5', p.promoted);
     const interest =
       p.weights.length === 0
         ? sql<number>`${num(0)}`
@@ -138,22 +157,22 @@ export class ActivitiesRepository {
       ])
       .where((eb) =>
         precision === 5
-          ? eb('cell5', 'in', cells)
+          ? eb(cell5, 'in', cells)
           : precision === 4
-            ? eb('cell4', 'in', cells)
+            ? eb(cell4, 'in', cells)
             : // Shorter cells are prefixes of cell4: one index range each.
               eb.or(
                 cells.map((prefix) => {
                   const upper = prefixUpperBound(prefix);
                   return upper === null
-                    ? eb('cell4', '>=', prefix)
-                    : eb.and([eb('cell4', '>=', prefix), eb('cell4', '<', upper)]);
+                    ? eb(cell4, '>=', prefix)
+                    : eb.and([eb(cell4, '>=', prefix), eb(cell4, '<', upper)]);
                 }),
               ),
       )
       .where('startAt', '>=', p.from)
       .where('startAt', '<=', p.to)
-      .where('status', '=', 'published')
+      .where(unindexed('status', true), '=', 'published')
       .where((eb) =>
         p.memberOfGroupIds.length
           ? eb.or([eb('restricted', '=', 0), eb('groupId', 'in', p.memberOfGroupIds)])
@@ -183,8 +202,7 @@ export class ActivitiesRepository {
       )
       .orderBy('score', 'desc')
       .orderBy('id', 'desc')
-      .limit(p.limit + 1)
-      .execute();
+      .limit(p.limit + 1);
   }
 
   /** Adds to the decayed popularity (views, sign-ups) in one statement. */

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { DialectName, Executor } from '../../platform/db/database.ts';
 import type { PostsTable, ThreadsTable } from '../../platform/db/tables.ts';
 
@@ -9,6 +9,10 @@ export type ThreadSort =
   | { sort: 'hot'; after?: { pinned: number; rank: number; id: string } }
   | { sort: 'new'; after?: { pinned: number; createdAt: number; id: string } }
   | { sort: 'top'; since: number; after?: { score: number; id: string } };
+
+const RECENT_GROUPS_PER_QUERY = 400;
+/** "New threads since my last visit" counts up to this many (a client shows 99+). */
+export const NEW_THREADS_CAP = 100;
 
 /** SQL for threads, posts, revisions, reactions and mentions. */
 export class ForumRepository {
@@ -117,6 +121,16 @@ export class ForumRepository {
     return q.limit(limit + 1).execute();
   }
 
+  /** Posts written before excerpts were stored (the partial index holds only those). */
+  postsWithoutExcerpt(limit: number) {
+    return this.db
+      .selectFrom('posts')
+      .select(['id', 'body'])
+      .where('excerpt', 'is', null)
+      .limit(limit)
+      .execute();
+  }
+
   /** Recent threads, for refreshing hot ranks. */
   threadsCreatedSince(since: number) {
     return this.db
@@ -143,12 +157,17 @@ export class ForumRepository {
       .execute();
   }
 
-  /** The opening posts of threads (seq 1), for excerpts. */
+  /** The opening posts' excerpts (seq 1); the body only where the excerpt is not filled yet. */
   firstPosts(threadIds: readonly string[]) {
     if (threadIds.length === 0) return Promise.resolve([]);
     return this.db
       .selectFrom('posts')
-      .select(['threadId', 'body', 'status'])
+      .select([
+        'threadId',
+        'excerpt',
+        'status',
+        sql<string | null>`case when excerpt is null then body end`.as('body'),
+      ])
       .where('threadId', 'in', [...threadIds])
       .where('seq', '=', 1)
       .execute();
@@ -303,32 +322,70 @@ export class ForumRepository {
     return Number(row.n);
   }
 
-  /** Visible threads in these groups started after `since` by someone else (community unread). */
-  async countNewThreads(groupIds: string[], since: number, notBy: string): Promise<number> {
+  /**
+   * Visible threads in these groups started after `since` by someone else (community unread),
+   * counted up to `cap`: each group reads its (group, status, created_at) index range and the
+   * count stops at the cap, so a first visit to a busy group costs no more than a later one.
+   */
+  async countNewThreads(
+    groupIds: string[],
+    since: number,
+    notBy: string,
+    cap = NEW_THREADS_CAP,
+  ): Promise<number> {
     if (groupIds.length === 0) return 0;
     const r = await this.db
-      .selectFrom('threads')
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('threads')
+          .select('id')
+          .where('groupId', 'in', groupIds)
+          .where('status', '=', 'visible')
+          .where('createdAt', '>', since)
+          .where('authorId', '!=', notBy)
+          .limit(cap)
+          .as('t'),
+      )
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('groupId', 'in', groupIds)
-      .where('status', '=', 'visible')
-      .where('createdAt', '>', since)
-      .where('authorId', '!=', notBy)
       .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 
-  /** The newest visible threads across these groups. */
-  recentThreads(groupIds: string[], limit: number, hiddenAuthors: string[]) {
-    if (groupIds.length === 0) return Promise.resolve([]);
-    return this.db
-      .selectFrom('threads')
-      .selectAll()
-      .where('groupId', 'in', groupIds)
-      .where('status', '=', 'visible')
-      .$if(hiddenAuthors.length > 0, (q) => q.where('authorId', 'not in', hiddenAuthors))
-      .orderBy('lastPostAt', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute();
+  /**
+   * The newest visible threads (by last post) across these groups. Each group contributes its
+   * own newest `limit` from its (group, status, last_post_at) index, and only those are merged:
+   * the cost follows groups × limit, not the threads the groups hold.
+   */
+  async recentThreads(groupIds: string[], limit: number, hiddenAuthors: string[]) {
+    const rows: ThreadRow[] = [];
+    // SQLite allows 500 arms in one compound select; PostgreSQL has no such limit.
+    for (let i = 0; i < groupIds.length; i += RECENT_GROUPS_PER_QUERY) {
+      const chunk = groupIds.slice(i, i + RECENT_GROUPS_PER_QUERY);
+      rows.push(...(await this.recentThreadsQuery(chunk, limit, hiddenAuthors).execute()));
+    }
+    return rows
+      .sort((a, b) => b.lastPostAt - a.lastPostAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      .slice(0, limit);
+  }
+
+  /** One statement of `recentThreads`: each group's newest `limit`, as one compound select. */
+  recentThreadsQuery(groupIds: string[], limit: number, hiddenAuthors: string[]) {
+    const arms = groupIds.map((groupId) =>
+      this.db
+        .selectFrom((db) =>
+          db
+            .selectFrom('threads')
+            .selectAll()
+            .where('groupId', '=', groupId)
+            .where('status', '=', 'visible')
+            .$if(hiddenAuthors.length > 0, (q) => q.where('authorId', 'not in', hiddenAuthors))
+            .orderBy('lastPostAt', 'desc')
+            .orderBy('id', 'desc')
+            .limit(limit)
+            .as('n'),
+        )
+        .selectAll(),
+    );
+    return arms.slice(1).reduce((q, arm) => q.unionAll(arm), arms[0]!);
   }
 }

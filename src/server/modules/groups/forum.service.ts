@@ -33,7 +33,7 @@ import {
 import { groupsPolicy, type GroupAccess } from './groups.policy.ts';
 import type { GroupsService } from './groups.service.ts';
 import { HOT_REFRESH_WINDOW_MS, hotRank } from './hot-rank.ts';
-import { extractMentions, plainExcerpt, renderMarkdown } from './markdown.ts';
+import { extractMentions, plainExcerpt, renderMarkdown, shortenExcerpt } from './markdown.ts';
 
 const PERIOD_MS = {
   day: 86_400_000,
@@ -88,6 +88,7 @@ function newPost(p: {
     replyToId: p.replyToId,
     body: p.body,
     bodyHtml: p.bodyHtml,
+    excerpt: plainExcerpt(p.body),
     status: p.held ? ('held' as const) : ('visible' as const),
     reactionCounts: '{}',
     editCount: 0,
@@ -583,6 +584,7 @@ export class ForumService {
       await repo.updatePost(postId, {
         body,
         bodyHtml: this.render(body, mentioned),
+        excerpt: plainExcerpt(body),
         editCount: current.editCount + 1,
         editedAt: now,
         ...(newlyHeld ? { status: 'held' as const } : {}),
@@ -672,6 +674,7 @@ export class ForumService {
       status: 'deleted',
       body: '',
       bodyHtml: '',
+      excerpt: '',
       deletedAt: Date.now(),
     });
     await repo.replaceMentions(current.id, []);
@@ -854,6 +857,24 @@ export class ForumService {
   }
 
   /** Recomputes hot ranks of the last week's threads (ages move every rank). */
+  /**
+   * Fills `posts.excerpt` on posts written before excerpts were stored, 500 per transaction;
+   * returns how many it filled. Run once at start-up; a no-op (one empty index read) after.
+   */
+  async backfillExcerpts(onProgress?: (done: number) => void): Promise<number> {
+    let done = 0;
+    for (;;) {
+      const rows = await this.repo.postsWithoutExcerpt(500);
+      if (rows.length === 0) return done;
+      await this.deps.uow.db.transaction().execute(async (trx) => {
+        const repo = this.repo.with(trx);
+        for (const r of rows) await repo.updatePost(r.id, { excerpt: plainExcerpt(r.body) });
+      });
+      done += rows.length;
+      onProgress?.(done);
+    }
+  }
+
   async refreshHotRanks(now = Date.now()): Promise<number> {
     const rows = await this.repo.threadsCreatedSince(now - HOT_REFRESH_WINDOW_MS);
     for (let i = 0; i < rows.length; i += 500) {
@@ -874,7 +895,10 @@ export class ForumService {
       this.repo.firstPosts(rows.map((r) => r.id)),
     ]);
     const excerpt = new Map(
-      firsts.map((p) => [p.threadId, p.status === 'deleted' ? '' : plainExcerpt(p.body)]),
+      firsts.map((p) => [
+        p.threadId,
+        p.status === 'deleted' ? '' : (p.excerpt ?? plainExcerpt(p.body ?? '')),
+      ]),
     );
     return rows.map((t) => ({
       id: t.id,
@@ -934,7 +958,7 @@ export class ForumService {
               id: q.id,
               seq: q.seq,
               author: who(q.authorId),
-              excerpt: qVisible ? plainExcerpt(q.body, 100) : '',
+              excerpt: qVisible ? shortenExcerpt(q.excerpt ?? plainExcerpt(q.body), 100) : '',
             }
           : null,
         reactions: REACTIONS.filter((e) => counts[e]).map((emoji) => ({

@@ -131,10 +131,21 @@ export function extractMentions(body: string): string[] {
   return [...names].slice(0, 20);
 }
 
+/** The longest excerpt stored with a post (`posts.excerpt`). */
+export const EXCERPT_CHARS = 140;
+
 /** Plain text of a body, for excerpts and notifications. */
-export function plainExcerpt(body: string, max = 140): string {
+export function plainExcerpt(body: string, max = EXCERPT_CHARS): string {
   const text = sanitizeHtml(md.render(body), { allowedTags: [], allowedAttributes: {} })
     .replace(/\s+/g, ' ')
     .trim();
+  return shortenExcerpt(text, max);
+}
+
+/**
+ * Cuts an excerpt to `max` characters (ending in …). A stored excerpt cut again gives what
+ * `plainExcerpt(body, max)` gives, since both keep the same leading characters.
+ */
+export function shortenExcerpt(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -43,11 +43,28 @@ export class InterestsService {
   }
 
   /** Brings the stored taxonomy up to date with the shipped data (at start-up). */
-  syncTaxonomy(): Promise<void> {
-    return this.uow.run((trx) => this.repo.with(trx).syncTaxonomy(taxonomy));
+  async syncTaxonomy(): Promise<void> {
+    await this.uow.run((trx) => this.repo.with(trx).syncTaxonomy(taxonomy));
+    this.lists.clear();
   }
 
-  async list(lang: Language): Promise<InterestList> {
+  /**
+   * The taxonomy changes only at start-up (`syncTaxonomy`), so each language's list is built
+   * once per process and then served from memory.
+   */
+  private readonly lists = new Map<Language, Promise<InterestList>>();
+
+  list(lang: Language): Promise<InterestList> {
+    let list = this.lists.get(lang);
+    if (!list) {
+      list = this.buildList(lang);
+      this.lists.set(lang, list);
+      list.catch(() => this.lists.delete(lang));
+    }
+    return list;
+  }
+
+  private async buildList(lang: Language): Promise<InterestList> {
     const rows = await this.repo.listAll();
     const items: InterestList['items'] = [];
     for (const r of rows) {

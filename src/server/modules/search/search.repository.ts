@@ -31,16 +31,62 @@ export interface SearchRow {
 // what the cursor carries. Title matches weigh four times body matches on both databases.
 const SCALE = 1_000_000_000;
 
-/** FTS5 query: each token a quoted string (quotes doubled), a prefix one followed by `*`. */
-export function fts5Query(tokens: QueryToken[]): string {
-  return tokens.map((t) => `"${t.text.replaceAll('"', '""')}"${t.prefix ? '*' : ''}`).join(' ');
+const ALL_KINDS: readonly SearchKindName[] = ['group', 'thread', 'post', 'activity'];
+type SearchKindName = SearchDocumentsTable['kind'];
+
+/**
+ * How many of the newest matching documents a search ranks. The full-text index hands them
+ * out newest first and stops there, so a search costs the same whether a word matches a
+ * thousand documents or a million; the page is the best of these by relevance.
+ */
+export const SEARCH_CANDIDATES = 500;
+
+/** Scope tokens, as migration 0013 derives them from kind and group_id. */
+const kindTag = (k: SearchKindName) => `k${k}`;
+const groupTag = (groupId: string) => `g${groupId.replaceAll('-', '').replace(/["'\\]/g, '')}`;
+
+/**
+ * Which kinds to ask the index for: an inclusion when the kinds are few (their documents are
+ * few), an exclusion when they include posts (posts are nearly everything), nothing for all.
+ */
+function kindScope(kinds: readonly SearchKindName[]) {
+  const excluded = ALL_KINDS.filter((k) => !kinds.includes(k));
+  if (excluded.length === 0) return null;
+  return kinds.includes('post')
+    ? { op: 'not' as const, tags: excluded.map(kindTag) }
+    : { op: 'and' as const, tags: kinds.map(kindTag) };
 }
 
-/** tsquery text: each token quoted (quotes and backslashes escaped), joined with `&`. */
-export function tsQuery(tokens: QueryToken[]): string {
-  return tokens
-    .map((t) => `'${t.text.replace(/['\\]/g, (c) => c + c)}'${t.prefix ? ':*' : ''}`)
+/**
+ * FTS5 query: each token a quoted string (quotes doubled), a prefix one followed by `*`, all
+ * matched in title and body only; the scope tokens are matched in tag_tokens only.
+ */
+export function fts5Query(tokens: QueryToken[], kinds = ALL_KINDS, groupId?: string): string {
+  const words = tokens
+    .map((t) => `"${t.text.replaceAll('"', '""')}"${t.prefix ? '*' : ''}`)
+    .join(' ');
+  let q = `{title_tokens body_tokens} : (${words})`;
+  const scope = kindScope(kinds);
+  if (scope) q += ` ${scope.op.toUpperCase()} tag_tokens : (${scope.tags.join(' OR ')})`;
+  if (groupId !== undefined) q += ` AND tag_tokens : "${groupTag(groupId)}"`;
+  return q;
+}
+
+/**
+ * tsquery text: each token quoted (quotes and backslashes escaped) and matched in title or
+ * body (weights A, B), joined with `&`; scope tokens are matched in the tags (weight D).
+ */
+export function tsQuery(tokens: QueryToken[], kinds = ALL_KINDS, groupId?: string): string {
+  let q = tokens
+    .map((t) => `'${t.text.replace(/['\\]/g, (c) => c + c)}':${t.prefix ? '*' : ''}AB`)
     .join(' & ');
+  const scope = kindScope(kinds);
+  if (scope) {
+    const any = scope.tags.map((t) => `'${t}':D`).join(' | ');
+    q = `(${q}) & ${scope.op === 'not' ? '!' : ''}(${any})`;
+  }
+  if (groupId !== undefined) q = `(${q}) & '${groupTag(groupId)}':D`;
+  return q;
 }
 
 /** SQL of the search index: documents and the full-text match on either database. */
@@ -93,9 +139,9 @@ export class SearchRepository {
   }
 
   /**
-   * One statement: the full-text match drives (FTS5 MATCH / GIN @@), the document row is joined
-   * by primary key and filtered, each resultId keeps its best document, and only the page's
-   * rows read their title and body.
+   * One statement: the full-text index hands out the newest SEARCH_CANDIDATES matches in scope
+   * (kinds, group), each is joined to its document by primary key and filtered by visibility,
+   * each resultId keeps its best document, and only the page's rows read title and body.
    */
   searchSql(f: SearchFilter): RawBuilder<SearchRow> {
     const list = (xs: readonly string[]) =>
@@ -115,27 +161,36 @@ export class SearchRepository {
     if (f.groupId !== undefined) filters.push(sql`d.group_id = ${f.groupId}`);
     const where = sql.join(filters, sql` and `);
 
-    const matches =
+    const candidates =
       this.dialect === 'sqlite'
         ? sql`
-          select d.doc_no, d.result_id, d.kind, d.id,
-                 cast(round(-bm25(search_fts, 4.0, 1.0) * ${SCALE}) as integer) as score
+          select rowid as doc_no,
+                 cast(round(-bm25(search_fts, 4.0, 1.0, 0.0) * ${SCALE}) as integer) as score
           from search_fts
-          join search_documents d on d.doc_no = search_fts.rowid
-          where search_fts match ${fts5Query(f.tokens)} and ${where}`
+          where search_fts match ${fts5Query(f.tokens, f.kinds, f.groupId)}
+          order by rowid desc
+          limit ${SEARCH_CANDIDATES}`
         : sql`
-          select d.doc_no, d.result_id, d.kind, d.id,
-                 cast(round(ts_rank('{0.1, 0.2, 0.25, 1.0}', d.tsv, q.q)::float8 * ${SCALE})
+          select d.doc_no,
+                 cast(round(ts_rank('{0, 0.2, 0.25, 1.0}', d.tsv, q.q)::float8 * ${SCALE})
                       as bigint) as score
-          from search_documents d, to_tsquery('simple'::regconfig, ${tsQuery(f.tokens)}) as q(q)
-          where d.tsv @@ q.q and ${where}`;
+          from (select doc_no, tsv from search_documents
+                where tsv @@ to_tsquery('simple'::regconfig, ${tsQuery(f.tokens, f.kinds, f.groupId)})
+                order by doc_no desc
+                limit ${SEARCH_CANDIDATES}) as d,
+               to_tsquery('simple'::regconfig, ${tsQuery(f.tokens)}) as q(q)`;
 
     const after = f.after
       ? sql`and (score < ${f.after.score} or (score = ${f.after.score} and result_id < ${f.after.resultId}))`
       : sql``;
 
     return sql<SearchRow>`
-      with matches as (${matches}),
+      with candidates as (${candidates}),
+      matches as (
+        select d.doc_no, d.result_id, d.kind, d.id, c.score
+        from candidates c join search_documents d on d.doc_no = c.doc_no
+        where ${where}
+      ),
       best as (
         select doc_no, result_id, kind, score,
                row_number() over (partition by result_id order by score desc, kind, id) as n

@@ -11,6 +11,8 @@ import { wallet } from './migrations/0008_wallet.ts';
 import { payments } from './migrations/0009_payments.ts';
 import { unreadCounters } from './migrations/0010_unread_counters.ts';
 import { loginAddresses } from './migrations/0011_login_addresses.ts';
+import { readPaths } from './migrations/0012_read_paths.ts';
+import { searchScopes } from './migrations/0013_search_scopes.ts';
 
 /** Every migration, in order. Each is a factory so it can use dialect-specific SQL where needed. */
 const migrations: Record<string, (dialect: DialectName) => Migration> = {
@@ -25,6 +27,8 @@ const migrations: Record<string, (dialect: DialectName) => Migration> = {
   '0009_payments': payments,
   '0010_unread_counters': unreadCounters,
   '0011_login_addresses': loginAddresses,
+  '0012_read_paths': readPaths,
+  '0013_search_scopes': searchScopes,
 };
 
 class StaticProvider implements MigrationProvider {

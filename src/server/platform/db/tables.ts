@@ -163,6 +163,8 @@ export interface PostsTable {
   replyToId: string | null;
   body: string;
   bodyHtml: string;
+  /** Plain text, ≤ 140 characters, computed when written; NULL only on rows not yet filled. */
+  excerpt: string | null;
   status: ContentStatus;
   /** JSON object emoji → count, kept with every reaction change. */
   reactionCounts: string;
