@@ -2,7 +2,7 @@
  * `npm run bench` — the city-scale HTTP benchmark: the real server, started as users start it,
  * on a seeded data set, loaded with wrk endpoint by endpoint, beside a bare-Fastify ceiling.
  *
- *   npm run bench -- --scale=small                 # a smoke run, under 3 minutes
+ *   npm run bench -- --scale=small                 # a smoke run, about 3 minutes
  *   npm run bench -- --scale=city                  # SQLite (the default stack)
  *   npm run bench -- --scale=city --stack=postgres # two servers on PostgreSQL + Redis
  *   npm run bench -- --scale=city --stack=both     # both, side by side
