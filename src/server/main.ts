@@ -5,7 +5,7 @@ import { buildApp } from './app.ts';
 import { seedDemoData } from './demo/seed.ts';
 import { DEMO_PASSWORD } from './demo/users.ts';
 import { ConfigError, loadConfig, type Config } from './platform/config.ts';
-import { openDatabase } from './platform/db/database.ts';
+import { openDatabase, optimizeAfterStart } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { MemoryPubSub } from './platform/events/memory-pubsub.ts';
 import { installProcessGuards } from './platform/process-guards.ts';
@@ -23,11 +23,22 @@ try {
   throw err;
 }
 
-const database = openDatabase({
+const storage = {
   databaseUrl: config.databaseUrl,
   sqliteFile: path.join(config.dataDir, 'quanzi.sqlite'),
+};
+// Migrations (and SQLite's first statistics) on a connection of their own, without the query
+// time limit: building an index on a big table may rightly take longer.
+const migrating = openDatabase(storage);
+await migrateToLatest(migrating);
+await optimizeAfterStart(migrating);
+await migrating.close();
+
+const database = openDatabase({
+  ...storage,
+  sqliteReaders: config.sqliteReaders,
+  queryTimeoutMs: config.queryTimeoutMs,
 });
-await migrateToLatest(database);
 
 let pubsub: PubSub;
 let redis: Redis | undefined;

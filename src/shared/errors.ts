@@ -56,6 +56,10 @@ export const errorCatalogue = {
   },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
   service_unavailable: { status: 503, message: 'The service is temporarily unavailable.' },
+  query_timeout: {
+    status: 503,
+    message: 'The database took too long to answer this request; try again shortly.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -64,7 +64,10 @@ export async function createStorage(): Promise<TestStorage> {
   } else {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanzi-test-'));
     const file = path.join(dir, 'test.sqlite');
-    reopen = () => openDatabase({ databaseUrl: null, sqliteFile: file });
+    // Reads outside transactions go to reader processes, as in the server (TEST_SQLITE_READERS=0:
+    // everything on the one connection).
+    const sqliteReaders = Number(process.env.TEST_SQLITE_READERS ?? 2);
+    reopen = () => openDatabase({ databaseUrl: null, sqliteFile: file, sqliteReaders });
     newPubSub = () => new MemoryPubSub();
     cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
   }

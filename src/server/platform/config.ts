@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 /** The whole configuration, validated once at start-up. */
@@ -42,6 +43,13 @@ export interface Config {
    * `trustProxy`): false (none), a hop count, or addresses/CIDRs of the proxies.
    */
   trustProxy: boolean | number | string[];
+  /**
+   * SQLite: read-only reader processes that run reads outside transactions, off the event loop;
+   * 0 runs every query on the one connection of the main thread.
+   */
+  sqliteReaders: number;
+  /** The longest one database query may take, in ms; past it the request gets 503 query_timeout. */
+  queryTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -119,6 +127,9 @@ function origins(env: Env, name: string): string[] {
     });
 }
 
+/** One reader per core, at least 1 and at most 4 (each is a process with its own cache). */
+const DEFAULT_SQLITE_READERS = Math.max(1, Math.min(4, os.availableParallelism()));
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Reads and validates the configuration; throws ConfigError naming the variable at fault. */
@@ -153,6 +164,8 @@ export function loadConfig(env: Env = process.env): Config {
       .map((w) => w.trim().toLowerCase())
       .filter(Boolean),
     trustProxy: trustProxy(env),
+    sqliteReaders: int(env, 'SQLITE_READERS', DEFAULT_SQLITE_READERS, 0, 64),
+    queryTimeoutMs: int(env, 'QUERY_TIMEOUT_MS', 5000, 10, 600_000),
   };
 }
 

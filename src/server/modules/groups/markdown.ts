@@ -134,12 +134,16 @@ export function extractMentions(body: string): string[] {
 /** The longest excerpt stored with a post (`posts.excerpt`). */
 export const EXCERPT_CHARS = 140;
 
-/** Plain text of a body, for excerpts and notifications. */
-export function plainExcerpt(body: string, max = EXCERPT_CHARS): string {
-  const text = sanitizeHtml(md.render(body), { allowedTags: [], allowedAttributes: {} })
+/** The whole plain text of a body, whitespace collapsed. */
+export function plainText(body: string): string {
+  return sanitizeHtml(md.render(body), { allowedTags: [], allowedAttributes: {} })
     .replace(/\s+/g, ' ')
     .trim();
-  return shortenExcerpt(text, max);
+}
+
+/** Plain text of a body, for excerpts and notifications. */
+export function plainExcerpt(body: string, max = EXCERPT_CHARS): string {
+  return shortenExcerpt(plainText(body), max);
 }
 
 /**

@@ -3,16 +3,17 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
   CamelCasePlugin,
-  CompiledQuery,
   Kysely,
   PostgresDialect,
   SqliteDialect,
-  SqliteDriver,
-  type DatabaseConnection,
+  sql,
   type Driver,
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
+import { QuanziPostgresDriver } from './postgres-driver.ts';
+import { QuanziSqliteDriver } from './sqlite-driver.ts';
+import { SqliteReaderPool } from './sqlite-readers.ts';
 import type { Database } from './tables.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -37,7 +38,25 @@ export interface DatabaseOptions {
   /** PostgreSQL: the schema every statement uses (tests give each file its own). */
   pgSchema?: string;
   pgPoolSize?: number;
+  /**
+   * SQLite: read-only reader processes that run reads outside transactions (sqlite-readers.ts).
+   * 0 (the default) runs every query on the main connection; ':memory:' always does.
+   */
+  sqliteReaders?: number;
+  /**
+   * The longest a query may take, in ms: SQLite reads on the readers (counted from when it was
+   * asked), PostgreSQL statements (`statement_timeout`). Unset: no limit. Past it the query
+   * fails with QueryTimeoutError (503 query_timeout).
+   */
+  queryTimeoutMs?: number;
 }
+
+/** Prepared statements kept per SQLite connection. */
+const STATEMENT_CACHE_SIZE = 500;
+/** Rows `PRAGMA optimize` samples per index when it analyses, so it stays fast on a big file. */
+const ANALYSIS_LIMIT = 400;
+/** How often SQLite's statistics are refreshed (`PRAGMA optimize`) while the server runs. */
+const OPTIMIZE_EVERY_MS = 60 * 60 * 1000;
 
 // pg returns int8 (count(*), sum of bigint, bigint columns) and numeric as strings; every value we
 // store fits in 2^53, so parse them into numbers here, once, for every query.
@@ -54,13 +73,21 @@ const pgTypes = {
 export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
   const plugins = [new CamelCasePlugin()];
   if (opts.databaseUrl) {
+    const settings = [
+      ...(opts.pgSchema ? [`-c search_path=${opts.pgSchema}`] : []),
+      ...(opts.queryTimeoutMs ? [`-c statement_timeout=${opts.queryTimeoutMs}`] : []),
+    ];
+    const poolSize = opts.pgPoolSize ?? 10;
     const pool = new pg.Pool({
       connectionString: opts.databaseUrl,
-      max: opts.pgPoolSize ?? 10,
+      max: poolSize,
       types: pgTypes,
-      ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
+      ...(settings.length ? { options: settings.join(' ') } : {}),
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
+    const db = new Kysely<Database>({
+      dialect: new QuanziPostgresDialect({ pool }, opts.queryTimeoutMs ?? 0, poolSize),
+      plugins,
+    });
     return { db, dialect: 'postgres', schema: opts.pgSchema, close: () => db.destroy() };
   }
   const file = opts.sqliteFile ?? ':memory:';
@@ -70,29 +97,77 @@ export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: sqlite }),
-    plugins,
+  sqlite.pragma(`analysis_limit = ${ANALYSIS_LIMIT}`);
+  const readers =
+    file !== ':memory:' && (opts.sqliteReaders ?? 0) > 0
+      ? new SqliteReaderPool({
+          file,
+          size: opts.sqliteReaders ?? 0,
+          timeoutMs: opts.queryTimeoutMs ?? 2_147_483_647,
+          statementCacheSize: STATEMENT_CACHE_SIZE,
+        })
+      : undefined;
+  const driver = new QuanziSqliteDriver({
+    database: sqlite,
+    readers,
+    cacheSize: STATEMENT_CACHE_SIZE,
   });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  const db = new Kysely<Database>({ dialect: new QuanziSqliteDialect(driver), plugins });
+  // SQLite keeps no statistics by itself; PRAGMA optimize refreshes those that are missing or
+  // stale (analysis_limit keeps it quick), hourly and at close; optimizeAfterStart after
+  // migrations. It waits for the main connection's mutex like any write.
+  const optimize = () => sql`pragma optimize`.execute(db);
+  const timer = setInterval(() => {
+    optimize().catch((err: unknown) =>
+      process.emitWarning(`PRAGMA optimize failed: ${String(err)}`),
+    );
+  }, OPTIMIZE_EVERY_MS);
+  timer.unref();
+  return {
+    db,
+    dialect: 'sqlite',
+    async close() {
+      clearInterval(timer);
+      try {
+        await optimize();
+      } catch {
+        // statistics are an optimisation; closing matters more
+      }
+      await db.destroy();
+    },
+  };
 }
 
 /**
- * SQLite transactions start with BEGIN IMMEDIATE: they take the write lock up front and wait
- * for it (busy_timeout), instead of failing with SQLITE_BUSY when a read turns into a write
- * while another connection (another process) has written in between.
+ * After migrations at start-up: on SQLite, analyse every table whose statistics are missing or
+ * stale (`PRAGMA optimize=0x10002`: 0x10000 looks at all tables, not only those this connection
+ * used; 0x02 runs ANALYZE where it helps). PostgreSQL's autovacuum keeps its own statistics.
  */
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+export async function optimizeAfterStart(handle: DatabaseHandle): Promise<void> {
+  if (handle.dialect === 'sqlite') await sql`pragma optimize=0x10002`.execute(handle.db);
+}
+
+class QuanziSqliteDialect extends SqliteDialect {
+  constructor(private readonly driver: QuanziSqliteDriver) {
+    super({ database: {} as never });
+  }
+  override createDriver(): Driver {
+    return this.driver;
   }
 }
 
-class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly cfg: ConstructorParameters<typeof SqliteDialect>[0]) {
-    super(cfg);
+/** PostgreSQL through our driver wrapper (postgres-driver.ts). */
+class QuanziPostgresDialect extends PostgresDialect {
+  constructor(
+    config: ConstructorParameters<typeof PostgresDialect>[0],
+    private readonly timeoutMs: number,
+    private readonly poolSize: number,
+  ) {
+    super(config);
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.cfg);
+    // Slow statements outside transactions leave two connections free (one when the pool is 2).
+    const slowLimit = Math.max(1, this.poolSize - Math.min(2, this.poolSize - 1));
+    return new QuanziPostgresDriver(super.createDriver(), this.timeoutMs, slowLimit);
   }
 }
