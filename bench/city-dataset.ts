@@ -26,9 +26,7 @@ import pg from 'pg';
  */
 export const SEED_COMMAND = ['npm', 'run', '--silent', 'seed', '--'];
 /** The seed's sources, hashed for the staleness check (files or folders; missing ones skipped). */
-export const SEED_SOURCES = ['src/server/seed', 'bench/seed.ts', 'bench/seed'];
-/** Stand-in while package.json has no `seed` script (a few hundred people; see the file). */
-const FIXTURE_COMMAND = [process.execPath, '--import', 'tsx', 'bench/city-fixture.ts'];
+export const SEED_SOURCES = ['src/server/seed'];
 const MIGRATIONS_DIR = 'src/server/platform/db/migrations';
 const MAX_AGE_DAYS = 7;
 
@@ -53,7 +51,6 @@ export interface Manifest {
   freeActivityIds: string[];
   paidActivityIds: string[];
   conversationPeers: [string, string][];
-  fixture?: boolean;
 }
 
 export interface Dataset {
@@ -92,22 +89,16 @@ function seedScript(): string | null {
   return pkg.scripts?.seed ?? null;
 }
 
-/** What seeds: the real seed command, or the stand-in while the project has none. */
+/** What seeds, and the sources that make up the seed code. */
 function seedCommand(): { argv: string[]; label: string; sources: string[] } {
   const script = seedScript();
-  if (script !== null) {
-    // The files the script names (e.g. `tsx src/server/seed/cli.ts`) count as seed code too.
-    const named = script.split(/\s+/).filter((w) => /\.[cm]?[jt]s$/.test(w));
-    return {
-      argv: SEED_COMMAND,
-      label: `${SEED_COMMAND.join(' ')} (${script})`,
-      sources: [...SEED_SOURCES, ...named],
-    };
-  }
+  if (script === null) throw new Error('package.json has no "seed" script: nothing to seed with');
+  // The files the script names (e.g. `tsx src/server/seed/cli.ts`) count as seed code too.
+  const named = script.split(/\s+/).filter((w) => /\.[cm]?[jt]s$/.test(w));
   return {
-    argv: FIXTURE_COMMAND,
-    label: 'bench/city-fixture.ts',
-    sources: ['bench/city-fixture.ts'],
+    argv: SEED_COMMAND,
+    label: `${SEED_COMMAND.join(' ')} (${script})`,
+    sources: [...SEED_SOURCES, ...named],
   };
 }
 
@@ -203,9 +194,6 @@ export async function ensureDataset(opts: {
   let seededS = 0;
   if (reasons.length > 0) {
     log(`seeding ${scale} on ${dialect}: ${[...new Set(reasons)].join(', ')}`);
-    if (!seedScript()) {
-      log('package.json has no "seed" script yet: using the stand-in bench/city-fixture.ts');
-    }
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     if (database) {

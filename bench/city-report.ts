@@ -123,7 +123,6 @@ export interface RunInfo {
   machine: MachineInfo;
   counts: Record<string, number>;
   seedCommand: string;
-  fixture: boolean;
   servers: number;
   wrk: string;
   seconds: number;
@@ -153,7 +152,7 @@ export function docsBlock(info: RunInfo, rows: Row[], endpoints: Endpoint[]): st
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node.js ${m.node}, ${m.wrk}. ` +
       `Other processes used ${info.load.otherPct.toFixed(0)} % of the machine's CPU during the run ` +
       `(the benchmark itself ${info.load.oursPct.toFixed(0)} %; load average ${info.load.loadavgStart.map((x) => x.toFixed(2)).join(' ')} at the start). ` +
-      `Data set: ${counts}${info.fixture ? ' (the stand-in fixture, not the seed)' : ''}. ` +
+      `Data set (\`${info.seedCommand}\`): ${counts}. ` +
       `${info.rounds} rounds of ${info.seconds} s after a ${info.warmupSeconds} s warm-up; ` +
       (info.servers === 2
         ? 'two wrk of 25 connections, 1 thread each, one per server, at the same time: req/s summed, p50/p99 the worse of the two; the ceiling the same way. '

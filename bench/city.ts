@@ -67,27 +67,18 @@ const SERVER_BASE: Record<string, string> = {
   LOG_LEVEL: 'warn',
   HOST: '127.0.0.1',
 };
-/** Configuration variables the server reads, never inherited from the caller's environment. */
+/**
+ * Configuration variables the server reads (every `(env, 'NAME'` in its config), never inherited
+ * from the caller's environment: the server runs on its defaults plus what is set here.
+ */
 const CONFIG_VARIABLES = [
-  'PORT',
-  'HOST',
-  'DATA_DIR',
-  'DATABASE_URL',
-  'REDIS_URL',
-  'DEMO_DATA',
-  'LOG_LEVEL',
-  'RATE_LIMIT_PER_MINUTE',
-  'AUTH_RATE_LIMIT_PER_MINUTE',
-  'BODY_LIMIT_BYTES',
-  'COOKIE_SECURE',
-  'SESSION_DAYS',
-  'POSTS_PER_MINUTE',
-  'PLATFORM_FEE_BPS',
-  'PAYOUT_HOLD_HOURS',
-  'WORD_FILTER',
-  'TRUST_PROXY',
-  'PUBLIC_URL',
-  'TRUSTED_ORIGINS',
+  ...new Set(
+    [
+      ...fs
+        .readFileSync('src/server/platform/config.ts', 'utf8')
+        .matchAll(/\(env, '([A-Z][A-Z0-9_]*)'/g),
+    ].map((m) => m[1]!),
+  ),
 ];
 const SCALES = ['small', 'city', 'metro'];
 const CONNECTIONS = 50;
@@ -401,7 +392,6 @@ async function runStack(stack: Stack): Promise<StackResult> {
       machine,
       counts: m.counts,
       seedCommand: ds.seedCommand,
-      fixture: Boolean(m.fixture),
       servers: serverCount,
       wrk,
       seconds,
