@@ -184,11 +184,15 @@ export class SearchRepository {
       ? sql`and (score < ${f.after.score} or (score = ${f.after.score} and result_id < ${f.after.resultId}))`
       : sql``;
 
+    // The candidates drive the join: each finds its document by primary key. SQLite's CROSS
+    // JOIN keeps that order whatever the statistics (without them it once scanned every
+    // document of the kind and probed the candidates instead: seconds at a million posts).
+    const candidatesFirst = this.dialect === 'sqlite' ? sql`cross join` : sql`join`;
     return sql<SearchRow>`
       with candidates as (${candidates}),
       matches as (
         select d.doc_no, d.result_id, d.kind, d.id, c.score
-        from candidates c join search_documents d on d.doc_no = c.doc_no
+        from candidates c ${candidatesFirst} search_documents d on d.doc_no = c.doc_no
         where ${where}
       ),
       best as (
