@@ -73,20 +73,26 @@ export function fts5Query(tokens: QueryToken[], kinds = ALL_KINDS, groupId?: str
 }
 
 /**
- * tsquery text: each token quoted (quotes and backslashes escaped) and matched in title or
- * body (weights A, B), joined with `&`; scope tokens are matched in the tags (weight D).
+ * tsquery text of the words: each token quoted (quotes and backslashes escaped), joined with
+ * `&`. No weight labels: GIN can then answer from the index alone (migration 0014).
  */
-export function tsQuery(tokens: QueryToken[], kinds = ALL_KINDS, groupId?: string): string {
-  let q = tokens
-    .map((t) => `'${t.text.replace(/['\\]/g, (c) => c + c)}':${t.prefix ? '*' : ''}AB`)
+export function tsQuery(tokens: QueryToken[]): string {
+  return tokens
+    .map((t) => `'${t.text.replace(/['\\]/g, (c) => c + c)}'${t.prefix ? ':*' : ''}`)
     .join(' & ');
+}
+
+/**
+ * The scope as a tsquery of verbatim lexemes (`_kgroup`, `_g…`), or null. Posts are nearly every
+ * document, so a scope that includes them is not asked of the index (no negation, which GIN
+ * cannot answer); the kind filter on the candidates does it.
+ */
+export function tsScope(kinds: readonly SearchKindName[], groupId?: string): string | null {
+  const parts: string[] = [];
   const scope = kindScope(kinds);
-  if (scope) {
-    const any = scope.tags.map((t) => `'${t}':D`).join(' | ');
-    q = `(${q}) & ${scope.op === 'not' ? '!' : ''}(${any})`;
-  }
-  if (groupId !== undefined) q = `(${q}) & '${groupTag(groupId)}':D`;
-  return q;
+  if (scope?.op === 'and') parts.push(`(${scope.tags.map((t) => `'_${t}'`).join(' | ')})`);
+  if (groupId !== undefined) parts.push(`'_${groupTag(groupId)}'`);
+  return parts.length ? parts.join(' & ') : null;
 }
 
 /** SQL of the search index: documents and the full-text match on either database. */
@@ -161,6 +167,9 @@ export class SearchRepository {
     if (f.groupId !== undefined) filters.push(sql`d.group_id = ${f.groupId}`);
     const where = sql.join(filters, sql` and `);
 
+    const scope = tsScope(f.kinds, f.groupId);
+    const words = sql`to_tsquery('simple'::regconfig, ${tsQuery(f.tokens)})`;
+    const pgQuery = scope ? sql`(${words} && cast(${scope} as tsquery))` : words;
     const candidates =
       this.dialect === 'sqlite'
         ? sql`
@@ -175,7 +184,7 @@ export class SearchRepository {
                  cast(round(ts_rank('{0, 0.2, 0.25, 1.0}', d.tsv, q.q)::float8 * ${SCALE})
                       as bigint) as score
           from (select doc_no, tsv from search_documents
-                where tsv @@ to_tsquery('simple'::regconfig, ${tsQuery(f.tokens, f.kinds, f.groupId)})
+                where tsv @@ ${pgQuery}
                 order by doc_no desc
                 limit ${SEARCH_CANDIDATES}) as d,
                to_tsquery('simple'::regconfig, ${tsQuery(f.tokens)}) as q(q)`;

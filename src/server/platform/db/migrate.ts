@@ -13,6 +13,7 @@ import { unreadCounters } from './migrations/0010_unread_counters.ts';
 import { loginAddresses } from './migrations/0011_login_addresses.ts';
 import { readPaths } from './migrations/0012_read_paths.ts';
 import { searchScopes } from './migrations/0013_search_scopes.ts';
+import { searchScopeLexemes } from './migrations/0014_search_scope_lexemes.ts';
 
 /** Every migration, in order. Each is a factory so it can use dialect-specific SQL where needed. */
 const migrations: Record<string, (dialect: DialectName) => Migration> = {
@@ -29,6 +30,7 @@ const migrations: Record<string, (dialect: DialectName) => Migration> = {
   '0011_login_addresses': loginAddresses,
   '0012_read_paths': readPaths,
   '0013_search_scopes': searchScopes,
+  '0014_search_scope_lexemes': searchScopeLexemes,
 };
 
 class StaticProvider implements MigrationProvider {
