@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import type { SeedManifest } from '../src/server/seed/manifest.ts';
 
 /**
  * How the data set is made: `npm run seed -- --scale=… --data-dir=DIR --manifest=FILE
@@ -32,26 +33,8 @@ const MAX_AGE_DAYS = 7;
 
 export type Dialect = 'sqlite' | 'postgres';
 
-export interface Manifest {
-  scale: string;
-  dialect: string;
-  createdAt: string | number;
-  counts: Record<string, number>;
-  pin: string;
-  sessions: { userId: string; username: string; token: string }[];
-  auth?: { cookie?: string };
-  heavyUser: { userId: string; username: string; token: string };
-  hotGroupId: string;
-  hotThreadId: string;
-  groupSearchTerm?: string;
-  searchTerms: string[];
-  city: { name: string; lat: number; lng: number };
-  nearbyPoint: { lat: number; lng: number };
-  activityId: string;
-  freeActivityIds: string[];
-  paidActivityIds: string[];
-  conversationPeers: [string, string][];
-}
+/** The seed's manifest: its contract is the seed's own type. */
+export type Manifest = SeedManifest;
 
 export interface Dataset {
   dir: string;
