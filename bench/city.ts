@@ -11,7 +11,9 @@
  * Options: --scale=small|city|metro (city), --stack=sqlite|postgres|both (sqlite; --postgres is
  * --stack=postgres), --only=name,… (see the names with --list), --rounds=N (3), --duration=S
  * (seconds per measurement: 1 for small, 10 otherwise), --warmup=S (1 for small, 3 otherwise),
- * --auth=bearer|cookie (bearer), --reseed, --no-docs. BENCH_PG_URL (postgres://postgres@
+ * --auth=bearer|cookie (bearer), --reseed, --no-docs, --server-env=NAME=VALUE,… (settings for the
+ * servers beyond the defaults, to compare one against them: --server-env=WAL_CHECKPOINT_MS=0;
+ * such a run writes no docs). BENCH_PG_URL (postgres://postgres@
  * 127.0.0.1:5432/postgres) is where the PostgreSQL data sets are created; BENCH_REDIS_URL
  * (redis://127.0.0.1:6379) the Redis of the PostgreSQL stack.
  *
@@ -104,6 +106,7 @@ const { values: args } = parseArgs({
     auth: { type: 'string', default: 'bearer' },
     reseed: { type: 'boolean', default: false },
     'no-docs': { type: 'boolean', default: false },
+    'server-env': { type: 'string' },
     list: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -171,10 +174,22 @@ const wrk: string =
 
 installCleanup(log);
 
+/** --server-env: settings under comparison, named in the output and never written to the docs. */
+const compared: Record<string, string> = Object.fromEntries(
+  (args['server-env'] ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => {
+      const eq = kv.indexOf('=');
+      if (eq < 1) throw new Error(`--server-env: expected NAME=VALUE, got ${kv}`);
+      return [kv.slice(0, eq), kv.slice(eq + 1)];
+    }),
+);
+
 function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of CONFIG_VARIABLES) delete env[k];
-  return { ...env, ...SERVER_BASE, ...SERVER_OVERRIDES, ...extra };
+  return { ...env, ...SERVER_BASE, ...SERVER_OVERRIDES, ...compared, ...extra };
 }
 
 const fmt = (m: Measurement) =>
@@ -397,7 +412,7 @@ async function runStack(stack: Stack): Promise<StackResult> {
       seconds,
       warmupSeconds,
       rounds,
-      env: { ...SERVER_BASE, ...SERVER_OVERRIDES },
+      env: { ...SERVER_BASE, ...SERVER_OVERRIDES, ...compared },
       load: { ...cpu, loadavgStart },
       elapsedS: (Date.now() - stackStarted) / 1000,
       seededS: ds.seededS,
@@ -443,8 +458,8 @@ try {
       console.error(
         `\nFAILED — error answers (or none) are not measurements:\n  ${r.failed.join('\n  ')}`,
       );
-    } else if (args['no-docs'] || only) {
-      log('docs/benchmarks.md not updated (--no-docs or --only)');
+    } else if (args['no-docs'] || only || Object.keys(compared).length) {
+      log('docs/benchmarks.md not updated (--no-docs, --only or --server-env)');
     } else {
       writeDocs('docs/benchmarks.md', scale, stack, docsBlock(r.info, r.rows, r.endpoints));
       log(`docs/benchmarks.md: bench:${scale}:${stack} updated`);

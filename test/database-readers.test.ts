@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -125,6 +126,113 @@ if (dialect === 'postgres') {
       ).rejects.toBeInstanceOf(QueryTimeoutError);
       const { rows } = await sql<{ one: number }>`select 1 as one`.execute(handle.db);
       expect(rows).toEqual([{ one: 1 }]);
+    });
+  });
+}
+
+if (dialect === 'sqlite') {
+  describe('SQLite WAL checkpoints', () => {
+    /** Writes ~`pages` 4 KiB pages into the WAL, in transactions of 100 rows. */
+    async function write(handle: DatabaseHandle, pages: number) {
+      await sql`create table if not exists w (id integer primary key, s text)`.execute(handle.db);
+      const filler = 'x'.repeat(3_900);
+      for (let i = 0; i < pages; i += 100) {
+        await handle.db.transaction().execute(async (trx) => {
+          for (let j = 0; j < 100; j++)
+            await sql`insert into w (s) values (${filler})`.execute(trx);
+        });
+      }
+    }
+    const sizeOf = (file: string) => fs.statSync(file).size;
+
+    it('a worker thread copies the WAL into the database file; the server thread does not', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanzi-wal-'));
+      const file = path.join(dir, 'db.sqlite');
+      // An hour between runs: only an explicit nudge below checkpoints.
+      const handle = openDatabase({
+        databaseUrl: null,
+        sqliteFile: file,
+        walCheckpointMs: 3_600_000,
+      });
+      try {
+        const before = sizeOf(file);
+        // 3,000 pages: past SQLite's own threshold (1,000), short of the fallback (20,000).
+        await write(handle, 3_000);
+        // Without the thread, the committing connection would have copied them already.
+        expect(sizeOf(file) - before).toBeLessThan(1_000 * 4096);
+        expect(sizeOf(`${file}-wal`)).toBeGreaterThan(3_000 * 4096);
+        expect(handle.walCheckpoints?.().runs).toBe(0);
+      } finally {
+        await handle.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('runs every WAL_CHECKPOINT_MS and leaves nothing behind', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanzi-wal-'));
+      const file = path.join(dir, 'db.sqlite');
+      const handle = openDatabase({ databaseUrl: null, sqliteFile: file, walCheckpointMs: 50 });
+      try {
+        const before = sizeOf(file);
+        await write(handle, 3_000);
+        await expect
+          .poll(() => handle.walCheckpoints?.(), { timeout: 5_000 })
+          .toMatchObject({ log: expect.any(Number) });
+        // The database file holds the rows once the thread has caught up with the log.
+        await expect
+          .poll(() => sizeOf(file) - before, { timeout: 5_000 })
+          .toBeGreaterThan(2_900 * 4096);
+        await expect
+          .poll(
+            () => {
+              const c = handle.walCheckpoints!();
+              return c.log > 0 && c.checkpointed === c.log;
+            },
+            { timeout: 5_000 },
+          )
+          .toBe(true);
+        expect(handle.walCheckpoints!().error).toBeUndefined();
+      } finally {
+        await handle.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('closing waits for the thread, even when nothing else keeps the process alive', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanzi-wal-'));
+      try {
+        // main.ts opens a handle for migrations and closes it before anything else runs.
+        const script = `
+          import { openDatabase } from './src/server/platform/db/database.ts';
+          const h = openDatabase({ databaseUrl: null, sqliteFile: ${JSON.stringify(path.join(dir, 'db.sqlite'))} });
+          await h.close();
+          console.log('closed');`;
+        const out = execFileSync(
+          process.execPath,
+          ['--import', 'tsx', '--input-type=module', '-e', script],
+          {
+            encoding: 'utf8',
+          },
+        );
+        expect(out.trim()).toBe('closed');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('WAL_CHECKPOINT_MS=0 leaves it to SQLite, inside the commit', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanzi-wal-'));
+      const file = path.join(dir, 'db.sqlite');
+      const handle = openDatabase({ databaseUrl: null, sqliteFile: file, walCheckpointMs: 0 });
+      try {
+        const before = sizeOf(file);
+        await write(handle, 3_000);
+        expect(handle.walCheckpoints).toBeUndefined();
+        expect(sizeOf(file) - before).toBeGreaterThan(1_000 * 4096);
+      } finally {
+        await handle.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 }

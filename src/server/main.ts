@@ -38,6 +38,7 @@ const database = openDatabase({
   ...storage,
   sqliteReaders: config.sqliteReaders,
   queryTimeoutMs: config.queryTimeoutMs,
+  walCheckpointMs: config.walCheckpointMs,
 });
 
 let pubsub: PubSub;

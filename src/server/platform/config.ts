@@ -50,6 +50,8 @@ export interface Config {
   sqliteReaders: number;
   /** The longest one database query may take, in ms; past it the request gets 503 query_timeout. */
   queryTimeoutMs: number;
+  /** SQLite: the WAL checkpointer thread's interval in ms; 0 leaves it to SQLite's own. */
+  walCheckpointMs: number;
 }
 
 export class ConfigError extends Error {
@@ -170,6 +172,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: trustProxy(env),
     sqliteReaders: int(env, 'SQLITE_READERS', DEFAULT_SQLITE_READERS, 0, 64),
     queryTimeoutMs: int(env, 'QUERY_TIMEOUT_MS', 5000, 10, 600_000),
+    walCheckpointMs: int(env, 'WAL_CHECKPOINT_MS', 1000, 0, 3_600_000),
   };
 }
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import {
   CamelCasePlugin,
@@ -27,7 +28,21 @@ export interface DatabaseHandle {
   dialect: DialectName;
   /** PostgreSQL schema in use, when not the default. */
   schema?: string;
+  /** SQLite files: what the WAL checkpointer has done so far (sqlite-checkpointer.js). */
+  walCheckpoints?: () => WalCheckpoints;
   close(): Promise<void>;
+}
+
+export interface WalCheckpoints {
+  /** Passive checkpoints run. */
+  runs: number;
+  /** The last run's WAL size and how much of it is in the database file, in pages. */
+  log: number;
+  checkpointed: number;
+  /** The longest run, in ms (it waits for the disk, the server's thread does not). */
+  maxMs: number;
+  /** The last error, if a run failed. */
+  error?: string;
 }
 
 export interface DatabaseOptions {
@@ -49,6 +64,11 @@ export interface DatabaseOptions {
    * fails with QueryTimeoutError (503 query_timeout).
    */
   queryTimeoutMs?: number;
+  /**
+   * SQLite files: how often a worker thread checkpoints the WAL, in ms (default 1000). 0 leaves
+   * it to SQLite's automatic checkpoint, inside the committing statement on the main thread.
+   */
+  walCheckpointMs?: number;
 }
 
 /** Prepared statements kept per SQLite connection. */
@@ -57,6 +77,14 @@ const STATEMENT_CACHE_SIZE = 500;
 const ANALYSIS_LIMIT = 400;
 /** How often SQLite's statistics are refreshed (`PRAGMA optimize`) while the server runs. */
 const OPTIMIZE_EVERY_MS = 60 * 60 * 1000;
+/**
+ * With the checkpointer running, the main connection checkpoints by itself only when the WAL
+ * has grown this many pages (SQLite's default is 1,000): a fallback should the thread fall
+ * behind or fail, never the usual path.
+ */
+const FALLBACK_AUTOCHECKPOINT_PAGES = 20_000;
+/** A WAL file larger than this is truncated back to it after a checkpoint resets it. */
+const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
 // pg returns int8 (count(*), sum of bigint, bigint columns) and numeric as strings; every value we
 // store fits in 2^53, so parse them into numbers here, once, for every query.
@@ -98,6 +126,14 @@ export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma(`analysis_limit = ${ANALYSIS_LIMIT}`);
+  const checkpointer =
+    file !== ':memory:' && (opts.walCheckpointMs ?? 1000) > 0
+      ? startCheckpointer(file, opts.walCheckpointMs ?? 1000)
+      : undefined;
+  if (checkpointer) {
+    sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+    sqlite.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
+  }
   const readers =
     file !== ':memory:' && (opts.sqliteReaders ?? 0) > 0
       ? new SqliteReaderPool({
@@ -132,6 +168,7 @@ export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
   return {
     db,
     dialect: 'sqlite',
+    ...(checkpointer ? { walCheckpoints: () => ({ ...checkpointer.stats }) } : {}),
     async close() {
       clearInterval(timer);
       try {
@@ -139,7 +176,59 @@ export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
       } catch {
         // statistics are an optimisation; closing matters more
       }
+      await checkpointer?.stop();
       await db.destroy();
+    },
+  };
+}
+
+/**
+ * Starts the WAL checkpointer thread (sqlite-checkpointer.js) on a file the main connection has
+ * opened in WAL mode. Its counters are kept here for tests and diagnostics.
+ */
+function startCheckpointer(file: string, intervalMs: number) {
+  const worker = new Worker(new URL('./sqlite-checkpointer.js', import.meta.url), {
+    workerData: { file, intervalMs },
+  });
+  const stats: WalCheckpoints = { runs: 0, log: 0, checkpointed: 0, maxMs: 0 };
+  let stopped: (() => void) | undefined;
+  let exited = false;
+  worker.once('exit', () => {
+    exited = true;
+    stopped?.();
+  });
+  worker.on(
+    'message',
+    (m: { type: string; ms?: number; message?: string } & Partial<WalCheckpoints>) => {
+      if (m.type === 'checkpoint') {
+        stats.runs++;
+        stats.log = m.log ?? 0;
+        stats.checkpointed = m.checkpointed ?? 0;
+        stats.maxMs = Math.max(stats.maxMs, m.ms ?? 0);
+      } else if (m.type === 'error') {
+        stats.error = m.message;
+        process.emitWarning(`WAL checkpoint failed: ${m.message}`);
+      } else if (m.type === 'stopped') {
+        stopped?.();
+      }
+    },
+  );
+  // A thread that dies leaves the fallback (the main connection's automatic checkpoint).
+  worker.on('error', (err) => {
+    stats.error = err.message;
+    process.emitWarning(`WAL checkpointer stopped: ${err.message}`);
+  });
+  worker.unref();
+  return {
+    stats,
+    async stop() {
+      if (exited) return;
+      // Unreferenced, the thread would let the process exit before it has answered.
+      worker.ref();
+      const done = new Promise<void>((resolve) => (stopped = resolve));
+      worker.postMessage({ type: 'stop' });
+      await done;
+      await worker.terminate();
     },
   };
 }
