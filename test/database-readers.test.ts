@@ -87,6 +87,33 @@ if (dialect === 'sqlite') {
       expect(again.rows).toEqual([{ one: 1 }]);
     });
 
+    it('a steady stream of quick reads does not starve a slow one', async () => {
+      // 1–20 ms: quick, but too slow for the inline lane, so every run takes a reader.
+      const quick = sql`with recursive c(x) as (select 1 union all select x + 1 from c where x < 20000) select count(*) as n from c`;
+      for (let i = 0; i < 4; i++) await quick.execute(handle.db);
+      let flooding = true;
+      const flood = Array.from({ length: 8 }, async () => {
+        while (flooding) await quick.execute(handle.db);
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      const started = Date.now();
+      // Never seen before, so not quick: it waits in the other queue.
+      const slow = sql<{ n: number }>`select 42 as n -- a statement of its own`
+        .execute(handle.db)
+        .then((r) => ({ rows: r.rows, ms: Date.now() - started }));
+      // The flood ends after 3 s in any case, so a starved read would be answered then.
+      const deadline = setTimeout(() => (flooding = false), 3_000);
+      // (This handle's reads time out after 300 ms: a starved read fails with query_timeout.)
+      const answered = await slow.finally(async () => {
+        flooding = false;
+        clearTimeout(deadline);
+        await Promise.allSettled(flood);
+      });
+      expect(answered.rows).toEqual([{ n: 42 }]);
+      // Answered among the quick reads, not after them.
+      expect(answered.ms).toBeLessThan(1_500);
+    });
+
     it('closes at once while a long read runs', async () => {
       const other = openDatabase({
         databaseUrl: null,

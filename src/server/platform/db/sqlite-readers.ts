@@ -62,8 +62,9 @@ interface Answer {
  * these readers run beside it. Each reader runs one statement at a time. A read waits in a queue
  * until a reader is free; statements whose recent runs were quick have a queue of their own and,
  * with two readers or more, a reader of their own, so a session lookup is not stuck behind a
- * burst of expensive searches. A read that waits `timeoutMs` for a reader, or runs `timeoutMs` on
- * one, fails with QueryTimeoutError; if it was running, its reader is killed (SIGKILL stops SQLite
+ * burst of expensive searches; the other readers take reads in the order they were asked, so
+ * neither kind starves. A read that waits `timeoutMs` for a reader, or runs `timeoutMs` on one,
+ * fails with QueryTimeoutError; if it was running, its reader is killed (SIGKILL stops SQLite
  * mid-statement, which nothing can do to a thread) and replaced.
  */
 export class SqliteReaderPool {
@@ -194,7 +195,7 @@ export class SqliteReaderPool {
   #pump(): void {
     for (const reader of this.#readers) {
       if (reader.task || !reader.ready || !reader.child.connected) continue;
-      const task = this.#quick.shift() ?? (reader.quickOnly ? undefined : this.#slow.shift());
+      const task = reader.quickOnly ? this.#quick.shift() : this.#oldest();
       if (!task) continue;
       task.reader = reader;
       task.sent = Date.now();
@@ -210,6 +211,19 @@ export class SqliteReaderPool {
         enc,
       });
     }
+  }
+
+  /**
+   * For a reader that takes any read: the one asked first, quick or not. Taking quick reads
+   * first here starved the others: under steady load the quick queue is never empty, and a
+   * search waited seconds (then timed out) behind session lookups that kept arriving. Quick
+   * reads keep their own reader, so they still never wait behind a slow one for long.
+   */
+  #oldest(): Task | undefined {
+    const q = this.#quick[0];
+    const s = this.#slow[0];
+    if (q && (!s || q.id < s.id)) return this.#quick.shift();
+    return this.#slow.shift();
   }
 
   #answer(reader: Reader, m: Answer): void {
