@@ -68,7 +68,9 @@ export const SCALES: Record<ScaleName, Scale> = {
     heavyUnread: 100,
     heavyConversations: 30,
     sessions: 200,
-    reservedActivities: 20,
+    // 200 × 60 (session, activity) pairs: a 2-core machine signs up 1,200 a second, and the
+    // warm-up and three 1 s rounds must not run out of pairs nobody has used yet.
+    reservedActivities: 60,
   },
   city,
   metro: {
