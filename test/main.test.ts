@@ -37,27 +37,39 @@ describe(`npm start (${dialect})`, () => {
     const port = await freePort();
     let server = await startServer(env, port);
     try {
-      const interests = await (await fetch(`${server.url}/api/v1/interests`)).json();
-      expect(interests.items[0].name).toMatch(/[\u4e00-\u9fff]/);
-      const doc = await (await fetch(`${server.url}/openapi.json`)).json();
+      const interests = (await (await fetch(`${server.url}/api/v1/interests`)).json()) as {
+        items: { name: string }[];
+      };
+      expect(interests.items[0]?.name).toMatch(/[\u4e00-\u9fff]/);
+      const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
+        paths: Record<string, unknown>;
+      };
       expect(doc.paths['/api/v1/auth/login']).toBeDefined();
       expect((await fetch(`${server.url}/docs/`)).status).toBe(200);
+      // The web client, built by `npm ci` (or at start), at / and at its routes.
+      for (const url of ['/', '/community']) {
+        const page = await fetch(`${server.url}${url}`, { headers: { accept: 'text/html' } });
+        expect(page.status).toBe(200);
+        expect(await page.text()).toContain('<div id="root"></div>');
+      }
       const res = await login(server.url);
       expect(res.status).toBe(200);
-      const { token } = await res.json();
-      const mine = await (
+      const { token } = (await res.json()) as { token: string };
+      const mine = (await (
         await fetch(`${server.url}/api/v1/me/interests`, {
           headers: { authorization: `Bearer ${token}` },
         })
-      ).json();
+      ).json()) as { items: unknown[] };
       expect(mine.items.length).toBeGreaterThan(0);
-      const groups = await (await fetch(`${server.url}/api/v1/groups?limit=50`)).json();
+      const groups = (await (await fetch(`${server.url}/api/v1/groups?limit=50`)).json()) as {
+        items: unknown[];
+      };
       expect(groups.items.length).toBeGreaterThanOrEqual(8);
-      const near = await (
+      const near = (await (
         await fetch(
           `${server.url}/api/v1/activities/nearby?lat=31.2304&lng=121.4737&radiusKm=50&limit=50`,
         )
-      ).json();
+      ).json()) as { items: unknown[] };
       expect(near.items.length).toBeGreaterThan(5);
     } finally {
       await server.stop();
@@ -66,7 +78,9 @@ describe(`npm start (${dialect})`, () => {
     server = await startServer(env, port);
     try {
       expect((await login(server.url)).status).toBe(200);
-      const groups = await (await fetch(`${server.url}/api/v1/groups?limit=100`)).json();
+      const groups = (await (await fetch(`${server.url}/api/v1/groups?limit=100`)).json()) as {
+        items: unknown[];
+      };
       expect(groups.items.length).toBe(9);
     } finally {
       await server.stop();

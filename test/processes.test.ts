@@ -59,13 +59,13 @@ describe(`server processes (${dialect === 'postgres' ? 'two, on PostgreSQL + Red
     const stream = await openStream(a.url, alice.token);
     try {
       const auth = { 'content-type': 'application/json', authorization: `Bearer ${bob.token}` };
-      const conv = await (
+      const conv = (await (
         await fetch(`${b.url}/api/v1/conversations`, {
           method: 'POST',
           headers: auth,
           body: JSON.stringify({ userId: alice.user.id }),
         })
-      ).json();
+      ).json()) as { id: string };
       const sent = await fetch(`${b.url}/api/v1/conversations/${conv.id}/messages`, {
         method: 'POST',
         headers: auth,

@@ -37,7 +37,9 @@ import {
   frameworkErrors,
   MAX_PARAM_LENGTH,
   registerErrorHandler,
+  type PageFallback,
 } from './platform/http/error-handler.ts';
+import { CLIENT_DIR, registerWebClient } from './platform/http/web-client.ts';
 import type { App } from './platform/http/types.ts';
 import { refuseUnknownFields, validatorCompiler } from './platform/http/validation.ts';
 import type { PubSub } from './platform/events/pubsub.ts';
@@ -85,6 +87,11 @@ export interface AppDeps {
   heartbeatMs?: number;
   /** Poll and run due jobs in this process (default true). */
   runJobs?: boolean;
+  /**
+   * The built web client to serve at `/` (web-client.ts): its directory, or false for none.
+   * Default: dist/client when it has been built.
+   */
+  webClient?: string | false;
 }
 
 declare module 'fastify' {
@@ -127,7 +134,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.decorate('services', services);
   await services.interests.syncTaxonomy();
 
-  registerErrorHandler(app);
+  const pages: { fallback: PageFallback | null } = { fallback: null };
+  registerErrorHandler(app, pages);
   // Bodies are JSON: a text/plain body (what a cross-site form or beacon can send without a
   // preflight) is 415 like any other type, instead of reaching a route as a string.
   app.removeContentTypeParser('text/plain');
@@ -223,6 +231,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       return { status: 'ok' as const, database: deps.database.dialect };
     },
   );
+
+  if (deps.webClient !== false) {
+    pages.fallback = await registerWebClient(app, deps.webClient ?? CLIENT_DIR);
+  }
 
   accountsRoutes(app, {
     accounts: services.accounts,

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type Config } from './platform/config.ts';
 import { openDatabase, optimizeAfterStart } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { MemoryPubSub } from './platform/events/memory-pubsub.ts';
+import { ensureClientBuilt } from './platform/http/client-build.ts';
 import { installProcessGuards } from './platform/process-guards.ts';
 import { RedisPubSub } from './platform/events/redis-pubsub.ts';
 import type { PubSub } from './platform/events/pubsub.ts';
@@ -52,6 +53,7 @@ if (config.redisUrl) {
   pubsub = new MemoryPubSub();
 }
 
+ensureClientBuilt((msg) => console.log(`quanzi: ${msg}`));
 const app = await buildApp({ config, database, pubsub, redis });
 installProcessGuards(app.log);
 

@@ -114,7 +114,11 @@ export function testConfig(env: Record<string, string> = {}): Config {
 }
 
 /** Builds the app on a private database; `close()` drops everything it made. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestContext> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  /** A built web client to serve at `/` (test/web-client.test.ts); none by default. */
+  opts: { webClient?: string } = {},
+): Promise<TestContext> {
   const storage = await createStorage();
   const config = testConfig(env);
   const app = await buildApp({
@@ -123,6 +127,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     pubsub: storage.pubsub,
     redis: storage.redis,
     redisNamespace: storage.namespace,
+    webClient: opts.webClient ?? false,
   });
   return {
     ...storage,

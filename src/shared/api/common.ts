@@ -1,4 +1,4 @@
-import { Type, type TString } from 'typebox';
+import { Type, type Static, type TSchema, type TString } from 'typebox';
 
 /** The one error shape of every 4xx and 5xx response. */
 export const ErrorResponse = Type.Object(
@@ -57,3 +57,22 @@ export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(
 
 /** An opaque pagination cursor (its content is checked when decoded: 400 invalid_cursor). */
 export const Cursor = (maxLength = 512) => Text({ maxLength });
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** Query string of every list route. */
+export const PageQuery = Type.Object({
+  cursor: Type.Optional(Cursor()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE })),
+});
+export type PageQuery = Static<typeof PageQuery>;
+
+/** `{items, nextCursor}`: the shape of every list. */
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+/** A page of `T` as the client receives it. */
+export interface PageOf<T> {
+  items: T[];
+  nextCursor: string | null;
+}

@@ -57,7 +57,13 @@ function describeValidation(errors: Validation, context: string | undefined) {
 }
 
 /** Renders every error in the one shape; unexpected ones are logged and answered generically. */
-export function registerErrorHandler(app: FastifyInstance): void {
+/** Answers a request no route matched, when it is the web client's (web-client.ts). */
+export type PageFallback = (req: FastifyRequest, reply: FastifyReply) => boolean;
+
+export function registerErrorHandler(
+  app: FastifyInstance,
+  pages: { fallback: PageFallback | null } = { fallback: null },
+): void {
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
     let status: number;
     let body: ErrorBody;
@@ -116,6 +122,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((req, reply) => {
+    if (pages.fallback?.(req, reply)) return reply;
     const path = req.url.split('?')[0] ?? '';
     const allowed = new Set<string>();
     for (const r of routes) if (r.pattern.test(path)) r.methods.forEach((m) => allowed.add(m));

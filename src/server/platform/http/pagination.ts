@@ -1,20 +1,7 @@
-import { Type, type Static, type TSchema } from 'typebox';
-import { Cursor } from '../../../shared/api/common.ts';
 import { AppError } from './errors.ts';
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
-
-/** Query string of every list route. */
-export const PageQuery = Type.Object({
-  cursor: Type.Optional(Cursor()),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE })),
-});
-export type PageQuery = Static<typeof PageQuery>;
-
-/** `{items, nextCursor}`: the shape of every list. */
-export const Page = <T extends TSchema>(item: T) =>
-  Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+// The list shapes are part of the API contract, shared with the web client.
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageQuery } from '../../../shared/api/common.ts';
 
 /**
  * Cursors are opaque: base64url of a JSON array holding the last item's sort key and id, tagged

@@ -1,0 +1,13 @@
+/**
+ * One query key per server resource (Bluesky's key factories): screens, mutations and stream
+ * frames all name a resource the same way, so an invalidation always reaches every view of it.
+ */
+export const keys = {
+  me: ['me'] as const,
+  interests: (lang: string) => ['interests', lang] as const,
+  inbox: ['inbox'] as const,
+  notifications: (filter: 'all' | 'unread' = 'all') => ['notifications', filter] as const,
+  notificationsAll: ['notifications'] as const,
+  conversations: ['conversations'] as const,
+  community: ['community'] as const,
+};

@@ -1,0 +1,59 @@
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { LANGUAGES, setLanguage, type Language } from '../../i18n/index.ts';
+import { useLogout, useMe } from './useSession.ts';
+
+/** The signed-in person's page: who, language, interests, log out. */
+export function MePage() {
+  const { t, i18n } = useTranslation();
+  const me = useMe();
+  const logout = useLogout();
+  const navigate = useNavigate();
+  const user = me.data;
+  return (
+    <main className="page">
+      <header className="app-bar">
+        <Link to="/" className="app-bar-action" aria-label={t('common.back')}>
+          ‹
+        </Link>
+        <h1>{t('me.title')}</h1>
+        <span />
+      </header>
+      {user && (
+        <section className="card profile">
+          <span className="avatar large" aria-hidden="true">
+            {user.displayName.slice(0, 1)}
+          </span>
+          <div>
+            <strong>{user.displayName}</strong>
+            <p className="muted small">@{user.username}</p>
+            {user.bio && <p>{user.bio}</p>}
+          </div>
+        </section>
+      )}
+      <section className="card settings">
+        <Link to="/onboarding" className="settings-row">
+          {t('me.interests')} <span aria-hidden="true">›</span>
+        </Link>
+        <label className="settings-row">
+          {t('me.language')}
+          <select value={i18n.language} onChange={(e) => setLanguage(e.target.value as Language)}>
+            {LANGUAGES.map((l) => (
+              <option key={l} value={l}>
+                {l === 'zh-CN' ? '简体中文' : 'English'}
+              </option>
+            ))}
+          </select>
+        </label>
+      </section>
+      <button
+        type="button"
+        className="button danger block"
+        disabled={logout.isPending}
+        onClick={() => logout.mutate(undefined, { onSettled: () => void navigate('/login') })}
+      >
+        {t('auth.logout')}
+      </button>
+    </main>
+  );
+}

@@ -1,0 +1,129 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import type { Static } from 'typebox';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { Activity } from '../../../shared/api/activities.ts';
+import type { Community } from '../../../shared/api/messaging.ts';
+import { api } from '../../api/http.ts';
+import { keys } from '../../api/keys.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { Time } from '../../components/Time.tsx';
+import { exactTime } from '../../lib/time.ts';
+import { yuan } from '../../lib/money.ts';
+import { ListSkeleton } from './NotificationsTab.tsx';
+
+type CommunityView = Static<typeof Community>;
+type ActivityView = Static<typeof Activity>;
+
+/** New threads in my groups, my upcoming activities, popular near my area. */
+export function CommunityTab() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const data = useQuery({
+    queryKey: keys.community,
+    queryFn: () => api<CommunityView>('/inbox/community'),
+  });
+  const seen = useMutation({
+    mutationFn: () => api<void>('/inbox/community/seen', { method: 'POST' }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.inbox }),
+  });
+  const loaded = data.isSuccess;
+  // Opening the tab is seeing it: its badge clears.
+  useEffect(() => {
+    if (loaded) seen.mutate();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [loaded]);
+
+  if (data.isPending) return <ListSkeleton />;
+  if (data.isError) return <ErrorText error={data.error} />;
+  const c = data.data;
+  return (
+    <div className="community">
+      <section aria-labelledby="c-threads">
+        <h2 id="c-threads" className="section-title">
+          {t('community.newThreads')}
+          {c.newSinceLastVisit > 0 && (
+            <span className="pill">{t('community.newSince', { count: c.newSinceLastVisit })}</span>
+          )}
+        </h2>
+        {c.newThreads.length === 0 ? (
+          <p className="empty">{t('community.emptyThreads')}</p>
+        ) : (
+          <ul className="list">
+            {c.newThreads.map((th) => (
+              <li key={th.id}>
+                <Link className="thread-row" to={`/threads/${th.id}`}>
+                  <strong className="ellipsis">{th.title}</strong>
+                  <span className="muted small">
+                    {th.author.displayName} · <Time iso={th.lastPostAt} /> ·{' '}
+                    {t('community.replies', { count: th.replyCount })}
+                  </span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section aria-labelledby="c-upcoming">
+        <h2 id="c-upcoming" className="section-title">
+          {t('community.upcoming')}
+        </h2>
+        {c.myUpcoming.length === 0 ? (
+          <p className="empty">{t('community.emptyUpcoming')}</p>
+        ) : (
+          <div className="cards">
+            {c.myUpcoming.map((a) => (
+              <ActivityCard key={a.id} a={a} />
+            ))}
+          </div>
+        )}
+      </section>
+      <section aria-labelledby="c-nearby">
+        <h2 id="c-nearby" className="section-title">
+          {t('community.nearby')}
+        </h2>
+        {c.popularNearby.length === 0 ? (
+          <p className="empty">{t('community.emptyNearby')}</p>
+        ) : (
+          <div className="cards">
+            {c.popularNearby.map((a) => (
+              <ActivityCard key={a.id} a={a} distanceKm={a.distanceKm} />
+            ))}
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}
+
+export function ActivityCard({ a, distanceKm }: { a: ActivityView; distanceKm?: number }) {
+  const { t, i18n } = useTranslation();
+  const places =
+    a.spotsLeft > 0
+      ? t('community.spotsLeft', { count: a.spotsLeft })
+      : a.waitlistCount > 0
+        ? t('community.waitlist', { count: a.waitlistCount })
+        : t('community.full');
+  return (
+    <Link className="card activity-card" to={`/activities/${a.id}`}>
+      <span className="row-between">
+        <strong className="ellipsis">{a.title}</strong>
+        {a.promoted && <span className="pill promoted">{t('community.promoted')}</span>}
+      </span>
+      <span className="muted small">
+        <time dateTime={a.startsAt}>{exactTime(a.startsAt, i18n.language)}</time>
+      </span>
+      <span className="muted small ellipsis">
+        {a.venue.name}
+        {distanceKm !== undefined && ` · ${t('community.km', { km: distanceKm.toFixed(1) })}`}
+      </span>
+      <span className="row-between small">
+        <span>{places}</span>
+        <strong className="price">
+          {a.priceFen === 0 ? t('community.free') : yuan(a.priceFen)}
+        </strong>
+      </span>
+    </Link>
+  );
+}

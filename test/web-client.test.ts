@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestContext } from './support/context.ts';
+
+/** A client build as Vite lays it out: index.html and hashed assets. */
+function fakeBuild(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanzi-client-'));
+  fs.mkdirSync(path.join(dir, 'assets'));
+  fs.writeFileSync(
+    path.join(dir, 'index.html'),
+    '<!doctype html><div id="root"></div><script type="module" src="/assets/index-Ab12.js"></script>',
+  );
+  fs.writeFileSync(path.join(dir, 'assets', 'index-Ab12.js'), 'console.log("quanzi")');
+  fs.writeFileSync(path.join(dir, 'manifest.webmanifest'), '{"name":"兴趣圈子"}');
+  return dir;
+}
+
+describe('the web client at /', () => {
+  let ctx: TestContext;
+  let dir: string;
+  beforeAll(async () => {
+    dir = fakeBuild();
+    ctx = await createTestApp({}, { webClient: dir });
+  });
+  afterAll(async () => {
+    await ctx.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const page = (url: string) =>
+    ctx.app.inject({ method: 'GET', url, headers: { accept: 'text/html,*/*' } });
+
+  it('serves index.html for / and for every client route, revalidated on each visit', async () => {
+    for (const url of ['/', '/community', '/threads/0193a/x?from=n#post-1', '/login?next=%2Fme']) {
+      const res = await page(url);
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.headers['cache-control']).toBe('no-cache');
+      expect(res.body).toContain('<div id="root">');
+      // The same security headers as the API: the page runs only our own scripts.
+      expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    }
+  });
+
+  it('caches hashed assets for a year and other files not at all', async () => {
+    const asset = await ctx.app.inject({ method: 'GET', url: '/assets/index-Ab12.js' });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(asset.body).toBe('console.log("quanzi")');
+    const manifest = await ctx.app.inject({ method: 'GET', url: '/manifest.webmanifest' });
+    expect(manifest.statusCode).toBe(200);
+    expect(manifest.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('leaves the API, its 404s and the docs as they were', async () => {
+    const missing = await page('/api/v1/no-such-route');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ error: { code: 'route_not_found' } });
+    const me = await page('/api/v1/me');
+    expect(me.statusCode).toBe(401);
+    expect(me.json()).toMatchObject({ error: { code: 'unauthenticated' } });
+    expect((await page('/openapi.json')).headers['content-type']).toMatch(/json/);
+    expect((await page('/docs/')).statusCode).toBe(200);
+  });
+
+  it('answers a missing file or a non-GET in the error shape, never with the page', async () => {
+    const script = await ctx.app.inject({ method: 'GET', url: '/assets/gone-0000.js' });
+    expect(script.statusCode).toBe(404);
+    expect(script.json()).toMatchObject({ error: { code: 'route_not_found' } });
+    const post = await ctx.app.inject({
+      method: 'POST',
+      url: '/community',
+      headers: {
+        accept: 'text/html',
+        'content-type': 'application/json',
+        'sec-fetch-site': 'same-origin',
+      },
+      payload: '{}',
+    });
+    expect(post.statusCode).toBe(404);
+    expect(post.json()).toMatchObject({ error: { code: 'route_not_found' } });
+  });
+});
