@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 
 interface InfiniteLike {
+  data?: { pages: unknown[] };
   hasNextPage: boolean;
   isFetchingNextPage: boolean;
   fetchNextPage: () => Promise<unknown>;
@@ -33,7 +34,8 @@ export function InfiniteFooter({ query }: { query: InfiniteLike }) {
           {isFetchingNextPage ? t('common.loading') : t('common.loadMore')}
         </button>
       ) : (
-        t('common.end')
+        // "No more" only after scrolling through more than one page.
+        (query.data?.pages.length ?? 0) > 1 && t('common.end')
       )}
     </div>
   );

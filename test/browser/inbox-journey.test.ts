@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialect } from '../support/context.ts';
+import {
+  closeAll,
+  expectAccessible,
+  launchBrowser,
+  phone,
+  screenshot,
+} from '../support/browser.ts';
+import { freePort, freshPgDatabase, startServer, type RunningServer } from '../support/server.ts';
+
+/**
+ * The messaging centre in a real browser against a real server process (`npm start`'s entry),
+ * on this project's database: register, pick interests, then see a reply by someone else arrive
+ * live — across a server restart too — and stay inert however it is written.
+ */
+let env: Record<string, string>;
+let cleanup: () => Promise<void>;
+let server: RunningServer;
+let port: number;
+let browser: Browser;
+
+beforeAll(async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanzi-browser-'));
+  env = { DATA_DIR: dataDir, DEMO_DATA: 'false' };
+  let dropDb = async () => {};
+  if (dialect === 'postgres') {
+    const db = await freshPgDatabase(process.env.TEST_DATABASE_URL!);
+    env.DATABASE_URL = db.url;
+    env.REDIS_URL = process.env.TEST_REDIS_URL!;
+    dropDb = db.drop;
+  }
+  port = await freePort();
+  server = await startServer(env, port);
+  browser = await launchBrowser();
+  cleanup = async () => {
+    await closeAll(browser);
+    await server.stop();
+    await dropDb();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+}, 120_000);
+afterAll(() => cleanup());
+
+/** The API as another app would use it: bearer tokens, JSON. */
+async function call<T>(method: string, url: string, token?: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${server.url}/api/v1${url}`, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+type Auth = { token: string; user: { id: string } };
+
+describe(`the messaging centre in Chromium (${dialect})`, () => {
+  it('register → pick interests → a reply arrives live, survives a restart, and renders inert', async () => {
+    const { context, page, errors } = await phone(browser);
+    try {
+      // A person registers in the browser.
+      await page.goto(`${server.url}/`);
+      await page.getByRole('link', { name: '注册' }).click();
+      await page.getByLabel('用户名').fill('lin_hiker');
+      await page.getByLabel('昵称').fill('林间徒步');
+      await page.getByLabel('密码').fill('correct horse 2026');
+      await screenshot(page, 'register');
+      await expectAccessible(page, 'register');
+      await page.getByRole('button', { name: '注册' }).click();
+
+      // Onboarding: interests by category as chips.
+      await expect.poll(() => page.url()).toContain('/onboarding');
+      await page.getByRole('button', { name: '徒步' }).first().click();
+      await page.getByRole('button', { name: '摄影' }).first().click();
+      await expect(page.getByText('已选 2 个').isVisible()).resolves.toBe(true);
+      await screenshot(page, 'onboarding');
+      await expectAccessible(page, 'onboarding');
+      await page.getByRole('button', { name: '完成' }).click();
+
+      // The messaging centre, empty for now, with what to do next.
+      await expect.poll(() => new URL(page.url()).pathname).toBe('/');
+      await page.getByText('还没有通知').waitFor();
+      await screenshot(page, 'inbox-empty');
+      await expectAccessible(page, 'inbox-empty');
+
+      // Her interests reached the server.
+      const a = await call<Auth>('POST', '/auth/login', undefined, {
+        username: 'lin_hiker',
+        password: 'correct horse 2026',
+      });
+      const mine = await call<{ items: { chosen: boolean }[] }>('GET', '/me/interests', a.token);
+      expect(mine.items.filter((i) => i.chosen)).toHaveLength(2);
+
+      // She starts a group and a thread (through the API: the forum screens come next).
+      const taxonomy = await call<{ items: { interests: { id: string }[] }[] }>(
+        'GET',
+        '/interests',
+      );
+      const group = await call<{ id: string }>('POST', '/groups', a.token, {
+        name: '周末徒步小队',
+        description: '每周末一起走走上海周边的山。',
+        interestIds: [taxonomy.items[0]!.interests[0]!.id],
+        visibility: 'public',
+      });
+      const thread = await call<{ id: string }>('POST', `/groups/${group.id}/threads`, a.token, {
+        title: '周六去佘山，有人吗？',
+        body: '早上八点地铁站集合。',
+      });
+
+      // Someone whose name is markup joins and replies; her badge and list update live.
+      const b = await call<Auth>('POST', '/auth/register', undefined, {
+        username: 'mallory',
+        password: 'correct horse 2026',
+        displayName: '<img src=x onerror="window.__xss=1">',
+      });
+      await call('POST', `/groups/${group.id}/join`, b.token);
+      const reply = await call<{ id: string }>('POST', `/threads/${thread.id}/posts`, b.token, {
+        body: '我去！',
+      });
+      const tab = page.getByRole('link', { name: /通知/ });
+      await expect.poll(() => tab.textContent(), { timeout: 10_000 }).toContain('1');
+      const item = page.getByRole('button', { name: /回复了你的帖子「周六去佘山，有人吗？」/ });
+      await item.waitFor({ timeout: 10_000 });
+      // The name shows as text; nothing of it ran.
+      await expect(item.textContent()).resolves.toContain('<img src=x onerror="window.__xss=1">');
+      expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
+      expect(await page.locator('img').count()).toBe(0);
+      await screenshot(page, 'inbox-live-reply');
+      await expectAccessible(page, 'inbox-live-reply');
+
+      // The server restarts: the client says it is reconnecting, then resumes, and a reply made
+      // while it was away arrives.
+      await server.stop();
+      await page.getByText('连接中断，正在重新连接…').waitFor({ timeout: 10_000 });
+      await screenshot(page, 'inbox-reconnecting');
+      server = await startServer(env, port);
+      await call('POST', `/threads/${thread.id}/posts`, b.token, { body: '我也带朋友。' });
+      await expect
+        .poll(() => page.getByRole('button', { name: /回复了你的帖子/ }).count(), {
+          timeout: 15_000,
+        })
+        .toBe(2);
+      await expect.poll(() => tab.textContent(), { timeout: 10_000 }).toContain('2');
+      await expect(page.getByText('连接中断，正在重新连接…').count()).resolves.toBe(0);
+
+      // Opening a notification marks it read and goes to what it is about.
+      await page
+        .getByRole('button', { name: /回复了你的帖子/ })
+        .last()
+        .click();
+      await expect.poll(() => page.url()).toContain(`/threads/${thread.id}#post-${reply.id}`);
+      const counts = await call<{ notifications: number }>('GET', '/inbox', a.token);
+      expect(counts.notifications).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await closeAll(context);
+    }
+  }, 120_000);
+});
