@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation } from 'react-router';
 import { ApiError } from '../api/http.ts';
+import { OfflineBanner } from '../components/OfflineBanner.tsx';
 import { AuthPage } from '../features/auth/AuthPage.tsx';
 import { MePage } from '../features/auth/MePage.tsx';
 import { useMe } from '../features/auth/useSession.ts';
@@ -46,6 +47,7 @@ function Root() {
   const me = useMe();
   return (
     <StreamProvider signedIn={Boolean(me.data)}>
+      <OfflineBanner />
       <Outlet />
     </StreamProvider>
   );
