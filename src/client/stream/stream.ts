@@ -162,14 +162,31 @@ export class Stream {
 type PostPages = { pages: PageOf<Post>[]; pageParams: unknown[] };
 
 /**
- * Adds a post to the end of its thread's loaded replies, unless it is there already (the
- * author's own optimistic copy, or a frame repeated) or more pages are still to load (it will
- * arrive with them, in order).
+ * Adds a post to the end of its thread's loaded replies, unless it is there already (a frame
+ * repeated) or more pages are still to load (it will arrive with them, in order).
  */
 export function appendPost(qc: QueryClient, threadId: string, post: Post): void {
   qc.setQueryData<PostPages>(keys.threadPosts(threadId), (data) => {
     if (!data || data.pages.length === 0) return data;
     if (data.pages.some((p) => p.items.some((x) => x.id === post.id))) return data;
+    // The author's own reply may come back over the stream before its POST answers: it takes
+    // the place of the pending copy rather than showing twice.
+    const isPendingCopy = (x: Post) =>
+      x.id.startsWith('pending-') && x.author.id === post.author.id && x.body === post.body;
+    if (data.pages.some((p) => p.items.some(isPendingCopy))) {
+      let replaced = false;
+      return {
+        ...data,
+        pages: data.pages.map((p) => ({
+          ...p,
+          items: p.items.map((x) => {
+            if (replaced || !isPendingCopy(x)) return x;
+            replaced = true;
+            return post;
+          }),
+        })),
+      };
+    }
     const last = data.pages[data.pages.length - 1]!;
     if (last.nextCursor) return data;
     return {

@@ -89,7 +89,10 @@ export function PostItem({ post, threadId, meId, opening, highlighted, onReply }
       {post.replyTo && !deleted && (
         <a className="quote" href={`#post-${post.replyTo.id}`}>
           <span className="small muted">
-            {t('thread.replyingTo', { seq: post.replyTo.seq, name: post.replyTo.author.displayName })}
+            {t('thread.replyingTo', {
+              seq: post.replyTo.seq,
+              name: post.replyTo.author.displayName,
+            })}
           </span>
           <span className="quote-excerpt">{post.replyTo.excerpt}</span>
         </a>

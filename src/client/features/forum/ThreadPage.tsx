@@ -50,7 +50,7 @@ export function ThreadPage() {
     <div className="page thread-page">
       <header className="app-bar">
         <Link
-          to={d ? `/groups/${d.groupId}` : '/community'}
+          to="/community"
           className="app-bar-action"
           aria-label={t('common.back')}
         >
