@@ -37,6 +37,20 @@ export function ThreadPage() {
     }
   }, [target, pages, thread.data, hasNextPage, isFetchingNextPage, fetchNextPage]);
 
+  // The title moves into the app bar once the heading has scrolled away.
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [headingGone, setHeadingGone] = useState(false);
+  const hasThread = Boolean(thread.data);
+  useEffect(() => {
+    const el = heading.current;
+    if (!el) return;
+    const io = new IntersectionObserver(([e]) => setHeadingGone(e ? !e.isIntersecting : false), {
+      rootMargin: '-64px 0px 0px 0px',
+    });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [hasThread]);
+
   const reply = (post: PostView) => {
     setReplyTo(post);
     composer.current?.focus();
@@ -49,14 +63,12 @@ export function ThreadPage() {
   return (
     <div className="page thread-page">
       <header className="app-bar">
-        <Link
-          to="/community"
-          className="app-bar-action"
-          aria-label={t('common.back')}
-        >
+        <Link to="/community" className="app-bar-action" aria-label={t('common.back')}>
           <span aria-hidden="true">‹</span>
         </Link>
-        <span className="app-bar-title ellipsis">{d?.title ?? ''}</span>
+        <span className={`app-bar-title ellipsis${headingGone ? ' shown' : ''}`} aria-hidden="true">
+          {d?.title ?? ''}
+        </span>
         {d ? (
           <Link to={`/groups/${d.groupId}`} className="button ghost small">
             {t('thread.group')}
@@ -82,7 +94,7 @@ export function ThreadPage() {
       ) : (
         <main>
           <div className="thread-head">
-            <h1>{thread.data.title}</h1>
+            <h1 ref={heading}>{thread.data.title}</h1>
             {(thread.data.pinned || thread.data.locked) && (
               <p className="thread-labels">
                 {thread.data.pinned && <span className="pill">{t('thread.pinned')}</span>}
