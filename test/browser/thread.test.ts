@@ -167,6 +167,10 @@ describe(`the thread screen in Chromium (${dialect})`, () => {
 
       await screenshot(page, 'thread');
       await expectAccessible(page, 'thread');
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await screenshot(page, 'thread-dark');
+      await expectAccessible(page, 'thread-dark');
+      await page.emulateMedia({ colorScheme: 'light' });
 
       // A notification's link lands on the post it names.
       await page.goto(`${server.url}/threads/${thread.id}#post-${fromB.id}`);

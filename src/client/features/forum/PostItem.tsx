@@ -141,9 +141,11 @@ export function PostItem({ post, threadId, meId, opening, highlighted, onReply }
                   onClick={() => react.mutate({ postId: post.id, emoji, on: !on })}
                 >
                   <span aria-hidden="true">{emoji}</span>
-                  <span className="reaction-count" aria-hidden="true">
-                    {count > 0 ? count : ''}
-                  </span>
+                  {count > 0 && (
+                    <span className="reaction-count" aria-hidden="true">
+                      {count}
+                    </span>
+                  )}
                 </button>
               );
             })}

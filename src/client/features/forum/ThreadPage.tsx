@@ -79,7 +79,10 @@ export function ThreadPage() {
       </header>
 
       {thread.isPending ? (
-        <div aria-busy="true" aria-label={t('common.loading')}>
+        <div aria-busy="true">
+          <span className="visually-hidden" role="status">
+            {t('common.loading')}
+          </span>
           <span className="skeleton line title-skeleton" />
           <PostSkeleton />
           <PostSkeleton />
@@ -111,11 +114,16 @@ export function ThreadPage() {
             onReply={thread.data.locked ? undefined : reply}
           />
 
-          <h2 className="section-title">
-            {t('thread.replies', { count: thread.data.replyCount })}
-          </h2>
+          {(posts.isPending ? thread.data.replyCount > 0 : replies.length > 0) && (
+            <h2 className="section-title">
+              {t('thread.replies', { count: Math.max(thread.data.replyCount, replies.length) })}
+            </h2>
+          )}
           {posts.isPending ? (
-            <div className="posts" aria-busy="true" aria-label={t('common.loading')}>
+            <div className="posts" aria-busy="true">
+              <span className="visually-hidden" role="status">
+                {t('common.loading')}
+              </span>
               <PostSkeleton />
               <PostSkeleton />
             </div>
@@ -124,7 +132,7 @@ export function ThreadPage() {
           ) : replies.length === 0 ? (
             <p className="empty">{t('thread.emptyReplies')}</p>
           ) : (
-            <section className="posts" aria-label={t('thread.repliesLabel')} aria-live="polite">
+            <section className="posts" aria-label={t('thread.repliesLabel')}>
               {replies.map((p) => (
                 <PostItem
                   key={p.id}
