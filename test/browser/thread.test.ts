@@ -172,6 +172,23 @@ describe(`the thread screen in Chromium (${dialect})`, () => {
       await expectAccessible(page, 'thread-dark');
       await page.emulateMedia({ colorScheme: 'light' });
 
+      // A reply the server refuses comes off the page again, with the reason and the text back.
+      await page.route('**/api/v1/threads/*/posts', (route) =>
+        route.request().method() === 'POST'
+          ? route.fulfill({
+              status: 429,
+              contentType: 'application/json',
+              body: JSON.stringify({ error: { code: 'rate_limited', message: 'slow down' } }),
+            })
+          : route.fallback(),
+      );
+      await page.getByLabel('回复内容').fill('这条发不出去。');
+      await page.getByRole('button', { name: '发送' }).click();
+      await page.getByText('操作太频繁，请稍后再试。').waitFor();
+      await expect(page.getByLabel('回复内容').inputValue()).resolves.toBe('这条发不出去。');
+      expect(await page.locator('article.post', { hasText: '这条发不出去。' }).count()).toBe(0);
+      await page.unroute('**/api/v1/threads/*/posts');
+
       // A notification's link lands on the post it names.
       await page.goto(`${server.url}/threads/${thread.id}#post-${fromB.id}`);
       await bPost.waitFor();
