@@ -10,4 +10,6 @@ export const keys = {
   notificationsAll: ['notifications'] as const,
   conversations: ['conversations'] as const,
   community: ['community'] as const,
+  thread: (id: string) => ['thread', id] as const,
+  threadPosts: (id: string) => ['thread', id, 'posts'] as const,
 };

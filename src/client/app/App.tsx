@@ -10,6 +10,7 @@ import { CommunityTab } from '../features/inbox/CommunityTab.tsx';
 import { InboxPage } from '../features/inbox/InboxPage.tsx';
 import { MessagesTab } from '../features/inbox/MessagesTab.tsx';
 import { NotificationsTab } from '../features/inbox/NotificationsTab.tsx';
+import { ThreadPage } from '../features/forum/ThreadPage.tsx';
 import { OnboardingPage } from '../features/onboarding/OnboardingPage.tsx';
 import { StreamProvider } from '../stream/StreamProvider.tsx';
 import { NotFound } from './NotFound.tsx';
@@ -72,6 +73,7 @@ const router = createBrowserRouter([
           },
           { path: '/onboarding', element: <OnboardingPage /> },
           { path: '/me', element: <MePage /> },
+          { path: '/threads/:id', element: <ThreadPage /> },
           { path: '*', element: <NotFound /> },
         ],
       },

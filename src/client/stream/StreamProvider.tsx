@@ -24,3 +24,13 @@ export function useStreamStatus(): StreamStatus {
     () => stream?.status ?? 'closed',
   );
 }
+
+/** Follows a thread's live posts while the calling screen is mounted. */
+export function useFollowThread(threadId: string | undefined): void {
+  const stream = useContext(StreamContext);
+  useEffect(() => {
+    if (!stream || !threadId) return;
+    stream.follow(threadId);
+    return () => stream.unfollow(threadId);
+  }, [stream, threadId]);
+}

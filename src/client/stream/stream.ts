@@ -1,5 +1,13 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { STREAM_CLOSE, type Frame, type UnreadCounts } from '../../shared/realtime.ts';
+import type { PageOf } from '../../shared/api/common.ts';
+import type { Post } from '../../shared/api/forum.ts';
+import {
+  STREAM_CLOSE,
+  type ClientMessage,
+  type Frame,
+  type RealtimeEventMap,
+  type UnreadCounts,
+} from '../../shared/realtime.ts';
 import { keys } from '../api/keys.ts';
 
 export type StreamStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -19,6 +27,8 @@ export class Stream {
   #status: StreamStatus = 'closed';
   #stopped = true;
   readonly #listeners = new Set<() => void>();
+  /** Threads on screen, with how many views follow each (a thread may be open twice). */
+  readonly #following = new Map<string, number>();
 
   constructor(private readonly qc: QueryClient) {}
 
@@ -46,6 +56,30 @@ export class Stream {
     this.#set('closed');
   }
 
+  /**
+   * Live posts of a thread while it is on screen: subscribes now if connected, and again after
+   * every reconnect (the server forgets subscriptions with the socket).
+   */
+  follow(threadId: string): void {
+    const n = this.#following.get(threadId) ?? 0;
+    this.#following.set(threadId, n + 1);
+    if (n === 0) this.#send({ type: 'subscribe', threadId });
+  }
+
+  unfollow(threadId: string): void {
+    const n = this.#following.get(threadId) ?? 0;
+    if (n > 1) {
+      this.#following.set(threadId, n - 1);
+      return;
+    }
+    this.#following.delete(threadId);
+    if (n === 1) this.#send({ type: 'unsubscribe', threadId });
+  }
+
+  #send(message: ClientMessage) {
+    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message));
+  }
+
   #set(status: StreamStatus) {
     if (this.#status === status) return;
     this.#status = status;
@@ -61,6 +95,7 @@ export class Stream {
     socket.onopen = () => {
       this.#attempt = 0;
       this.#set('open');
+      for (const threadId of this.#following.keys()) this.#send({ type: 'subscribe', threadId });
       // Whatever happened while away: counts and lists are re-read once.
       void this.qc.invalidateQueries({ queryKey: keys.inbox });
     };
@@ -102,14 +137,61 @@ export class Stream {
       case 'conversation.read':
         void this.qc.invalidateQueries({ queryKey: keys.conversations });
         break;
-      case 'post.created':
-      case 'subscribed':
-      case 'unsubscribed':
-        // Thread pages follow their thread (part of the thread screen).
+      case 'post.created': {
+        const { threadId, post } = frame.data as RealtimeEventMap['post.created'];
+        appendPost(this.qc, threadId, post as Post);
         break;
+      }
+      case 'unsubscribed': {
+        const { threadId, reason } = frame.data as RealtimeEventMap['unsubscribed'];
+        if (reason === 'access_revoked') {
+          // May no longer read it: asking again shows the page's error state.
+          this.#following.delete(threadId);
+          void this.qc.invalidateQueries({ queryKey: keys.thread(threadId) });
+        }
+        break;
+      }
+      case 'subscribed':
       case 'error':
       case 'pong':
         break;
     }
   }
+}
+
+type PostPages = { pages: PageOf<Post>[]; pageParams: unknown[] };
+
+/**
+ * Adds a post to the end of its thread's loaded replies, unless it is there already (a frame
+ * repeated) or more pages are still to load (it will arrive with them, in order).
+ */
+export function appendPost(qc: QueryClient, threadId: string, post: Post): void {
+  qc.setQueryData<PostPages>(keys.threadPosts(threadId), (data) => {
+    if (!data || data.pages.length === 0) return data;
+    if (data.pages.some((p) => p.items.some((x) => x.id === post.id))) return data;
+    // The author's own reply may come back over the stream before its POST answers: it takes
+    // the place of the pending copy rather than showing twice.
+    const isPendingCopy = (x: Post) =>
+      x.id.startsWith('pending-') && x.author.id === post.author.id && x.body === post.body;
+    if (data.pages.some((p) => p.items.some(isPendingCopy))) {
+      let replaced = false;
+      return {
+        ...data,
+        pages: data.pages.map((p) => ({
+          ...p,
+          items: p.items.map((x) => {
+            if (replaced || !isPendingCopy(x)) return x;
+            replaced = true;
+            return post;
+          }),
+        })),
+      };
+    }
+    const last = data.pages[data.pages.length - 1]!;
+    if (last.nextCursor) return data;
+    return {
+      ...data,
+      pages: [...data.pages.slice(0, -1), { ...last, items: [...last.items, post] }],
+    };
+  });
 }
