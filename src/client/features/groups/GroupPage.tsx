@@ -27,7 +27,7 @@ export function GroupPage() {
         <Link to="/groups" className="app-bar-action" aria-label={t('common.back')}>
           <Icon name="back" />
         </Link>
-        <h1 className="app-bar-title ellipsis">{group.data?.name ?? t('groups.discover')}</h1>
+        <span className="app-bar-title" />
         <Link to="/search" className="app-bar-action" aria-label={t('search.title')}>
           <Icon name="search" />
         </Link>
@@ -69,9 +69,9 @@ function GroupHeader({ g }: { g: GroupView }) {
   };
   return (
     <section className="card group-header" aria-labelledby="group-name">
-      <h2 id="group-name" className="group-name">
+      <h1 id="group-name" className="group-name">
         {g.name}
-      </h2>
+      </h1>
       <p className="muted small group-meta">
         <span>{t('groups.members', { count: g.memberCount })}</span>
         <span>{t('groups.threadsCount', { count: g.threadCount })}</span>
