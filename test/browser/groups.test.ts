@@ -161,6 +161,31 @@ describe(`groups in Chromium (${dialect})`, () => {
         expect.objectContaining({ id: threadId, title: '第一次夜跑，求带！' }),
       ]);
 
+      // One search box across groups, threads and activities: her thread is found by a word.
+      await page.goto(`${server.url}/search?q=${encodeURIComponent('夜跑')}`);
+      await page.getByRole('link', { name: /青城山夜跑俱乐部/ }).waitFor();
+      await page.getByRole('button', { name: '帖子' }).click();
+      await page.getByRole('link', { name: /第一次夜跑，求带！/ }).waitFor();
+      await screenshot(page, 'groups-search-everything');
+      await expectAccessible(page, 'groups-search-everything');
+      await page.getByRole('button', { name: '活动' }).click();
+      await page.getByText('没有找到和「夜跑」相关的活动').waitFor();
+
+      // She creates a group of her own and lands on it.
+      await page.goto(`${server.url}/groups/new`);
+      await page.getByLabel('小组名称').fill('成都读书会');
+      await page.getByLabel('简介').fill('每月读一本书。');
+      await page.getByRole('button', { name: interest.name, exact: true }).click();
+      await page.getByLabel('城市').selectOption('成都');
+      await page.getByLabel('需审核').check();
+      await screenshot(page, 'groups-create');
+      await expectAccessible(page, 'groups-create');
+      await page.getByRole('button', { name: '创建', exact: true }).click();
+      await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/groups\/[^/]+$/);
+      await page.getByRole('heading', { name: '成都读书会' }).waitFor();
+      await page.getByText('你是组长').waitFor();
+      await page.getByText('需审核').waitFor();
+
       // The markup-named group's own page shows its name as text too.
       await page.goto(`${server.url}/groups/${evil.id}`);
       await page.getByRole('heading', { name: XSS }).waitFor();

@@ -102,7 +102,8 @@ function GroupHeader({ g }: { g: GroupView }) {
             disabled={membership.isPending}
             title={t('groups.leave')}
           >
-            ✓ {t('groups.joined')}
+            <Icon name="check" size={18} />
+            {t('groups.joined')}
           </button>
         ) : status === 'pending' ? (
           <>
