@@ -95,7 +95,11 @@ function Results({ type, q }: { type: SearchType; q: string }) {
               return (
                 <Link key={h.thread.id} className="card" to={`/threads/${h.thread.id}`}>
                   <strong className="ellipsis">{h.thread.title}</strong>
-                  {h.snippet && <span className="small clamp-2">{h.snippet}</span>}
+                  {(h.snippet && h.snippet !== h.thread.title ? h.snippet : h.thread.excerpt) && (
+                    <span className="small clamp-2">
+                      {h.snippet && h.snippet !== h.thread.title ? h.snippet : h.thread.excerpt}
+                    </span>
+                  )}
                   <span className="muted small">
                     {h.thread.author.displayName} · <Time iso={h.thread.lastPostAt} /> ·{' '}
                     {t('community.replies', { count: h.thread.replyCount })}
