@@ -101,7 +101,12 @@ describe(`groups in Chromium (${dialect})`, () => {
       await page.getByLabel('密码').fill('correct horse 2026');
       await page.getByRole('button', { name: '登录' }).click();
       await expect.poll(() => new URL(page.url()).pathname).toBe('/');
-      await page.getByRole('link', { name: '发现小组' }).click();
+      await page.getByRole('link', { name: /兴趣社区/ }).click();
+      await page.getByText('还没有加入小组').waitFor();
+      // Two ways there: the app bar, and the empty list of her groups' threads.
+      await expect(page.getByRole('link', { name: '发现小组' }).count()).resolves.toBe(2);
+      await screenshot(page, 'groups-inbox-entry');
+      await page.getByRole('link', { name: '发现小组' }).last().click();
       await expect.poll(() => new URL(page.url()).pathname).toBe('/groups');
 
       // By interest: both groups as cards, the markup one as text, nothing of it run.
@@ -142,6 +147,12 @@ describe(`groups in Chromium (${dialect})`, () => {
         owner.token,
       );
       expect(members.items.map((m) => m.user.username)).toContain('chen_newbie');
+
+      // Dark mode: the same screen, still legible.
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await screenshot(page, 'groups-joined-dark');
+      await expectAccessible(page, 'groups-joined-dark');
+      await page.emulateMedia({ colorScheme: 'light' });
 
       // She starts a thread from the form and lands on it.
       await page.getByRole('link', { name: '发帖' }).click();
