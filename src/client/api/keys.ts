@@ -12,4 +12,12 @@ export const keys = {
   community: ['community'] as const,
   thread: (id: string) => ['thread', id] as const,
   threadPosts: (id: string) => ['thread', id, 'posts'] as const,
+  groupsAll: ['groups'] as const,
+  groups: (filter: { interest?: string; sort: 'match' | 'activity' }) =>
+    ['groups', 'list', filter] as const,
+  group: (id: string) => ['group', id] as const,
+  groupThreads: (id: string, sort: 'hot' | 'new' | 'top') =>
+    ['group', id, 'threads', sort] as const,
+  groupMembers: (id: string) => ['group', id, 'members'] as const,
+  search: (type: 'groups' | 'threads' | 'activities', q: string) => ['search', type, q] as const,
 };

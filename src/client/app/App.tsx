@@ -6,6 +6,12 @@ import { OfflineBanner } from '../components/OfflineBanner.tsx';
 import { AuthPage } from '../features/auth/AuthPage.tsx';
 import { MePage } from '../features/auth/MePage.tsx';
 import { useMe } from '../features/auth/useSession.ts';
+import { DiscoverPage } from '../features/groups/DiscoverPage.tsx';
+import { GroupPage } from '../features/groups/GroupPage.tsx';
+import { MembersPage } from '../features/groups/MembersPage.tsx';
+import { NewGroupPage } from '../features/groups/NewGroupPage.tsx';
+import { NewThreadPage } from '../features/groups/NewThreadPage.tsx';
+import { SearchPage } from '../features/groups/SearchPage.tsx';
 import { CommunityTab } from '../features/inbox/CommunityTab.tsx';
 import { InboxPage } from '../features/inbox/InboxPage.tsx';
 import { MessagesTab } from '../features/inbox/MessagesTab.tsx';
@@ -74,6 +80,12 @@ const router = createBrowserRouter([
           { path: '/onboarding', element: <OnboardingPage /> },
           { path: '/me', element: <MePage /> },
           { path: '/threads/:id', element: <ThreadPage /> },
+          { path: '/groups', element: <DiscoverPage /> },
+          { path: '/groups/new', element: <NewGroupPage /> },
+          { path: '/groups/:id', element: <GroupPage /> },
+          { path: '/groups/:id/new', element: <NewThreadPage /> },
+          { path: '/groups/:id/members', element: <MembersPage /> },
+          { path: '/search', element: <SearchPage /> },
           { path: '*', element: <NotFound /> },
         ],
       },

@@ -48,7 +48,14 @@ export function CommunityTab() {
           )}
         </h2>
         {c.newThreads.length === 0 ? (
-          <p className="empty">{t('community.emptyThreads')}</p>
+          <div className="empty">
+            <p>{t('community.emptyThreads')}</p>
+            <div className="empty-actions">
+              <Link className="button primary small" to="/groups">
+                {t('groups.discover')}
+              </Link>
+            </div>
+          </div>
         ) : (
           <ul className="list">
             {c.newThreads.map((th) => (

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { NavLink, Outlet } from 'react-router';
+import { Link, NavLink, Outlet } from 'react-router';
 import { useStreamStatus } from '../../stream/StreamProvider.tsx';
 import { useMe } from '../auth/useSession.ts';
 import { useUnread } from './useInbox.ts';
@@ -19,6 +19,9 @@ export function InboxPage() {
     <div className="page inbox">
       <header className="app-bar">
         <h1>{t('inbox.title')}</h1>
+        <Link to="/groups" className="app-bar-link">
+          {t('groups.discover')}
+        </Link>
         <NavLink to="/me" className="app-bar-action avatar-button" aria-label={t('nav.me')}>
           <span aria-hidden="true">{me.data?.displayName.slice(0, 1) ?? ''}</span>
         </NavLink>

@@ -1,0 +1,161 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { Icon } from '../../components/Icon.tsx';
+import { CITIES } from '../../lib/cities.ts';
+import { useCreateGroup, useTaxonomy } from './useGroups.ts';
+
+const MAX_INTERESTS = 5;
+
+/** `/groups/new`: name, description, 1–5 interests, a city and who may join. */
+export function NewGroupPage() {
+  const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
+  const taxonomy = useTaxonomy();
+  const create = useCreateGroup();
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [interests, setInterests] = useState<string[]>([]);
+  const [city, setCity] = useState('');
+  const [visibility, setVisibility] = useState<'public' | 'approval'>('public');
+
+  const toggle = (id: string) =>
+    setInterests((cur) =>
+      cur.includes(id)
+        ? cur.filter((x) => x !== id)
+        : cur.length < MAX_INTERESTS
+          ? [...cur, id]
+          : cur,
+    );
+  const valid = name.trim().length >= 2 && interests.length > 0;
+  const submit = (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!valid) return;
+    create.mutate(
+      {
+        name: name.trim(),
+        description: description.trim(),
+        interestIds: interests,
+        city: city || null,
+        visibility,
+      },
+      { onSuccess: (g) => void navigate(`/groups/${g.id}`, { replace: true }) },
+    );
+  };
+
+  return (
+    <main className="page new-group">
+      <header className="app-bar">
+        <Link to="/groups" className="app-bar-action" aria-label={t('common.back')}>
+          <Icon name="back" />
+        </Link>
+        <h1 className="app-bar-title">{t('groups.newTitle')}</h1>
+        <span className="app-bar-spacer" />
+      </header>
+      <form onSubmit={submit}>
+        <label className="field">
+          <span>{t('groups.name')}</span>
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            minLength={2}
+            maxLength={40}
+            aria-describedby="g-name-hint"
+          />
+          <small id="g-name-hint" className="muted">
+            {t('groups.nameHint')}
+          </small>
+        </label>
+        <label className="field">
+          <span>{t('groups.description')}</span>
+          <textarea
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            rows={4}
+            maxLength={2000}
+            placeholder={t('groups.descriptionHint')}
+          />
+        </label>
+        <fieldset className="field fieldset">
+          <legend>
+            {t('groups.interests')}{' '}
+            <span className="muted small">
+              {t('groups.interestsChosen', { count: interests.length })}
+            </span>
+          </legend>
+          {taxonomy.isPending ? (
+            <div className="skeleton-chips" aria-busy="true" aria-label={t('common.loading')}>
+              {Array.from({ length: 10 }, (_, i) => (
+                <span key={i} className="skeleton chip-skeleton" />
+              ))}
+            </div>
+          ) : taxonomy.isError ? (
+            <ErrorText error={taxonomy.error} />
+          ) : (
+            taxonomy.data.items.map((c) => (
+              <div key={c.id} className="chip-group" role="group" aria-labelledby={`nc-${c.id}`}>
+                <h2 id={`nc-${c.id}`}>{c.name}</h2>
+                <div className="chips">
+                  {c.interests.map((i) => (
+                    <button
+                      key={i.id}
+                      type="button"
+                      className="chip"
+                      aria-pressed={interests.includes(i.id)}
+                      disabled={!interests.includes(i.id) && interests.length >= MAX_INTERESTS}
+                      onClick={() => toggle(i.id)}
+                    >
+                      {i.name}
+                    </button>
+                  ))}
+                </div>
+              </div>
+            ))
+          )}
+        </fieldset>
+        <label className="field">
+          <span>{t('groups.city')}</span>
+          <select value={city} onChange={(e) => setCity(e.target.value)}>
+            <option value="">{t('groups.cityAny')}</option>
+            {CITIES.map((c) => (
+              <option key={c.id} value={c.id}>
+                {i18n.language === 'en' ? c.en : c.id}
+              </option>
+            ))}
+          </select>
+        </label>
+        <fieldset className="field fieldset">
+          <legend>{t('groups.visibility')}</legend>
+          <label className="radio">
+            <input
+              type="radio"
+              name="visibility"
+              checked={visibility === 'public'}
+              onChange={() => setVisibility('public')}
+            />
+            <span>{t('groups.visibilityPublic')}</span>
+          </label>
+          <label className="radio">
+            <input
+              type="radio"
+              name="visibility"
+              checked={visibility === 'approval'}
+              onChange={() => setVisibility('approval')}
+            />
+            <span>{t('groups.visibilityApproval')}</span>
+          </label>
+        </fieldset>
+        <ErrorText error={create.error} />
+        <button
+          type="submit"
+          className="button primary block"
+          disabled={!valid || create.isPending}
+        >
+          {create.isPending ? t('common.loading') : t('groups.submitGroup')}
+        </button>
+      </form>
+    </main>
+  );
+}

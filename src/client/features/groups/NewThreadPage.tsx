@@ -1,0 +1,80 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { Icon } from '../../components/Icon.tsx';
+import { useCreateThread, useGroup } from './useGroups.ts';
+
+/** `/groups/:id/new`: a title and a Markdown body; posts, then opens the new thread. */
+export function NewThreadPage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const group = useGroup(id);
+  const create = useCreateThread(id);
+  const [title, setTitle] = useState('');
+  const [body, setBody] = useState('');
+  const valid = title.trim().length >= 2 && body.trim().length >= 1;
+  const submit = (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!valid) return;
+    create.mutate(
+      { title: title.trim(), body },
+      { onSuccess: (th) => void navigate(`/threads/${th.id}`, { replace: true }) },
+    );
+  };
+  return (
+    <main className="page new-thread">
+      <header className="app-bar">
+        <Link to={`/groups/${id}`} className="app-bar-action" aria-label={t('common.back')}>
+          <Icon name="back" />
+        </Link>
+        <h1 className="app-bar-title ellipsis">
+          {group.data
+            ? t('groups.newThreadTitle', { name: group.data.name })
+            : t('groups.newThread')}
+        </h1>
+        <span className="app-bar-spacer" />
+      </header>
+      <ErrorText error={group.error} />
+      <form onSubmit={submit}>
+        <label className="field">
+          <span>{t('groups.threadTitle')}</span>
+          <input
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            required
+            minLength={2}
+            maxLength={120}
+            aria-describedby="th-title-hint"
+          />
+          <small id="th-title-hint" className="muted">
+            {t('groups.threadTitleHint')}
+          </small>
+        </label>
+        <label className="field">
+          <span>{t('groups.threadBody')}</span>
+          <textarea
+            value={body}
+            onChange={(e) => setBody(e.target.value)}
+            required
+            rows={10}
+            maxLength={20_000}
+            aria-describedby="th-body-hint"
+          />
+          <small id="th-body-hint" className="muted">
+            {t('groups.threadBodyHint')}
+          </small>
+        </label>
+        <ErrorText error={create.error} />
+        <button
+          type="submit"
+          className="button primary block"
+          disabled={!valid || create.isPending}
+        >
+          {create.isPending ? t('common.loading') : t('groups.submitThread')}
+        </button>
+      </form>
+    </main>
+  );
+}
