@@ -1,64 +1,15 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dialect } from '../support/context.ts';
-import {
-  closeAll,
-  expectAccessible,
-  launchBrowser,
-  phone,
-  screenshot,
-} from '../support/browser.ts';
-import { freePort, freshPgDatabase, startServer, type RunningServer } from '../support/server.ts';
+import { browserSuite, type Auth } from '../support/browser-suite.ts';
+import { closeAll, expectAccessible, phone, screenshot } from '../support/browser.ts';
 
 /**
  * Groups in a real browser against a real server process, on this project's database: find a
  * group by a Chinese word of its name, open it, join it, and start a thread from the form; a
  * name written as markup stays text.
  */
-let cleanup: () => Promise<void>;
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanzi-browser-groups-'));
-  const env: Record<string, string> = { DATA_DIR: dataDir, DEMO_DATA: 'false' };
-  let dropDb = async () => {};
-  if (dialect === 'postgres') {
-    const db = await freshPgDatabase(process.env.TEST_DATABASE_URL!);
-    env.DATABASE_URL = db.url;
-    env.REDIS_URL = process.env.TEST_REDIS_URL!;
-    dropDb = db.drop;
-  }
-  server = await startServer(env, await freePort());
-  browser = await launchBrowser();
-  cleanup = async () => {
-    await closeAll(browser);
-    await server.stop();
-    await dropDb();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  };
-}, 120_000);
-afterAll(() => cleanup());
-
-/** The API as another app would use it: bearer tokens, JSON. */
-async function call<T>(method: string, url: string, token?: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${server.url}/api/v1${url}`, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-type Auth = { token: string; user: { id: string } };
+const suite = browserSuite('groups');
+const call = suite.call.bind(suite);
 const XSS = '<img src=x onerror=alert(1)>';
 
 describe(`groups in Chromium (${dialect})`, () => {
@@ -93,10 +44,10 @@ describe(`groups in Chromium (${dialect})`, () => {
       displayName: '小陈',
     });
 
-    const { context, page, errors } = await phone(browser);
+    const { context, page, errors } = await phone(suite.browser);
     try {
       // She logs in in the browser and goes from the messaging centre to discovery.
-      await page.goto(`${server.url}/login`);
+      await page.goto(`${suite.server.url}/login`);
       await page.getByLabel('用户名').fill('chen_newbie');
       await page.getByLabel('密码').fill('correct horse 2026');
       await page.getByRole('button', { name: '登录' }).click();
@@ -173,7 +124,7 @@ describe(`groups in Chromium (${dialect})`, () => {
       ]);
 
       // One search box across groups, threads and activities: her thread is found by a word.
-      await page.goto(`${server.url}/search?q=${encodeURIComponent('夜跑')}`);
+      await page.goto(`${suite.server.url}/search?q=${encodeURIComponent('夜跑')}`);
       await page.getByRole('link', { name: /青城山夜跑俱乐部/ }).waitFor();
       await page.getByRole('button', { name: '帖子' }).click();
       await page.getByRole('link', { name: /第一次夜跑，求带！/ }).waitFor();
@@ -183,7 +134,7 @@ describe(`groups in Chromium (${dialect})`, () => {
       await page.getByText('没有找到和「夜跑」相关的活动').waitFor();
 
       // She creates a group of her own and lands on it.
-      await page.goto(`${server.url}/groups/new`);
+      await page.goto(`${suite.server.url}/groups/new`);
       await page.getByLabel('小组名称').fill('成都读书会');
       await page.getByLabel('简介').fill('每月读一本书。');
       await page.getByRole('button', { name: interest.name, exact: true }).click();
@@ -198,7 +149,7 @@ describe(`groups in Chromium (${dialect})`, () => {
       await page.getByText('需审核').waitFor();
 
       // The markup-named group's own page shows its name as text too.
-      await page.goto(`${server.url}/groups/${evil.id}`);
+      await page.goto(`${suite.server.url}/groups/${evil.id}`);
       await page.getByRole('heading', { name: XSS }).waitFor();
       await page.getByRole('button', { name: '申请加入' }).waitFor();
       expect(await page.locator('img').count()).toBe(0);

@@ -1,61 +1,22 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dialect } from '../support/context.ts';
-import {
-  closeAll,
-  expectAccessible,
-  launchBrowser,
-  phone,
-  screenshot,
-} from '../support/browser.ts';
-import { freePort, processStorage, startServer, type RunningServer } from '../support/server.ts';
+import { browserSuite, type Auth } from '../support/browser-suite.ts';
+import { closeAll, expectAccessible, phone, screenshot } from '../support/browser.ts';
 
 /**
  * The messaging centre in a real browser against a real server process (`npm start`'s entry),
  * on this project's database: register, pick interests, then see a reply by someone else arrive
  * live — across a server restart too — and stay inert however it is written.
  */
-let storage: Awaited<ReturnType<typeof processStorage>>;
-let server: RunningServer;
-let port: number;
-let browser: Browser;
-
-beforeAll(async () => {
-  storage = await processStorage('browser');
-  port = await freePort();
-  server = await startServer(storage.env, port);
-  browser = await launchBrowser();
-}, 120_000);
-const cleanup = async () => {
-  await closeAll(browser);
-  await server.stop();
-  await storage.remove();
-};
-afterAll(() => cleanup());
-
-/** The API as another app would use it: bearer tokens, JSON. */
-async function call<T>(method: string, url: string, token?: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${server.url}/api/v1${url}`, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-type Auth = { token: string; user: { id: string } };
+const suite = browserSuite('browser');
+const call = suite.call.bind(suite);
 
 describe(`the messaging centre in Chromium (${dialect})`, () => {
   it('register → pick interests → a reply arrives live, survives a restart, and renders inert', async () => {
-    const { context, page, errors } = await phone(browser);
+    const { context, page, errors } = await phone(suite.browser);
     try {
       // A person registers in the browser.
-      await page.goto(`${server.url}/`);
+      await page.goto(`${suite.server.url}/`);
       await page.getByRole('link', { name: '注册' }).click();
       await page.getByLabel('用户名').fill('lin_hiker');
       await page.getByLabel('昵称').fill('林间徒步');
@@ -126,10 +87,10 @@ describe(`the messaging centre in Chromium (${dialect})`, () => {
 
       // The server restarts: the client says it is reconnecting, then resumes, and a reply made
       // while it was away arrives.
-      await server.stop();
+      await suite.stopServer();
       await page.getByText('连接中断，正在重新连接…').waitFor({ timeout: 10_000 });
       await screenshot(page, 'inbox-reconnecting');
-      server = await startServer(storage.env, port);
+      await suite.startServer();
       await call('POST', `/threads/${thread.id}/posts`, b.token, { body: '我也带朋友。' });
       await expect
         .poll(() => page.getByRole('button', { name: /回复了你的帖子/ }).count(), {

@@ -1,64 +1,15 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dialect } from '../support/context.ts';
-import {
-  closeAll,
-  expectAccessible,
-  launchBrowser,
-  phone,
-  screenshot,
-} from '../support/browser.ts';
-import { freePort, freshPgDatabase, startServer, type RunningServer } from '../support/server.ts';
+import { browserSuite, type Auth } from '../support/browser-suite.ts';
+import { closeAll, expectAccessible, phone, screenshot } from '../support/browser.ts';
 
 /**
  * The thread screen in a real browser against a real server process, on this project's
  * database: a reply by someone else appears live, a reply quoting it goes out from the page, a
  * reaction counts, and markup in a post stays inert.
  */
-let cleanup: () => Promise<void>;
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanzi-browser-'));
-  const env: Record<string, string> = { DATA_DIR: dataDir, DEMO_DATA: 'false' };
-  let dropDb = async () => {};
-  if (dialect === 'postgres') {
-    const db = await freshPgDatabase(process.env.TEST_DATABASE_URL!);
-    env.DATABASE_URL = db.url;
-    env.REDIS_URL = process.env.TEST_REDIS_URL!;
-    dropDb = db.drop;
-  }
-  server = await startServer(env, await freePort());
-  browser = await launchBrowser();
-  cleanup = async () => {
-    await closeAll(browser);
-    await server.stop();
-    await dropDb();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  };
-}, 120_000);
-afterAll(() => cleanup());
-
-/** The API as another app would use it: bearer tokens, JSON. */
-async function call<T>(method: string, url: string, token?: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${server.url}/api/v1${url}`, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-type Auth = { token: string; user: { id: string } };
+const suite = browserSuite('thread');
+const call = suite.call.bind(suite);
 type PostOut = {
   id: string;
   seq: number;
@@ -92,10 +43,10 @@ describe(`the thread screen in Chromium (${dialect})`, () => {
     });
     await call('POST', `/groups/${group.id}/join`, b.token);
 
-    const { context, page, errors } = await phone(browser);
+    const { context, page, errors } = await phone(suite.browser);
     try {
       // She logs in and is taken back to the thread.
-      await page.goto(`${server.url}/threads/${thread.id}`);
+      await page.goto(`${suite.server.url}/threads/${thread.id}`);
       await page.getByLabel('用户名').fill('lin_hiker');
       await page.getByLabel('密码').fill(password);
       await page.getByRole('button', { name: '登录' }).click();
@@ -190,7 +141,7 @@ describe(`the thread screen in Chromium (${dialect})`, () => {
       await page.unroute('**/api/v1/threads/*/posts');
 
       // A notification's link lands on the post it names.
-      await page.goto(`${server.url}/threads/${thread.id}#post-${fromB.id}`);
+      await page.goto(`${suite.server.url}/threads/${thread.id}#post-${fromB.id}`);
       await bPost.waitFor();
       await expect.poll(() => bPost.getAttribute('class')).toContain('highlighted');
 
