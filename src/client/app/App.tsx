@@ -1,25 +1,36 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation } from 'react-router';
 import { ApiError } from '../api/http.ts';
 import { OfflineBanner } from '../components/OfflineBanner.tsx';
 import { AuthPage } from '../features/auth/AuthPage.tsx';
-import { MePage } from '../features/auth/MePage.tsx';
 import { useMe } from '../features/auth/useSession.ts';
-import { DiscoverPage } from '../features/groups/DiscoverPage.tsx';
-import { GroupPage } from '../features/groups/GroupPage.tsx';
-import { MembersPage } from '../features/groups/MembersPage.tsx';
-import { NewGroupPage } from '../features/groups/NewGroupPage.tsx';
-import { NewThreadPage } from '../features/groups/NewThreadPage.tsx';
-import { SearchPage } from '../features/groups/SearchPage.tsx';
 import { CommunityTab } from '../features/inbox/CommunityTab.tsx';
 import { InboxPage } from '../features/inbox/InboxPage.tsx';
 import { MessagesTab } from '../features/inbox/MessagesTab.tsx';
 import { NotificationsTab } from '../features/inbox/NotificationsTab.tsx';
-import { ThreadPage } from '../features/forum/ThreadPage.tsx';
-import { OnboardingPage } from '../features/onboarding/OnboardingPage.tsx';
 import { StreamProvider } from '../stream/StreamProvider.tsx';
 import { NotFound } from './NotFound.tsx';
+
+/**
+ * Screens beyond the messaging centre load when first opened (one chunk per feature), so the
+ * first screen downloads only what it shows (docs/benchmarks.md, "Web client").
+ */
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(async () => ({ default: (await load())[name] }));
+const MePage = page(() => import('../features/auth/MePage.tsx'), 'MePage');
+const OnboardingPage = page(
+  () => import('../features/onboarding/OnboardingPage.tsx'),
+  'OnboardingPage',
+);
+const ThreadPage = page(() => import('../features/forum/ThreadPage.tsx'), 'ThreadPage');
+const DiscoverPage = page(() => import('../features/groups/DiscoverPage.tsx'), 'DiscoverPage');
+const GroupPage = page(() => import('../features/groups/GroupPage.tsx'), 'GroupPage');
+const MembersPage = page(() => import('../features/groups/MembersPage.tsx'), 'MembersPage');
+const NewGroupPage = page(() => import('../features/groups/NewGroupPage.tsx'), 'NewGroupPage');
+const NewThreadPage = page(() => import('../features/groups/NewThreadPage.tsx'), 'NewThreadPage');
+const SearchPage = page(() => import('../features/groups/SearchPage.tsx'), 'SearchPage');
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -47,7 +58,17 @@ function RequireSession() {
     const next = encodeURIComponent(location.pathname + location.search + location.hash);
     return <Navigate to={`/login?next=${next}`} replace />;
   }
-  return <Outlet />;
+  return (
+    <Suspense
+      fallback={
+        <p className="page muted" aria-busy="true">
+          {t('common.loading')}
+        </p>
+      }
+    >
+      <Outlet />
+    </Suspense>
+  );
 }
 
 function Root() {

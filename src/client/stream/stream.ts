@@ -1,13 +1,13 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { PageOf } from '../../shared/api/common.ts';
 import type { Post } from '../../shared/api/forum.ts';
-import {
-  STREAM_CLOSE,
-  type ClientMessage,
-  type Frame,
-  type RealtimeEventMap,
-  type UnreadCounts,
+import type {
+  ClientMessage,
+  Frame,
+  RealtimeEventMap,
+  UnreadCounts,
 } from '../../shared/realtime.ts';
+import { STREAM_CLOSE } from '../../shared/stream-limits.ts';
 import { keys } from '../api/keys.ts';
 
 export type StreamStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';

@@ -1,10 +1,10 @@
 import { Type, type Static } from 'typebox';
 import { UserSummary } from './accounts.ts';
 import { Cursor, Id, IsoTime, Nullable, Text } from './common.ts';
+import { REACTIONS } from '../reactions.ts';
 
 /** The fixed set of reactions. */
-export const REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🎉'] as const;
-export type Reaction = (typeof REACTIONS)[number];
+export { REACTIONS, type Reaction } from '../reactions.ts';
 
 export const ContentStatus = Type.Union([
   Type.Literal('visible'),
