@@ -113,6 +113,22 @@ describe(`the messaging centre in Chromium (${dialect})`, () => {
             (await call<{ notifications: number }>('GET', '/inbox', a.token)).notifications,
         )
         .toBe(1);
+
+      // An installable app: the service worker controls the page, and without a network the
+      // app shell still opens and says it is offline instead of showing a blank page.
+      expect(
+        await page.evaluate('navigator.serviceWorker.ready.then((r) => Boolean(r.active))'),
+      ).toBe(true);
+      const manifest = await fetch(`${suite.server.url}/manifest.webmanifest`);
+      expect(manifest.status).toBe(200);
+      expect(((await manifest.json()) as { name: string }).name).toBe('兴趣圈子');
+      await page.goto(`${suite.server.url}/`);
+      await context.setOffline(true);
+      await page.reload();
+      await page.getByText('网络已断开，恢复后会自动更新').waitFor({ timeout: 10_000 });
+      await page.getByText('没有网络。联网后会自动加载你的消息。').waitFor();
+      await screenshot(page, 'offline');
+      await context.setOffline(false);
       expect(errors).toEqual([]);
     } finally {
       await closeAll(context);

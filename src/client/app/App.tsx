@@ -1,8 +1,9 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { onlineManager, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation } from 'react-router';
 import { ApiError } from '../api/http.ts';
+import { ErrorText } from '../components/ErrorText.tsx';
 import { OfflineBanner } from '../components/OfflineBanner.tsx';
 import { AuthPage } from '../features/auth/AuthPage.tsx';
 import { useMe } from '../features/auth/useSession.ts';
@@ -32,6 +33,10 @@ const NewGroupPage = page(() => import('../features/groups/NewGroupPage.tsx'), '
 const NewThreadPage = page(() => import('../features/groups/NewThreadPage.tsx'), 'NewThreadPage');
 const SearchPage = page(() => import('../features/groups/SearchPage.tsx'), 'SearchPage');
 
+// TanStack Query assumes it starts online and learns only from later events; a start without a
+// network (the app shell from the service worker) must pause queries from the first one.
+onlineManager.setOnline(navigator.onLine);
+
 const queryClient = new QueryClient({
   defaultOptions: {
     queries: {
@@ -48,12 +53,31 @@ function RequireSession() {
   const me = useMe();
   const location = useLocation();
   const { t } = useTranslation();
+  if (me.isPending && me.fetchStatus === 'paused') {
+    // Opened without a network (from the service worker's cache): nothing to load yet.
+    return (
+      <main className="page center-page">
+        <p className="muted">{t('common.offlineStart')}</p>
+      </main>
+    );
+  }
   if (me.isPending)
     return (
       <p className="page muted" aria-busy="true">
         {t('common.loading')}
       </p>
     );
+  if (me.isError && me.data === undefined) {
+    // Not "logged out": the server could not be asked (offline, or down). Say so, keep the place.
+    return (
+      <main className="page center-page">
+        <ErrorText error={me.error} />
+        <button type="button" className="button primary" onClick={() => void me.refetch()}>
+          {t('common.retry')}
+        </button>
+      </main>
+    );
+  }
   if (!me.data) {
     const next = encodeURIComponent(location.pathname + location.search + location.hash);
     return <Navigate to={`/login?next=${next}`} replace />;

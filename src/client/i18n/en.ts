@@ -12,6 +12,7 @@ export const en: Resources = {
     loadMore: 'Load more',
     end: 'No more',
     offline: 'You are offline; this updates when you are back',
+    offlineStart: 'No network. Your inbox loads as soon as you are back online.',
   },
   nav: { notifications: 'Notifications', messages: 'Messages', community: 'Community', me: 'Me' },
   auth: {

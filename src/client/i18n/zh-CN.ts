@@ -11,6 +11,7 @@ export const zhCN = {
     loadMore: '加载更多',
     end: '没有更多了',
     offline: '网络已断开，恢复后会自动更新',
+    offlineStart: '没有网络。联网后会自动加载你的消息。',
   },
   nav: { notifications: '通知', messages: '消息', community: '兴趣社区', me: '我的' },
   auth: {
