@@ -10,6 +10,7 @@ export const keys = {
   notificationsAll: ['notifications'] as const,
   conversations: ['conversations'] as const,
   community: ['community'] as const,
+  mutes: ['inbox', 'mutes'] as const,
   thread: (id: string) => ['thread', id] as const,
   threadPosts: (id: string) => ['thread', id, 'posts'] as const,
   groupsAll: ['groups'] as const,

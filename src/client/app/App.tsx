@@ -32,6 +32,11 @@ const MembersPage = page(() => import('../features/groups/MembersPage.tsx'), 'Me
 const NewGroupPage = page(() => import('../features/groups/NewGroupPage.tsx'), 'NewGroupPage');
 const NewThreadPage = page(() => import('../features/groups/NewThreadPage.tsx'), 'NewThreadPage');
 const SearchPage = page(() => import('../features/groups/SearchPage.tsx'), 'SearchPage');
+const ProfilePage = page(() => import('../features/settings/ProfilePage.tsx'), 'ProfilePage');
+const NotificationSettingsPage = page(
+  () => import('../features/settings/NotificationSettingsPage.tsx'),
+  'NotificationSettingsPage',
+);
 
 // TanStack Query assumes it starts online and learns only from later events; a start without a
 // network (the app shell from the service worker) must pause queries from the first one.
@@ -124,6 +129,8 @@ const router = createBrowserRouter([
           },
           { path: '/onboarding', element: <OnboardingPage /> },
           { path: '/me', element: <MePage /> },
+          { path: '/me/edit', element: <ProfilePage /> },
+          { path: '/me/notifications', element: <NotificationSettingsPage /> },
           { path: '/threads/:id', element: <ThreadPage /> },
           { path: '/groups', element: <DiscoverPage /> },
           { path: '/groups/new', element: <NewGroupPage /> },

@@ -32,8 +32,14 @@ export function MePage() {
         </section>
       )}
       <section className="card settings">
+        <Link to="/me/edit" className="settings-row">
+          {t('me.edit')} <span aria-hidden="true">›</span>
+        </Link>
         <Link to="/onboarding" className="settings-row">
           {t('me.interests')} <span aria-hidden="true">›</span>
+        </Link>
+        <Link to="/me/notifications" className="settings-row">
+          {t('me.notifications')} <span aria-hidden="true">›</span>
         </Link>
         <label className="settings-row">
           {t('me.language')}
