@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { AppBar } from '../../components/AppBar.tsx';
 import { Link, useNavigate } from 'react-router';
 import { LANGUAGES, setLanguage, type Language } from '../../i18n/index.ts';
 import { useLogout, useMe } from './useSession.ts';
@@ -12,13 +13,7 @@ export function MePage() {
   const user = me.data;
   return (
     <main className="page">
-      <header className="app-bar">
-        <Link to="/" className="app-bar-action" aria-label={t('common.back')}>
-          ‹
-        </Link>
-        <h1>{t('me.title')}</h1>
-        <span />
-      </header>
+      <AppBar title={t('me.title')} back="/" />
       {user && (
         <section className="card profile">
           <span className="avatar large" aria-hidden="true">

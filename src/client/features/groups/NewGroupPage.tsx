@@ -3,14 +3,14 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Icon } from '../../components/Icon.tsx';
-import { CITIES } from '../../lib/cities.ts';
+import { CityField } from '../../components/CityField.tsx';
 import { useCreateGroup, useTaxonomy } from './useGroups.ts';
 
 const MAX_INTERESTS = 5;
 
 /** `/groups/new`: name, description, 1–5 interests, a city and who may join. */
 export function NewGroupPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const taxonomy = useTaxonomy();
   const create = useCreateGroup();
@@ -115,17 +115,12 @@ export function NewGroupPage() {
             ))
           )}
         </fieldset>
-        <label className="field">
-          <span>{t('groups.city')}</span>
-          <select value={city} onChange={(e) => setCity(e.target.value)}>
-            <option value="">{t('groups.cityAny')}</option>
-            {CITIES.map((c) => (
-              <option key={c.id} value={c.id}>
-                {i18n.language === 'en' ? c.en : c.id}
-              </option>
-            ))}
-          </select>
-        </label>
+        <CityField
+          label={t('groups.city')}
+          noneLabel={t('groups.cityAny')}
+          value={city}
+          onChange={setCity}
+        />
         <fieldset className="field fieldset">
           <legend>{t('groups.visibility')}</legend>
           <label className="radio">

@@ -7,7 +7,7 @@ import type { Me } from '../../../shared/api/accounts.ts';
 import { api } from '../../api/http.ts';
 import { keys } from '../../api/keys.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
-import { CITIES } from '../../lib/cities.ts';
+import { CityField } from '../../components/CityField.tsx';
 
 /** After registering: interests by category as chips, and a home city. */
 export function OnboardingPage() {
@@ -80,17 +80,12 @@ export function OnboardingPage() {
           </section>
         ))
       )}
-      <label className="field">
-        <span>{t('onboarding.city')}</span>
-        <select value={city} onChange={(e) => setCity(e.target.value)}>
-          <option value="">{t('onboarding.cityNone')}</option>
-          {CITIES.map((c) => (
-            <option key={c.id} value={c.id}>
-              {i18n.language === 'en' ? c.en : c.id}
-            </option>
-          ))}
-        </select>
-      </label>
+      <CityField
+        label={t('onboarding.city')}
+        noneLabel={t('onboarding.cityNone')}
+        value={city}
+        onChange={setCity}
+      />
       <ErrorText error={save.error} />
       <div className="sticky-actions">
         <span className="muted">{t('onboarding.chosen', { count: chosen.size })}</span>

@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Static } from 'typebox';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { AppBar } from '../../components/AppBar.tsx';
+
 import type { PageOf } from '../../../shared/api/common.ts';
 import type { Group } from '../../../shared/api/groups.ts';
 import type { Mutes } from '../../../shared/api/messaging.ts';
@@ -62,13 +63,7 @@ export function NotificationSettingsPage() {
   };
   return (
     <main className="page">
-      <header className="app-bar">
-        <Link to="/me" className="app-bar-action" aria-label={t('common.back')}>
-          ‹
-        </Link>
-        <h1>{t('settings.notifications')}</h1>
-        <span />
-      </header>
+      <AppBar title={t('settings.notifications')} back="/me" />
       <ErrorText error={mutes.error ?? save.error} />
       <h2 className="section-title">{t('settings.byType')}</h2>
       <section className="card settings">

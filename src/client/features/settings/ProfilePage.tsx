@@ -1,12 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
+import { AppBar } from '../../components/AppBar.tsx';
+import { useNavigate } from 'react-router';
 import type { Me, UpdateMeBody } from '../../../shared/api/accounts.ts';
 import { api } from '../../api/http.ts';
 import { keys } from '../../api/keys.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
-import { CITIES } from '../../lib/cities.ts';
+import { CityField } from '../../components/CityField.tsx';
 import { useMe } from '../auth/useSession.ts';
 
 /** Display name, bio, avatar URL and home city (PATCH /me). */
@@ -17,7 +18,7 @@ export function ProfilePage() {
 }
 
 function ProfileForm({ me }: { me: Me }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const qc = useQueryClient();
   const navigate = useNavigate();
   const [displayName, setDisplayName] = useState(me.displayName);
@@ -42,13 +43,7 @@ function ProfileForm({ me }: { me: Me }) {
   };
   return (
     <main className="page">
-      <header className="app-bar">
-        <Link to="/me" className="app-bar-action" aria-label={t('common.back')}>
-          ‹
-        </Link>
-        <h1>{t('me.edit')}</h1>
-        <span />
-      </header>
+      <AppBar title={t('me.edit')} back="/me" />
       <form className="card" onSubmit={submit}>
         <label className="field">
           <span>{t('auth.displayName')}</span>
@@ -82,17 +77,13 @@ function ProfileForm({ me }: { me: Me }) {
             onChange={(e) => setAvatarUrl(e.target.value)}
           />
         </label>
-        <label className="field">
-          <span>{t('onboarding.city')}</span>
-          <select name="homeCity" value={homeCity} onChange={(e) => setHomeCity(e.target.value)}>
-            <option value="">{t('onboarding.cityNone')}</option>
-            {CITIES.map((c) => (
-              <option key={c.id} value={c.id}>
-                {i18n.language === 'en' ? c.en : c.id}
-              </option>
-            ))}
-          </select>
-        </label>
+        <CityField
+          name="homeCity"
+          label={t('onboarding.city')}
+          noneLabel={t('onboarding.cityNone')}
+          value={homeCity}
+          onChange={setHomeCity}
+        />
         <ErrorText error={save.error} />
         <button type="submit" className="button primary block" disabled={save.isPending}>
           {t('common.save')}
