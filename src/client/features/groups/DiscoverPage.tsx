@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SearchBox } from '../../components/SearchBox.tsx';
+import { AppBar } from '../../components/AppBar.tsx';
 import { Link, useSearchParams } from 'react-router';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Icon } from '../../components/Icon.tsx';
@@ -43,32 +45,26 @@ export function DiscoverPage() {
 
   return (
     <main className="page discover">
-      <header className="app-bar">
-        <Link to="/community" className="app-bar-action" aria-label={t('common.back')}>
-          <Icon name="back" />
-        </Link>
-        <h1 className="app-bar-title">{t('groups.discover')}</h1>
-        <span className="app-bar-actions">
-          <Link to="/search" className="app-bar-action" aria-label={t('search.title')}>
-            <Icon name="search" />
-          </Link>
-          <Link to="/groups/new" className="app-bar-action" aria-label={t('groups.create')}>
-            <Icon name="plus" />
-          </Link>
-        </span>
-      </header>
-      <form className="search-box" role="search" onSubmit={(e) => e.preventDefault()}>
-        <Icon name="search" size={18} />
-        <input
-          type="search"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          placeholder={t('groups.searchPlaceholder')}
-          aria-label={t('groups.searchLabel')}
-          enterKeyHint="search"
-          maxLength={100}
-        />
-      </form>
+      <AppBar
+        title={t('groups.discover')}
+        back="/community"
+        action={
+          <span className="app-bar-actions">
+            <Link to="/search" className="app-bar-action" aria-label={t('search.title')}>
+              <Icon name="search" />
+            </Link>
+            <Link to="/groups/new" className="app-bar-action" aria-label={t('groups.create')}>
+              <Icon name="plus" />
+            </Link>
+          </span>
+        }
+      />
+      <SearchBox
+        value={text}
+        onChange={setText}
+        placeholder={t('groups.searchPlaceholder')}
+        label={t('groups.searchLabel')}
+      />
       {!searching && (
         <div className="chip-scroller" role="group" aria-label={t('groups.filterLabel')}>
           <button

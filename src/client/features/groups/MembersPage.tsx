@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { AppBar } from '../../components/AppBar.tsx';
+import { useParams } from 'react-router';
 import { ErrorText } from '../../components/ErrorText.tsx';
-import { Icon } from '../../components/Icon.tsx';
 import { InfiniteFooter } from '../../components/InfiniteFooter.tsx';
 import { Time } from '../../components/Time.tsx';
 import { ListSkeleton } from '../inbox/NotificationsTab.tsx';
@@ -16,17 +16,12 @@ export function MembersPage() {
   const items = members.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <main className="page members">
-      <header className="app-bar">
-        <Link to={`/groups/${id}`} className="app-bar-action" aria-label={t('common.back')}>
-          <Icon name="back" />
-        </Link>
-        <h1 className="app-bar-title ellipsis">
-          {group.data
-            ? t('groups.membersTitle', { name: group.data.name })
-            : t('groups.membersLink')}
-        </h1>
-        <span className="app-bar-spacer" />
-      </header>
+      <AppBar
+        title={
+          group.data ? t('groups.membersTitle', { name: group.data.name }) : t('groups.membersLink')
+        }
+        back={`/groups/${id}`}
+      />
       {members.isPending ? (
         <ListSkeleton />
       ) : members.isError ? (

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
+import { AppBar } from '../../components/AppBar.tsx';
+import { useNavigate } from 'react-router';
 import { ErrorText } from '../../components/ErrorText.tsx';
-import { Icon } from '../../components/Icon.tsx';
 import { CityField } from '../../components/CityField.tsx';
 import { useCreateGroup, useTaxonomy } from './useGroups.ts';
 
@@ -46,13 +46,7 @@ export function NewGroupPage() {
 
   return (
     <main className="page new-group">
-      <header className="app-bar">
-        <Link to="/groups" className="app-bar-action" aria-label={t('common.back')}>
-          <Icon name="back" />
-        </Link>
-        <h1 className="app-bar-title">{t('groups.newTitle')}</h1>
-        <span className="app-bar-spacer" />
-      </header>
+      <AppBar title={t('groups.newTitle')} back="/groups" />
       <form onSubmit={submit}>
         <label className="field">
           <span>{t('groups.name')}</span>

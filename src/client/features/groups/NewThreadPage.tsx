@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { AppBar } from '../../components/AppBar.tsx';
+import { useNavigate, useParams } from 'react-router';
 import { ErrorText } from '../../components/ErrorText.tsx';
-import { Icon } from '../../components/Icon.tsx';
 import { useCreateThread, useGroup } from './useGroups.ts';
 
 /** `/groups/:id/new`: a title and a Markdown body; posts, then opens the new thread. */
@@ -25,17 +25,12 @@ export function NewThreadPage() {
   };
   return (
     <main className="page new-thread">
-      <header className="app-bar">
-        <Link to={`/groups/${id}`} className="app-bar-action" aria-label={t('common.back')}>
-          <Icon name="back" />
-        </Link>
-        <h1 className="app-bar-title ellipsis">
-          {group.data
-            ? t('groups.newThreadTitle', { name: group.data.name })
-            : t('groups.newThread')}
-        </h1>
-        <span className="app-bar-spacer" />
-      </header>
+      <AppBar
+        title={
+          group.data ? t('groups.newThreadTitle', { name: group.data.name }) : t('groups.newThread')
+        }
+        back={`/groups/${id}`}
+      />
       <ErrorText error={group.error} />
       <form onSubmit={submit}>
         <label className="field">

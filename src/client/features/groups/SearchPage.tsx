@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SearchBox } from '../../components/SearchBox.tsx';
+import { AppBar } from '../../components/AppBar.tsx';
 import { Link, useSearchParams } from 'react-router';
 import { ErrorText } from '../../components/ErrorText.tsx';
-import { Icon } from '../../components/Icon.tsx';
 import { InfiniteFooter } from '../../components/InfiniteFooter.tsx';
 import { Time } from '../../components/Time.tsx';
 import { ActivityCard } from '../inbox/CommunityTab.tsx';
@@ -36,25 +37,13 @@ export function SearchPage() {
 
   return (
     <main className="page search-page">
-      <header className="app-bar">
-        <Link to="/groups" className="app-bar-action" aria-label={t('common.back')}>
-          <Icon name="back" />
-        </Link>
-        <h1 className="app-bar-title">{t('search.title')}</h1>
-        <span className="app-bar-spacer" />
-      </header>
-      <form className="search-box" role="search" onSubmit={(e) => e.preventDefault()}>
-        <Icon name="search" size={18} />
-        <input
-          type="search"
-          value={text}
-          onChange={(e) => onChange(e.target.value)}
-          placeholder={t('search.placeholder')}
-          aria-label={t('search.label')}
-          enterKeyHint="search"
-          maxLength={100}
-        />
-      </form>
+      <AppBar title={t('search.title')} back="/groups" />
+      <SearchBox
+        value={text}
+        onChange={onChange}
+        placeholder={t('search.placeholder')}
+        label={t('search.label')}
+      />
       <nav className="tabs" aria-label={t('search.typeLabel')}>
         {TYPES.map((x) => (
           <button
