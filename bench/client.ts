@@ -19,11 +19,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../test/support/browser.ts';
 import { freePort, startServer } from '../test/support/server.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DIST = path.resolve('dist/client');
 
 execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
@@ -47,19 +46,7 @@ console.log(`first screen: ${files.length} JavaScript files, ${kb(raw)} raw, ${k
 // 2. Time to interactive, against the real server with demo data.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanzi-bench-client-'));
 const server = await startServer({ DATA_DIR: dataDir, DEMO_DATA: 'true' }, await freePort());
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchBrowser();
 try {
   const login = await fetch(`${server.url}/api/v1/auth/login`, {
     method: 'POST',

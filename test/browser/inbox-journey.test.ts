@@ -49,20 +49,11 @@ describe(`the messaging centre in Chromium (${dialect})`, () => {
       expect(mine.items.filter((i) => i.chosen)).toHaveLength(2);
 
       // She starts a group and a thread (through the API: the forum screens come next).
-      const taxonomy = await call<{ items: { interests: { id: string }[] }[] }>(
-        'GET',
-        '/interests',
+      const { group, thread } = await suite.groupWithThread(
+        a.token,
+        { name: '周末徒步小队', description: '每周末一起走走上海周边的山。' },
+        { title: '周六去佘山，有人吗？', body: '早上八点地铁站集合。' },
       );
-      const group = await call<{ id: string }>('POST', '/groups', a.token, {
-        name: '周末徒步小队',
-        description: '每周末一起走走上海周边的山。',
-        interestIds: [taxonomy.items[0]!.interests[0]!.id],
-        visibility: 'public',
-      });
-      const thread = await call<{ id: string }>('POST', `/groups/${group.id}/threads`, a.token, {
-        title: '周六去佘山，有人吗？',
-        body: '早上八点地铁站集合。',
-      });
 
       // Someone whose name is markup joins and replies; her badge and list update live.
       const b = await call<Auth>('POST', '/auth/register', undefined, {

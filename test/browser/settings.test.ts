@@ -58,20 +58,9 @@ describe(`settings in Chromium (${dialect})`, () => {
       await expectAccessible(page, 'settings-notifications');
 
       // Someone reacts to her post, and replies: the reply tells her, the reaction does not.
-      const taxonomy = await call<{ items: { interests: { id: string }[] }[] }>(
-        'GET',
-        '/interests',
-      );
-      const group = await call<{ id: string }>('POST', '/groups', a.token, {
-        name: '安静的小组',
-        description: '只说正事。',
-        interestIds: [taxonomy.items[0]!.interests[0]!.id],
-        visibility: 'public',
-      });
-      const thread = await call<{ id: string; firstPost: { id: string } }>(
-        'POST',
-        `/groups/${group.id}/threads`,
+      const { group, thread } = await suite.groupWithThread(
         a.token,
+        { name: '安静的小组', description: '只说正事。' },
         { title: '这周聚会时间', body: '周六下午？' },
       );
       const b = await call<Auth>('POST', '/auth/register', undefined, {

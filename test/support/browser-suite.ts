@@ -56,6 +56,32 @@ export function browserSuite(name: string) {
       if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
       return (text ? JSON.parse(text) : undefined) as T;
     },
+    /**
+     * A public group (for the taxonomy's first interest) and a thread in it, made by `token`'s
+     * owner through the API: set-up a journey needs but does not test.
+     */
+    async groupWithThread(
+      token: string,
+      g: { name: string; description: string },
+      t: { title: string; body: string },
+    ) {
+      const taxonomy = await suite.call<{ items: { interests: { id: string }[] }[] }>(
+        'GET',
+        '/interests',
+      );
+      const group = await suite.call<{ id: string }>('POST', '/groups', token, {
+        ...g,
+        interestIds: [taxonomy.items[0]!.interests[0]!.id],
+        visibility: 'public',
+      });
+      const thread = await suite.call<{ id: string; firstPost: { id: string } }>(
+        'POST',
+        `/groups/${group.id}/threads`,
+        token,
+        t,
+      );
+      return { group, thread };
+    },
   };
   return suite;
 }
