@@ -225,6 +225,29 @@ describe('changing and cancelling', () => {
     expect(cal.status).toBe('CANCELLED');
     expect(cal.sequence).toBe(1);
   });
+  it("keeps answering while the group's visibility and its activities change at once", async () => {
+    // On PostgreSQL a visibility change once locked search documents before activity rows, and
+    // an activity edit takes them the other way round: a deadlock and a 500 for one of them.
+    const org = await buildUser(ctx.app);
+    const g = await buildGroup(ctx.app, org);
+    const acts = [];
+    for (let i = 0; i < 4; i++) acts.push(await buildActivity(ctx.app, org, { groupId: g.id }));
+    for (let round = 0; round < 8; round++) {
+      const results = await Promise.all([
+        req('PATCH', `/api/v1/groups/${g.id}`, org, {
+          visibility: round % 2 ? 'public' : 'approval',
+        }),
+        ...acts.map((a) =>
+          req('PATCH', `/api/v1/activities/${a.id}`, org, { title: `第${round}次改名` }),
+        ),
+      ]);
+      expect(results.map((r) => r.statusCode)).toEqual(results.map(() => 200));
+    }
+    const stranger = await buildUser(ctx.app);
+    // The last round made it public again: its activities are public with it, under the new name.
+    const seen = await req('GET', `/api/v1/activities/${acts[0]!.id}`, stranger);
+    expect(seen.json()).toMatchObject({ title: '第7次改名' });
+  });
 });
 
 describe('sign-up and waitlist', () => {

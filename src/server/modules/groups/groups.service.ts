@@ -162,6 +162,13 @@ export class GroupsService {
       await repo.updateGroup(id, update);
       if (patch.interestIds) await repo.replaceInterests(id, patch.interestIds);
       const g = (await repo.findGroup(id))!;
+      const restricted = g.visibility === 'approval';
+      // Lock order: the group, then the rows the owning modules keep (an activity), then search
+      // documents — the order an activity's own edit takes (its row, then its document). The
+      // other way round, a visibility change and an activity edit deadlocked on PostgreSQL.
+      if (visibilityChanged) {
+        for (const hook of this.visibilityHooks) await hook(trx, id, restricted);
+      }
       await this.deps.search.upsert(trx, {
         kind: 'group',
         id,
@@ -172,11 +179,7 @@ export class GroupsService {
         body: [g.description, g.city].filter(Boolean).join('\n'),
         createdAt: g.createdAt,
       });
-      if (visibilityChanged) {
-        const restricted = g.visibility === 'approval';
-        await this.deps.search.setGroupRestricted(trx, id, restricted);
-        for (const hook of this.visibilityHooks) await hook(trx, id, restricted);
-      }
+      if (visibilityChanged) await this.deps.search.setGroupRestricted(trx, id, restricted);
       await recordEvent(trx, 'group.updated', {
         groupId: id,
         actorId: viewer.userId,
