@@ -77,6 +77,7 @@ export const en: Resources = {
     done: 'Done',
     skip: 'Skip',
   },
+  nearby: {},
   community: {
     newThreads: 'New in my groups',
     newSince: '{{count}} new',
@@ -93,6 +94,7 @@ export const en: Resources = {
     promoted: 'Promoted',
     km: '{{km}} km',
   },
+  moderation: {},
   thread: {
     group: 'Group',
     pinned: 'Pinned',
@@ -184,6 +186,7 @@ export const en: Resources = {
     role: { owner: 'Owner', admin: 'Admin', moderator: 'Moderator', member: 'Member' },
     since: 'joined {{time}}',
   },
+  groupAdmin: {},
   search: {
     title: 'Search',
     label: 'Search groups, threads and activities',
@@ -209,6 +212,7 @@ export const en: Resources = {
       reminders: 'Activity reminders',
     },
   },
+  blocks: {},
   me: {
     title: 'Me',
     language: 'Language',

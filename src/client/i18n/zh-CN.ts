@@ -75,6 +75,7 @@ export const zhCN = {
     done: '完成',
     skip: '跳过',
   },
+  nearby: {},
   community: {
     newThreads: '我的小组新帖',
     newSince: '{{count}} 条新帖',
@@ -91,6 +92,7 @@ export const zhCN = {
     promoted: '推广',
     km: '{{km}} 公里',
   },
+  moderation: {},
   thread: {
     group: '进入小组',
     pinned: '置顶',
@@ -181,6 +183,7 @@ export const zhCN = {
     role: { owner: '组长', admin: '管理员', moderator: '版主', member: '成员' },
     since: '{{time}} 加入',
   },
+  groupAdmin: {},
   search: {
     title: '搜索',
     label: '搜索小组、帖子和活动',
@@ -206,6 +209,7 @@ export const zhCN = {
       reminders: '活动提醒',
     },
   },
+  blocks: {},
   me: {
     title: '我的',
     language: '语言',
