@@ -80,6 +80,24 @@ describe(`settings in Chromium (${dialect})`, () => {
           { timeout: 10_000 },
         )
         .toEqual(['post.reply']);
+
+      // Language: English from the 我的 page, kept after a reload, with English plurals.
+      const solo = await call<{ id: string }>('POST', '/groups', a.token, {
+        name: '一个人的小组',
+        description: '只有我。',
+        interestIds: ['hiking'],
+        visibility: 'public',
+      });
+      await page.goto(`${suite.server.url}/me`);
+      await page.getByLabel('语言').selectOption('en');
+      await page.getByRole('heading', { name: 'Me' }).waitFor();
+      await page.reload();
+      await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
+      await page.goto(`${suite.server.url}/groups/${group.id}`);
+      await page.getByText('2 members', { exact: true }).waitFor();
+      await page.goto(`${suite.server.url}/groups/${solo.id}`);
+      await page.getByText('1 member', { exact: true }).waitFor();
+      await screenshot(page, 'settings-english-group');
       expect(errors).toEqual([]);
     } finally {
       await closeAll(context);

@@ -242,6 +242,12 @@ export const zhCN = {
   },
 };
 
-/** The shape every language provides: the same keys, strings for values. */
-type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
+/**
+ * The shape every language provides: the same keys, strings for values. Chinese has one plural
+ * form (the plain key); a language with a singular may add `<key>_one` beside any string, which
+ * i18next picks when `count` is 1 (Intl.PluralRules), and nothing else.
+ */
+type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> } & {
+  [K in keyof T as T[K] extends string ? `${K & string}_one` : never]?: string;
+};
 export type Resources = Strings<typeof zhCN>;
