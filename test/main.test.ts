@@ -50,7 +50,7 @@ describe(`npm start (${dialect})`, () => {
       for (const url of ['/', '/community']) {
         const page = await fetch(`${server.url}${url}`, { headers: { accept: 'text/html' } });
         expect(page.status).toBe(200);
-        expect(await page.text()).toContain('<div id="root"></div>');
+        expect(await page.text()).toMatch(/<div id="root">[^]*<h1>兴趣圈子<\/h1>/);
       }
       const res = await login(server.url);
       expect(res.status).toBe(200);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestContext } from './support/context.ts';
 
@@ -13,6 +14,12 @@ function fakeBuild(): string {
     '<!doctype html><div id="root"></div><script type="module" src="/assets/index-Ab12.js"></script>',
   );
   fs.writeFileSync(path.join(dir, 'assets', 'index-Ab12.js'), 'console.log("quanzi")');
+  // What vite.config.ts's compression step writes beside each file.
+  for (const f of ['index.html', 'assets/index-Ab12.js']) {
+    const bytes = fs.readFileSync(path.join(dir, f));
+    fs.writeFileSync(path.join(dir, `${f}.br`), zlib.brotliCompressSync(bytes));
+    fs.writeFileSync(path.join(dir, `${f}.gz`), zlib.gzipSync(bytes));
+  }
   fs.writeFileSync(path.join(dir, 'manifest.webmanifest'), '{"name":"兴趣圈子"}');
   return dir;
 }
@@ -51,6 +58,32 @@ describe('the web client at /', () => {
     const manifest = await ctx.app.inject({ method: 'GET', url: '/manifest.webmanifest' });
     expect(manifest.statusCode).toBe(200);
     expect(manifest.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('sends the build-time brotli or gzip copy the browser accepts, the file itself otherwise', async () => {
+    const get = (url: string, encoding?: string) =>
+      ctx.app.inject({
+        method: 'GET',
+        url,
+        headers: { accept: 'text/html,*/*', ...(encoding ? { 'accept-encoding': encoding } : {}) },
+      });
+    const br = await get('/assets/index-Ab12.js', 'gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(zlib.brotliDecompressSync(br.rawPayload).toString()).toBe('console.log("quanzi")');
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const gz = await get('/assets/index-Ab12.js', 'gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(gz.rawPayload).toString()).toBe('console.log("quanzi")');
+    const plain = await get('/assets/index-Ab12.js');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe('console.log("quanzi")');
+    // A client route gets the page compressed too.
+    const route = await get('/community', 'br');
+    expect(route.headers['content-encoding']).toBe('br');
+    expect(route.headers.vary).toMatch(/accept-encoding/i);
+    expect(zlib.brotliDecompressSync(route.rawPayload).toString()).toContain('<div id="root">');
+    expect((await get('/community')).body).toContain('<div id="root">');
   });
 
   it('leaves the API, its 404s and the docs as they were', async () => {

@@ -92,7 +92,7 @@ describe(`settings in Chromium (${dialect})`, () => {
       await page.getByLabel('语言').selectOption('en');
       await page.getByRole('heading', { name: 'Me' }).waitFor();
       await page.reload();
-      await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
+      await expect.poll(() => page.evaluate('document.documentElement.lang')).toBe('en');
       await page.goto(`${suite.server.url}/groups/${group.id}`);
       await page.getByText('2 members', { exact: true }).waitFor();
       await page.goto(`${suite.server.url}/groups/${solo.id}`);

@@ -9,7 +9,7 @@ import { expect } from 'vitest';
  * .ci/run installs the `chromium` package and `fonts-wqy-microhei` for Chinese text).
  */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
+export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -21,7 +21,7 @@ const FLAGS = [
 ];
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
 }
 
 /** A phone: 390 × 844, zh-CN, Shanghai time. Every page error fails the test that made it. */

@@ -28,6 +28,12 @@ export async function registerWebClient(
   const indexFile = path.join(dir, 'index.html');
   if (!fs.existsSync(indexFile)) return null;
   const indexHtml = fs.readFileSync(indexFile);
+  // The page in the encodings the build wrote beside it, best first (as `preCompressed` does).
+  const indexEncoded = (['br', 'gzip'] as const).flatMap((encoding) => {
+    const file = `${indexFile}.${encoding === 'br' ? 'br' : 'gz'}`;
+    const accepts = new RegExp(`\\b${encoding}\\b`);
+    return fs.existsSync(file) ? [{ encoding, accepts, body: fs.readFileSync(file) }] : [];
+  });
   await app.register(async (scope) => {
     // After the app-wide `no-store` default (cache-control.ts): files are the same for everyone.
     scope.addHook('onSend', async (req, reply) => {
@@ -43,6 +49,9 @@ export async function registerWebClient(
       wildcard: false,
       index: false,
       cacheControl: false,
+      // The build writes x.br and x.gz beside each file (vite.config.ts): sent to a browser that
+      // accepts them (Vary: Accept-Encoding), the file itself otherwise.
+      preCompressed: true,
       // /docs has its own (swagger-ui): keep ours from answering under it.
       allowedPath: (pathName) => !SERVER_PATHS.test(pathName),
     });
@@ -53,11 +62,15 @@ export async function registerWebClient(
     if (SERVER_PATHS.test(url)) return false;
     // A page request (a browser navigation), not a missing script or image.
     if (!(req.headers.accept ?? '').includes('text/html')) return false;
+    const accepted = String(req.headers['accept-encoding'] ?? '');
+    const encoded = indexEncoded.find((e) => e.accepts.test(accepted));
     void reply
       .code(200)
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-cache')
-      .send(indexHtml);
+      .header('vary', 'accept-encoding');
+    if (encoded) void reply.header('content-encoding', encoded.encoding);
+    void reply.send(encoded?.body ?? indexHtml);
     return true;
   };
 }
