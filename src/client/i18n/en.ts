@@ -116,7 +116,7 @@ export const en: Resources = {
     people: 'Organizer and group',
     organizer: 'Organizer',
     group: 'Group',
-    deadline: 'Sign up by {{time}}',
+    deadline: 'sign up by {{time}}',
     signupClosed: 'Sign-up has closed',
     capacity: '{{count}} of {{capacity}} signed up',
     cancelled: 'This activity was cancelled.',

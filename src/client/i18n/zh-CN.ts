@@ -113,7 +113,7 @@ export const zhCN = {
     people: '发起人和小组',
     organizer: '发起人',
     group: '所属小组',
-    deadline: '{{time}} 截止报名',
+    deadline: '报名截止 {{time}}',
     signupClosed: '报名已截止',
     capacity: '已报名 {{count}} / {{capacity}} 人',
     cancelled: '活动已取消。',

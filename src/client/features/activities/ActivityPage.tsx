@@ -93,13 +93,15 @@ function ActivityDetails({ a }: { a: ActivityView }) {
             <span className="visually-hidden">{t('activity.when')}</span>
           </dt>
           <dd>
-            <time dateTime={a.startsAt} title={exactTime(a.startsAt, lang)}>
-              {shortDateTime(a.startsAt, lang)}
-            </time>
-            {' – '}
-            <time dateTime={a.endsAt} title={exactTime(a.endsAt, lang)}>
-              {sameDay ? clockOf(a.endsAt, lang) : shortDateTime(a.endsAt, lang)}
-            </time>
+            <span>
+              <time dateTime={a.startsAt} title={exactTime(a.startsAt, lang)}>
+                {shortDateTime(a.startsAt, lang)}
+              </time>
+              {' – '}
+              <time dateTime={a.endsAt} title={exactTime(a.endsAt, lang)}>
+                {sameDay ? clockOf(a.endsAt, lang) : shortDateTime(a.endsAt, lang)}
+              </time>
+            </span>
             <span className="muted small">
               <Time iso={a.startsAt} />
               {' · '}
@@ -146,7 +148,11 @@ function ActivityDetails({ a }: { a: ActivityView }) {
         </div>
       </dl>
       <section className="card activity-people" aria-label={t('activity.people')}>
-        <Link className="settings-row" to={`/users/${a.organizer.id}`}>
+        <Link
+          className="settings-row"
+          to={`/users/${a.organizer.id}`}
+          state={{ from: `/activities/${a.id}` }}
+        >
           <span className="avatar small" aria-hidden="true">
             {a.organizer.displayName.slice(0, 1)}
           </span>

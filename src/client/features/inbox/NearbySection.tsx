@@ -105,7 +105,7 @@ export function NearbySection({ userId, area }: { userId: string; area: string |
           </div>
         </div>
       ) : items.length === 0 ? (
-        <div className="empty">
+        <div className="empty nearby-empty">
           <p>
             {interestName
               ? t('nearby.emptyInterest', { km: choice.radiusKm, interest: interestName })

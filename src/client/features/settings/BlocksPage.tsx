@@ -52,7 +52,11 @@ export function BlocksPage() {
           <ul className="list" aria-label={t('blocks.title')}>
             {items.map((b) => (
               <li key={b.user.id} className="member-row">
-                <Link to={`/users/${b.user.id}`} className="blocks-person">
+                <Link
+                  to={`/users/${b.user.id}`}
+                  state={{ from: '/me/blocks' }}
+                  className="blocks-person"
+                >
                   <span className="avatar" aria-hidden="true">
                     {b.user.displayName.slice(0, 1)}
                   </span>

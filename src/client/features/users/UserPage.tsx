@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useLocation, useParams } from 'react-router';
 import type { PublicProfile } from '../../../shared/api/accounts.ts';
 import { api } from '../../api/http.ts';
 import { keys } from '../../api/keys.ts';
@@ -17,13 +17,15 @@ import '../settings/blocks.css';
 export function UserPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
+  // Back to where the person came from (the block list, an activity), else the inbox.
+  const from = (useLocation().state as { from?: string } | null)?.from ?? '/';
   const profile = useQuery({
     queryKey: keys.user(id),
     queryFn: () => api<PublicProfile>(`/users/${id}`),
   });
   return (
     <main className="page user-page">
-      <AppBar title={t('blocks.profile')} back="/" />
+      <AppBar title={t('blocks.profile')} back={from} />
       {profile.isPending ? (
         <div className="card user-card" aria-busy="true">
           <span className="visually-hidden" role="status">
