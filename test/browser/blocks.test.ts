@@ -90,14 +90,21 @@ describe(`blocked people in Chromium (${dialect})`, () => {
       await page.emulateMedia({ colorScheme: 'light' });
 
       // A refused unblock: the row leaves at once, comes back, and the reason is shown.
-      await page.route('**/api/v1/users/*/block', (route) =>
-        route.fulfill({
+      let answer!: () => void;
+      const held = new Promise<void>((resolve) => (answer = resolve));
+      await page.route('**/api/v1/users/*/block', async (route) => {
+        await held;
+        await route.fulfill({
           status: 429,
           contentType: 'application/json',
           body: JSON.stringify({ error: { code: 'rate_limited', message: 'Slow down.' } }),
-        }),
-      );
+        });
+      });
       await unblock.click();
+      // Gone before the server has answered…
+      await expect.poll(() => unblock.count()).toBe(0);
+      answer();
+      // …and back, with the reason, when it refuses.
       await page
         .getByRole('alert')
         .getByText('没能把「吵闹的邻居」移出黑名单：操作太频繁，请稍后再试。')
