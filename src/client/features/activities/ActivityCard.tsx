@@ -45,3 +45,22 @@ export function ActivityCard({ a, distanceKm }: { a: ActivityView; distanceKm?: 
     </Link>
   );
 }
+
+/** Activity cards' boxes while they load: the same size, so nothing moves when they arrive. */
+export function CardsSkeleton() {
+  const { t } = useTranslation();
+  return (
+    <div className="cards" aria-busy="true">
+      <span className="visually-hidden" role="status">
+        {t('common.loading')}
+      </span>
+      {[0, 1, 2].map((i) => (
+        <div key={i} className="card skeleton-card">
+          <span className="skeleton line" />
+          <span className="skeleton line short" />
+          <span className="skeleton line short" />
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -8,7 +8,7 @@ import { api } from '../../api/http.ts';
 import { keys } from '../../api/keys.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Time } from '../../components/Time.tsx';
-import { ActivityCard } from '../activities/ActivityCard.tsx';
+import { ActivityCard, CardsSkeleton } from '../activities/ActivityCard.tsx';
 import { useMe } from '../auth/useSession.ts';
 import { ListSkeleton } from './NotificationsTab.tsx';
 
@@ -102,25 +102,6 @@ export function CommunityTab() {
           </Suspense>
         )}
       </section>
-    </div>
-  );
-}
-
-/** Activity cards' boxes while they load: the same size, so nothing moves when they arrive. */
-export function CardsSkeleton() {
-  const { t } = useTranslation();
-  return (
-    <div className="cards" aria-busy="true">
-      <span className="visually-hidden" role="status">
-        {t('common.loading')}
-      </span>
-      {[0, 1, 2].map((i) => (
-        <div key={i} className="card skeleton-card">
-          <span className="skeleton line" />
-          <span className="skeleton line short" />
-          <span className="skeleton line short" />
-        </div>
-      ))}
     </div>
   );
 }

@@ -77,8 +77,14 @@ export function useNearby(choice: NearbyChoice | null, interest: string | undefi
     enabled: q !== null,
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-    // Changing a chip keeps the old list (dimmed) until the new one arrives: nothing jumps.
-    placeholderData: keepPreviousData,
+    // A new chip or radius keeps the old list (dimmed) until the new one arrives, so nothing
+    // jumps; a new place does not (its old list would be about somewhere else).
+    placeholderData: (previous, previousQuery) => {
+      const before = previousQuery?.queryKey[1];
+      return before && q && before.lat === q.lat && before.lng === q.lng
+        ? keepPreviousData(previous)
+        : undefined;
+    },
   });
 }
 
