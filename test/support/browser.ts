@@ -24,8 +24,15 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
 }
 
-/** A phone: 390 × 844, zh-CN, Shanghai time. Every page error fails the test that made it. */
-export async function phone(browser: Browser, opts: { locale?: string } = {}) {
+/**
+ * A phone: 390 × 844, zh-CN, Shanghai time. Every page error fails the test that made it.
+ * `geolocation` puts the phone somewhere and grants the page the permission to ask; without it
+ * the page has no permission and the browser refuses a position.
+ */
+export async function phone(
+  browser: Browser,
+  opts: { locale?: string; geolocation?: { latitude: number; longitude: number } } = {},
+) {
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
@@ -33,6 +40,9 @@ export async function phone(browser: Browser, opts: { locale?: string } = {}) {
     timezoneId: 'Asia/Shanghai',
     isMobile: true,
     hasTouch: true,
+    ...(opts.geolocation
+      ? { geolocation: { ...opts.geolocation, accuracy: 20 }, permissions: ['geolocation'] }
+      : {}),
   });
   const page = await context.newPage();
   const errors: string[] = [];

@@ -21,4 +21,11 @@ export const keys = {
     ['group', id, 'threads', sort] as const,
   groupMembers: (id: string) => ['group', id, 'members'] as const,
   search: (type: 'groups' | 'threads' | 'activities', q: string) => ['search', type, q] as const,
+  myInterests: ['me', 'interests'] as const,
+  nearby: (q: { lat: number; lng: number; radiusKm: number; interest?: string }) =>
+    ['nearby', q] as const,
+  nearbyAll: ['nearby'] as const,
+  activity: (id: string) => ['activity', id] as const,
+  blocks: ['me', 'blocks'] as const,
+  user: (id: string) => ['user', id] as const,
 };

@@ -33,6 +33,9 @@ const NewGroupPage = page(() => import('../features/groups/NewGroupPage.tsx'), '
 const NewThreadPage = page(() => import('../features/groups/NewThreadPage.tsx'), 'NewThreadPage');
 const SearchPage = page(() => import('../features/groups/SearchPage.tsx'), 'SearchPage');
 const ProfilePage = page(() => import('../features/settings/ProfilePage.tsx'), 'ProfilePage');
+const BlocksPage = page(() => import('../features/settings/BlocksPage.tsx'), 'BlocksPage');
+const UserPage = page(() => import('../features/users/UserPage.tsx'), 'UserPage');
+const ActivityPage = page(() => import('../features/activities/ActivityPage.tsx'), 'ActivityPage');
 const NotificationSettingsPage = page(
   () => import('../features/settings/NotificationSettingsPage.tsx'),
   'NotificationSettingsPage',
@@ -131,6 +134,9 @@ const router = createBrowserRouter([
           { path: '/me', element: <MePage /> },
           { path: '/me/edit', element: <ProfilePage /> },
           { path: '/me/notifications', element: <NotificationSettingsPage /> },
+          { path: '/me/blocks', element: <BlocksPage /> },
+          { path: '/users/:id', element: <UserPage /> },
+          { path: '/activities/:id', element: <ActivityPage /> },
           { path: '/threads/:id', element: <ThreadPage /> },
           { path: '/groups', element: <DiscoverPage /> },
           { path: '/groups/new', element: <NewGroupPage /> },

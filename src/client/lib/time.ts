@@ -53,3 +53,16 @@ export function exactTime(iso: string, lang: string): string {
     timeStyle: 'short',
   }).format(Date.parse(iso));
 }
+
+/** A start time for a list, with the weekday: "12月5日周六 14:00", "Sat, Dec 5, 14:00". */
+export function shortDateTime(iso: string, lang: string): string {
+  return new Intl.DateTimeFormat(lang, {
+    timeZone: displayTimeZone(lang),
+    month: 'short',
+    day: 'numeric',
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(Date.parse(iso));
+}

@@ -36,6 +36,9 @@ export function MePage() {
         <Link to="/me/notifications" className="settings-row">
           {t('me.notifications')} <span aria-hidden="true">›</span>
         </Link>
+        <Link to="/me/blocks" className="settings-row">
+          {t('blocks.title')} <span aria-hidden="true">›</span>
+        </Link>
         <label className="settings-row">
           {t('me.language')}
           <select value={i18n.language} onChange={(e) => setLanguage(e.target.value as Language)}>

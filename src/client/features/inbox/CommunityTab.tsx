@@ -1,25 +1,31 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import type { Static } from 'typebox';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { Activity } from '../../../shared/api/activities.ts';
 import type { Community } from '../../../shared/api/messaging.ts';
 import { api } from '../../api/http.ts';
 import { keys } from '../../api/keys.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Time } from '../../components/Time.tsx';
-import { exactTime } from '../../lib/time.ts';
-import { yuan } from '../../lib/money.ts';
+import { ActivityCard, CardsSkeleton } from '../activities/ActivityCard.tsx';
+import { useMe } from '../auth/useSession.ts';
 import { ListSkeleton } from './NotificationsTab.tsx';
 
-type CommunityView = Static<typeof Community>;
-type ActivityView = Static<typeof Activity>;
+export { ActivityCard };
 
-/** New threads in my groups, my upcoming activities, popular near my area. */
+type CommunityView = Static<typeof Community>;
+
+// Location, chips and the ranked list arrive as their own chunk when the tab opens.
+const NearbySection = lazy(async () => ({
+  default: (await import('./NearbySection.tsx')).NearbySection,
+}));
+
+/** New threads in my groups, my upcoming activities, popular near me. */
 export function CommunityTab() {
   const { t } = useTranslation();
   const qc = useQueryClient();
+  const me = useMe();
   const data = useQuery({
     queryKey: keys.community,
     queryFn: () => api<CommunityView>('/inbox/community'),
@@ -90,47 +96,12 @@ export function CommunityTab() {
         <h2 id="c-nearby" className="section-title">
           {t('community.nearby')}
         </h2>
-        {c.popularNearby.length === 0 ? (
-          <p className="empty">{t('community.emptyNearby')}</p>
-        ) : (
-          <div className="cards">
-            {c.popularNearby.map((a) => (
-              <ActivityCard key={a.id} a={a} distanceKm={a.distanceKm} />
-            ))}
-          </div>
+        {me.data && (
+          <Suspense fallback={<CardsSkeleton />}>
+            <NearbySection userId={me.data.id} area={c.area} />
+          </Suspense>
         )}
       </section>
     </div>
-  );
-}
-
-export function ActivityCard({ a, distanceKm }: { a: ActivityView; distanceKm?: number }) {
-  const { t, i18n } = useTranslation();
-  const places =
-    a.spotsLeft > 0
-      ? t('community.spotsLeft', { count: a.spotsLeft })
-      : a.waitlistCount > 0
-        ? t('community.waitlist', { count: a.waitlistCount })
-        : t('community.full');
-  return (
-    <Link className="card activity-card" to={`/activities/${a.id}`}>
-      <span className="row-between">
-        <strong className="ellipsis">{a.title}</strong>
-        {a.promoted && <span className="pill promoted">{t('community.promoted')}</span>}
-      </span>
-      <span className="muted small">
-        <time dateTime={a.startsAt}>{exactTime(a.startsAt, i18n.language)}</time>
-      </span>
-      <span className="muted small ellipsis">
-        {a.venue.name}
-        {distanceKm !== undefined && ` · ${t('community.km', { km: distanceKm.toFixed(1) })}`}
-      </span>
-      <span className="row-between small">
-        <span>{places}</span>
-        <strong className="price">
-          {a.priceFen === 0 ? t('community.free') : yuan(a.priceFen)}
-        </strong>
-      </span>
-    </Link>
   );
 }

@@ -20,7 +20,7 @@ export function OnboardingPage() {
     staleTime: Infinity,
   });
   const mine = useQuery({
-    queryKey: ['me', 'interests'],
+    queryKey: keys.myInterests,
     queryFn: () => api<MyInterests>('/me/interests'),
   });
   const [picked, setPicked] = useState<Set<string> | null>(null);
