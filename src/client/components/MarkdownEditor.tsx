@@ -61,6 +61,12 @@ export function MarkdownEditor(props: MarkdownEditorProps) {
   const tools = useRef<(HTMLButtonElement | null)[]>([]);
   const [activeTool, setActiveTool] = useState(0);
   const pendingSelection = useRef<[number, number] | null>(null);
+  // Emptied from outside (a reply was sent): back to writing, not an empty preview.
+  const [lastValue, setLastValue] = useState(value);
+  if (value !== lastValue) {
+    setLastValue(value);
+    if (!value && tab === 'preview') setTab('write');
+  }
 
   useEffect(() => {
     if (tab !== 'preview') return;
@@ -154,6 +160,9 @@ export function MarkdownEditor(props: MarkdownEditorProps) {
 
   return (
     <div className={`md-editor${props.className ? ` ${props.className}` : ''}`}>
+      <label className={props.labelHidden ? 'visually-hidden' : 'md-label'} htmlFor={id}>
+        {props.label}
+      </label>
       <div className="md-bar">
         <div className="md-tabs" role="tablist" aria-label={t('thread.editor.mode')}>
           {(['write', 'preview'] as const).map((which, i) => (
@@ -218,9 +227,6 @@ export function MarkdownEditor(props: MarkdownEditorProps) {
           hidden={tab !== 'write'}
           className="md-panel"
         >
-          <label className={props.labelHidden ? 'visually-hidden' : 'md-label'} htmlFor={id}>
-            {props.label}
-          </label>
           <textarea
             id={id}
             ref={area}

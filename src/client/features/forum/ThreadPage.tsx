@@ -113,7 +113,7 @@ export function ThreadPage() {
     <div className="page thread-page">
       <header className="app-bar">
         <Link to="/community" className="app-bar-action" aria-label={t('common.back')}>
-          <span aria-hidden="true">‹</span>
+          <Icon name="back" />
         </Link>
         <span className={`app-bar-title ellipsis${headingGone ? ' shown' : ''}`} aria-hidden="true">
           {d?.title ?? ''}
