@@ -60,6 +60,9 @@ describe(`moderation in Chromium (${dialect})`, () => {
     const spam = await call<PostOut>('POST', `/threads/${thread.id}/posts`, troll.token, {
       body: '低价出售二手车架，加微信 spam123，私聊有优惠！',
     });
+    const spam2 = await call<PostOut>('POST', `/threads/${thread.id}/posts`, troll.token, {
+      body: '再发一遍：车架清仓，先到先得。',
+    });
 
     const m = await phone(suite.browser);
     const o = await phone(suite.browser);
@@ -116,6 +119,15 @@ describe(`moderation in Chromium (${dialect})`, () => {
       await screenshot(o.page, 'reports-resolved');
       await done.getByRole('link', { name: /查看原帖/ }).click();
       await o.page.locator(`#post-${spam.id}`).getByText('这条发言已删除。').waitFor();
+
+      // A moderator deletes anyone's post from its own row (after a second tap).
+      const other = o.page.locator(`#post-${spam2.id}`);
+      await other.getByRole('button', { name: '删除', exact: true }).click();
+      await other.getByRole('button', { name: '确认删除' }).click();
+      await other.getByText('这条发言已删除。').waitFor();
+      await expect
+        .poll(async () => (await posts(thread.id, member.token)).find((p) => p.id === spam2.id))
+        .toMatchObject({ status: 'deleted' });
 
       // Pin from the thread's actions sheet, with the keyboard.
       const menu = o.page.getByRole('button', { name: '管理帖子' });
@@ -187,6 +199,13 @@ describe(`moderation in Chromium (${dialect})`, () => {
       await m.page.emulateMedia({ colorScheme: 'dark' });
       await screenshot(m.page, 'thread-member-locked-dark');
       await expectAccessible(m.page, 'thread-member-locked-dark');
+
+      // The queue is the moderators' alone: a member is told so.
+      await m.page.emulateMedia({ colorScheme: 'light' });
+      await m.page.goto(`${suite.server.url}/groups/${group.id}/reports`);
+      await m.page.getByText('只有这个小组的版主和管理员可以查看举报。').waitFor();
+      await screenshot(m.page, 'reports-forbidden');
+      await expectAccessible(m.page, 'reports-forbidden');
 
       expect(m.errors).toEqual([]);
       expect(o.errors).toEqual([]);
@@ -280,7 +299,8 @@ describe(`moderation in Chromium (${dialect})`, () => {
       await edit.fill('**一定带水**，至少两升\n- 头灯\n- 雨衣');
       await screenshot(page, 'post-edit');
       await expectAccessible(page, 'post-edit');
-      await mine.getByRole('button', { name: '保存' }).click();
+      // Ctrl+Enter saves, as 保存 does.
+      await edit.press('Control+Enter');
       await mine.locator('li', { hasText: '雨衣' }).waitFor();
       const edited = mine.getByRole('button', { name: /已编辑 1 次/ });
       await edited.waitFor();

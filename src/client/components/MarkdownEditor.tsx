@@ -40,6 +40,8 @@ export interface MarkdownEditorProps {
   maxLength?: number;
   inputRef?: RefObject<HTMLTextAreaElement | null>;
   autoFocus?: boolean;
+  /** Ctrl/⌘ + Enter in the text box. */
+  onSubmitShortcut?: () => void;
   /** Beside the text (the composer's send button). */
   aside?: ReactNode;
   className?: string;
@@ -155,6 +157,19 @@ export function MarkdownEditor(props: MarkdownEditorProps) {
     }
   };
 
+  // Ctrl/⌘ + B, I, K format as the toolbar does; Ctrl/⌘ + Enter submits (when the form wants).
+  const onTextKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+    const kind = ({ b: 'bold', i: 'italic', k: 'link' } as const)[e.key.toLowerCase()];
+    if (kind) {
+      e.preventDefault();
+      apply(kind);
+    } else if (e.key === 'Enter' && props.onSubmitShortcut) {
+      e.preventDefault();
+      props.onSubmitShortcut();
+    }
+  };
+
   const tabId = (which: string) => `${id}-tab-${which}`;
   const panelId = (which: string) => `${id}-panel-${which}`;
 
@@ -235,6 +250,7 @@ export function MarkdownEditor(props: MarkdownEditorProps) {
             maxLength={props.maxLength ?? 20_000}
             placeholder={props.placeholder}
             autoFocus={props.autoFocus}
+            onKeyDown={onTextKey}
             onChange={(e) => onChange(e.target.value)}
           />
         </div>

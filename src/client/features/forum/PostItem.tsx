@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { REACTIONS } from '../../../shared/reactions.ts';
 import { ErrorText, useErrorMessage } from '../../components/ErrorText.tsx';
@@ -42,6 +42,7 @@ export function PostItem({
   const { t } = useTranslation();
   const errorMessage = useErrorMessage();
   const [historyOpen, setHistoryOpen] = useState(false);
+  const editForm = useRef<HTMLFormElement>(null);
   const [mode, setMode] = useState<'view' | 'edit' | 'report' | 'confirmDelete'>('view');
   const [draft, setDraft] = useState('');
   const [reason, setReason] = useState('');
@@ -133,7 +134,7 @@ export function PostItem({
       {deleted ? (
         <p className="muted post-body">{t('thread.deleted')}</p>
       ) : mode === 'edit' ? (
-        <form className="post-edit" onSubmit={saveEdit}>
+        <form ref={editForm} className="post-edit" onSubmit={saveEdit}>
           <MarkdownEditor
             id={`edit-${post.id}`}
             label={t('thread.editLabel')}
@@ -141,6 +142,7 @@ export function PostItem({
             onChange={setDraft}
             rows={5}
             autoFocus
+            onSubmitShortcut={() => editForm.current?.requestSubmit()}
           />
           <ErrorText error={edit.error} />
           <div className="row-end">

@@ -314,6 +314,7 @@ function Composer({
         value={body}
         onChange={setBody}
         placeholder={t('thread.composerPlaceholder')}
+        onSubmitShortcut={() => inputRef.current?.form?.requestSubmit()}
         aside={
           <button type="submit" className="button primary" disabled={!body.trim()}>
             {t('thread.send')}

@@ -75,22 +75,24 @@ export function ReportsPage() {
           {t('moderation.reports.group', { name: group.data.name })}
         </p>
       )}
-      <div className="tabs" role="group" aria-label={t('moderation.reports.status')}>
-        {(['open', 'resolved'] as const).map((s) => (
-          <button
-            key={s}
-            type="button"
-            className={`tab${s === status ? ' active' : ''}`}
-            aria-pressed={s === status}
-            onClick={() => {
-              setStatus(s);
-              setNotice(null);
-            }}
-          >
-            {t(`moderation.reports.${s}`)}
-          </button>
-        ))}
-      </div>
+      {!forbidden && (
+        <div className="tabs" role="group" aria-label={t('moderation.reports.status')}>
+          {(['open', 'resolved'] as const).map((s) => (
+            <button
+              key={s}
+              type="button"
+              className={`tab${s === status ? ' active' : ''}`}
+              aria-pressed={s === status}
+              onClick={() => {
+                setStatus(s);
+                setNotice(null);
+              }}
+            >
+              {t(`moderation.reports.${s}`)}
+            </button>
+          ))}
+        </div>
+      )}
       <Notice notice={notice} />
 
       {reports.isPending ? (
