@@ -58,8 +58,8 @@ export function PostHistory({
       ) : (
         <>
           <p className="muted small history-legend">
-            {t('thread.history.versions', { count: versions.length })}
-            {versions.length > 1 && ` · ${t('thread.history.legend')}`}
+            <span>{t('thread.history.versions', { count: versions.length })}</span>
+            {versions.length > 1 && <span>{t('thread.history.legend')}</span>}
           </p>
           <ol className="history" aria-label={t('thread.history.title')}>
             {versions.map((v, i) => {
