@@ -13,6 +13,7 @@ export const keys = {
   mutes: ['inbox', 'mutes'] as const,
   thread: (id: string) => ['thread', id] as const,
   threadPosts: (id: string) => ['thread', id, 'posts'] as const,
+  postRevisions: (id: string) => ['post', id, 'revisions'] as const,
   groupsAll: ['groups'] as const,
   groups: (filter: { interest?: string; sort: 'match' | 'activity' }) =>
     ['groups', 'list', filter] as const,
@@ -20,6 +21,11 @@ export const keys = {
   groupThreads: (id: string, sort: 'hot' | 'new' | 'top') =>
     ['group', id, 'threads', sort] as const,
   groupMembers: (id: string) => ['group', id, 'members'] as const,
+  /** Every sort of a group's thread list (a pin or a lock changes them all). */
+  groupThreadsAll: (id: string) => ['group', id, 'threads'] as const,
+  reports: (groupId: string, status: 'open' | 'resolved') =>
+    ['group', groupId, 'reports', status] as const,
+  reportsAll: (groupId: string) => ['group', groupId, 'reports'] as const,
   search: (type: 'groups' | 'threads' | 'activities', q: string) => ['search', type, q] as const,
   myInterests: ['me', 'interests'] as const,
   nearby: (q: { lat: number; lng: number; radiusKm: number; interest?: string }) =>

@@ -31,6 +31,7 @@ const GroupPage = page(() => import('../features/groups/GroupPage.tsx'), 'GroupP
 const MembersPage = page(() => import('../features/groups/MembersPage.tsx'), 'MembersPage');
 const NewGroupPage = page(() => import('../features/groups/NewGroupPage.tsx'), 'NewGroupPage');
 const NewThreadPage = page(() => import('../features/groups/NewThreadPage.tsx'), 'NewThreadPage');
+const ReportsPage = page(() => import('../features/moderation/ReportsPage.tsx'), 'ReportsPage');
 const SearchPage = page(() => import('../features/groups/SearchPage.tsx'), 'SearchPage');
 const ProfilePage = page(() => import('../features/settings/ProfilePage.tsx'), 'ProfilePage');
 const BlocksPage = page(() => import('../features/settings/BlocksPage.tsx'), 'BlocksPage');
@@ -143,6 +144,7 @@ const router = createBrowserRouter([
           { path: '/groups/:id', element: <GroupPage /> },
           { path: '/groups/:id/new', element: <NewThreadPage /> },
           { path: '/groups/:id/members', element: <MembersPage /> },
+          { path: '/groups/:id/reports', element: <ReportsPage /> },
           { path: '/search', element: <SearchPage /> },
           { path: '*', element: <NotFound /> },
         ],

@@ -113,7 +113,7 @@ function ActivityDetails({ a }: { a: ActivityView }) {
         </div>
         <div>
           <dt>
-            <Icon name="pin" size={18} />
+            <Icon name="place" size={18} />
             <span className="visually-hidden">{t('activity.where')}</span>
           </dt>
           <dd>

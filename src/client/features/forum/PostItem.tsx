@@ -1,9 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { REACTIONS } from '../../../shared/reactions.ts';
-import { ErrorText } from '../../components/ErrorText.tsx';
+import { ErrorText, useErrorMessage } from '../../components/ErrorText.tsx';
 import { Icon } from '../../components/Icon.tsx';
+import { MarkdownEditor } from '../../components/MarkdownEditor.tsx';
 import { Time } from '../../components/Time.tsx';
+import { PostHistory } from './PostHistory.tsx';
 import {
   useDeletePost,
   useEditPost,
@@ -20,11 +22,27 @@ interface Props {
   opening?: boolean;
   highlighted?: boolean;
   onReply?: (post: PostView) => void;
+  /** The signed-in person moderates the group: they may delete any post. */
+  canModerate?: boolean;
+  /** The thread is locked: only moderators may still edit. */
+  locked?: boolean;
 }
 
 /** One post: who and when, what it answers, its body, reactions and what one may do with it. */
-export function PostItem({ post, threadId, meId, opening, highlighted, onReply }: Props) {
+export function PostItem({
+  post,
+  threadId,
+  meId,
+  opening,
+  highlighted,
+  onReply,
+  canModerate = false,
+  locked = false,
+}: Props) {
   const { t } = useTranslation();
+  const errorMessage = useErrorMessage();
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const editForm = useRef<HTMLFormElement>(null);
   const [mode, setMode] = useState<'view' | 'edit' | 'report' | 'confirmDelete'>('view');
   const [draft, setDraft] = useState('');
   const [reason, setReason] = useState('');
@@ -38,6 +56,8 @@ export function PostItem({ post, threadId, meId, opening, highlighted, onReply }
   // Until the server sends per-item abilities (issue #14), "mine" is decided here by author id;
   // the server checks every edit and delete regardless.
   const mine = Boolean(meId) && post.author.id === meId;
+  const mayEdit = mine && (!locked || canModerate);
+  const mayDelete = mine || canModerate;
 
   const saveEdit = (e: FormEvent) => {
     e.preventDefault();
@@ -77,7 +97,20 @@ export function PostItem({ post, threadId, meId, opening, highlighted, onReply }
           </strong>
           <span className="muted small">
             {pending ? t('thread.sending') : <Time iso={post.createdAt} />}
-            {post.editedAt && !deleted && ` · ${t('thread.edited')}`}
+            {post.editCount > 0 && !deleted && (
+              <>
+                {' · '}
+                <button
+                  type="button"
+                  className="link-button"
+                  aria-haspopup="dialog"
+                  aria-label={t('thread.historyOpen', { count: post.editCount })}
+                  onClick={() => setHistoryOpen(true)}
+                >
+                  {t('thread.editedCount', { count: post.editCount })}
+                </button>
+              </>
+            )}
             {post.status === 'held' && ` · ${t('thread.held')}`}
           </span>
         </span>
@@ -101,11 +134,16 @@ export function PostItem({ post, threadId, meId, opening, highlighted, onReply }
       {deleted ? (
         <p className="muted post-body">{t('thread.deleted')}</p>
       ) : mode === 'edit' ? (
-        <form className="post-edit" onSubmit={saveEdit}>
-          <label className="field">
-            <span>{t('thread.editLabel')}</span>
-            <textarea value={draft} rows={4} onChange={(e) => setDraft(e.target.value)} />
-          </label>
+        <form ref={editForm} className="post-edit" onSubmit={saveEdit}>
+          <MarkdownEditor
+            id={`edit-${post.id}`}
+            label={t('thread.editLabel')}
+            value={draft}
+            onChange={setDraft}
+            rows={5}
+            autoFocus
+            onSubmitShortcut={() => editForm.current?.requestSubmit()}
+          />
           <ErrorText error={edit.error} />
           <div className="row-end">
             <button type="button" className="button ghost small" onClick={() => setMode('view')}>
@@ -159,7 +197,7 @@ export function PostItem({ post, threadId, meId, opening, highlighted, onReply }
                 <span>{t('thread.reply')}</span>
               </button>
             )}
-            {mine && mode !== 'edit' && (
+            {mayEdit && mode !== 'edit' && (
               <button
                 type="button"
                 className="button ghost small"
@@ -171,16 +209,28 @@ export function PostItem({ post, threadId, meId, opening, highlighted, onReply }
                 {t('thread.edit')}
               </button>
             )}
-            {mine &&
+            {mayDelete &&
               (mode === 'confirmDelete' ? (
-                <button
-                  type="button"
-                  className="button ghost small danger"
-                  disabled={del.isPending}
-                  onClick={() => del.mutate(post.id)}
-                >
-                  {t('thread.confirmDelete')}
-                </button>
+                <>
+                  <button
+                    type="button"
+                    className="button ghost small danger"
+                    disabled={del.isPending}
+                    onClick={() => {
+                      setMode('view');
+                      del.mutate(post.id);
+                    }}
+                  >
+                    {t('thread.confirmDelete')}
+                  </button>
+                  <button
+                    type="button"
+                    className="button ghost small"
+                    onClick={() => setMode('view')}
+                  >
+                    {t('common.cancel')}
+                  </button>
+                </>
               ) : (
                 <button
                   type="button"
@@ -206,7 +256,11 @@ export function PostItem({ post, threadId, meId, opening, highlighted, onReply }
                 </button>
               ))}
           </div>
-          <ErrorText error={del.error} />
+          {del.isError && (
+            <p className="error" role="alert">
+              {t('moderation.failed', { reason: errorMessage(del.error) })}
+            </p>
+          )}
 
           {mode === 'report' && (
             <form className="report-form" onSubmit={sendReport}>
@@ -239,6 +293,9 @@ export function PostItem({ post, threadId, meId, opening, highlighted, onReply }
             </form>
           )}
         </>
+      )}
+      {historyOpen && (
+        <PostHistory post={post} open={historyOpen} onClose={() => setHistoryOpen(false)} />
       )}
     </article>
   );

@@ -2,11 +2,23 @@ import { useEffect, useRef, useState, type FormEvent, type RefObject } from 'rea
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router';
 import { ErrorText, useErrorMessage } from '../../components/ErrorText.tsx';
+import { Icon } from '../../components/Icon.tsx';
 import { InfiniteFooter } from '../../components/InfiniteFooter.tsx';
+import { MarkdownEditor } from '../../components/MarkdownEditor.tsx';
 import { useFollowThread } from '../../stream/StreamProvider.tsx';
 import { useMe } from '../auth/useSession.ts';
+import { Notice, useNotice } from './Notice.tsx';
 import { PostItem, PostSkeleton } from './PostItem.tsx';
-import { useCreatePost, useThread, useThreadPosts, type PostView } from './useThread.ts';
+import { ThreadActions, type ThreadAction } from './ThreadActions.tsx';
+import { useCanModerate, useUpdateThread } from './useModeration.ts';
+import {
+  useCreatePost,
+  useDeletePost,
+  useThread,
+  useThreadPosts,
+  type PostView,
+} from './useThread.ts';
+import './moderation.css';
 
 /** A thread: its opening post, the replies (live while open) and a reply box at the bottom. */
 export function ThreadPage() {
@@ -19,6 +31,41 @@ export function ThreadPage() {
   const [replyTo, setReplyTo] = useState<PostView | null>(null);
   const composer = useRef<HTMLTextAreaElement>(null);
   useFollowThread(thread.data ? id : undefined);
+  const canModerate = useCanModerate(thread.data?.groupId);
+  const update = useUpdateThread(id);
+  const removeThread = useDeletePost(id);
+  const errorMessage = useErrorMessage();
+  // What the last moderator action did, or why it was undone.
+  const [notice, setNotice] = useNotice();
+
+  const moderate = (action: ThreadAction) => {
+    const d = thread.data;
+    if (!d) return;
+    const onError = (err: unknown) =>
+      setNotice({ text: t('moderation.failed', { reason: errorMessage(err) }), error: true });
+    setNotice(null);
+    if (action === 'delete') {
+      removeThread.mutate(d.firstPost.id, {
+        onSuccess: () => setNotice({ text: t('moderation.done.deleted'), error: false }),
+        onError,
+      });
+      return;
+    }
+    const patch =
+      action === 'pin' || action === 'unpin'
+        ? { pinned: action === 'pin' }
+        : { locked: action === 'lock' };
+    const done = {
+      pin: 'pinned',
+      unpin: 'unpinned',
+      lock: 'locked',
+      unlock: 'unlocked',
+    } as const;
+    update.mutate(patch, {
+      onSuccess: () => setNotice({ text: t(`moderation.done.${done[action]}`), error: false }),
+      onError,
+    });
+  };
 
   // A link to "#post-<id>" (from a notification): load pages until that post is there, then
   // scroll to it once.
@@ -59,20 +106,25 @@ export function ThreadPage() {
   const d = thread.data;
   const replies = posts.data?.pages.flatMap((p) => p.items).filter((p) => p.seq > 1) ?? [];
   const meId = me.data?.id;
+  // Replies are open unless the thread is locked (moderators may still reply) or deleted.
+  const open = Boolean(d && d.status !== 'deleted' && (!d.locked || canModerate));
 
   return (
     <div className="page thread-page">
       <header className="app-bar">
         <Link to="/community" className="app-bar-action" aria-label={t('common.back')}>
-          <span aria-hidden="true">‹</span>
+          <Icon name="back" />
         </Link>
         <span className={`app-bar-title ellipsis${headingGone ? ' shown' : ''}`} aria-hidden="true">
           {d?.title ?? ''}
         </span>
         {d ? (
-          <Link to={`/groups/${d.groupId}`} className="button ghost small">
-            {t('thread.group')}
-          </Link>
+          <span className="app-bar-actions">
+            <Link to={`/groups/${d.groupId}`} className="button ghost small">
+              {t('thread.group')}
+            </Link>
+            {canModerate && <ThreadActions thread={d} onAction={moderate} />}
+          </span>
         ) : (
           <span className="app-bar-spacer" />
         )}
@@ -100,18 +152,37 @@ export function ThreadPage() {
             <h1 ref={heading}>{thread.data.title}</h1>
             {(thread.data.pinned || thread.data.locked) && (
               <p className="thread-labels">
-                {thread.data.pinned && <span className="pill">{t('thread.pinned')}</span>}
-                {thread.data.locked && <span className="pill">{t('thread.locked')}</span>}
+                {thread.data.pinned && (
+                  <span className="pill state-pill">
+                    <Icon name="pin" size={14} />
+                    {t('thread.pinned')}
+                  </span>
+                )}
+                {thread.data.locked && (
+                  <span className="pill state-pill locked">
+                    <Icon name="lock" size={14} />
+                    {t('thread.locked')}
+                  </span>
+                )}
               </p>
             )}
           </div>
+          <Notice notice={notice} />
+          {thread.data.status === 'deleted' && (
+            <p className="thread-deleted" role="status">
+              <Icon name="trash" size={18} />
+              <span>{t('moderation.threadDeleted')}</span>
+            </p>
+          )}
           <PostItem
             post={thread.data.firstPost}
             threadId={id}
             meId={meId}
             opening
             highlighted={target === `post-${thread.data.firstPost.id}`}
-            onReply={thread.data.locked ? undefined : reply}
+            onReply={open ? reply : undefined}
+            canModerate={canModerate}
+            locked={thread.data.locked}
           />
 
           {(posts.isPending ? thread.data.replyCount > 0 : replies.length > 0) && (
@@ -140,20 +211,25 @@ export function ThreadPage() {
                   threadId={id}
                   meId={meId}
                   highlighted={target === `post-${p.id}`}
-                  onReply={thread.data.locked ? undefined : reply}
+                  onReply={open ? reply : undefined}
+                  canModerate={canModerate}
+                  locked={thread.data.locked}
                 />
               ))}
             </section>
           )}
           {!posts.isPending && <InfiniteFooter query={posts} />}
 
-          <Composer
-            threadId={id}
-            locked={thread.data.locked}
-            replyTo={replyTo}
-            onReplyTo={setReplyTo}
-            inputRef={composer}
-          />
+          {thread.data.status !== 'deleted' && (
+            <Composer
+              threadId={id}
+              locked={thread.data.locked}
+              canModerate={canModerate}
+              replyTo={replyTo}
+              onReplyTo={setReplyTo}
+              inputRef={composer}
+            />
+          )}
         </main>
       )}
     </div>
@@ -163,12 +239,14 @@ export function ThreadPage() {
 function Composer({
   threadId,
   locked,
+  canModerate,
   replyTo,
   onReplyTo,
   inputRef,
 }: {
   threadId: string;
   locked: boolean;
+  canModerate: boolean;
   replyTo: PostView | null;
   onReplyTo: (post: PostView | null) => void;
   inputRef: RefObject<HTMLTextAreaElement | null>;
@@ -180,11 +258,12 @@ function Composer({
   const [body, setBody] = useState('');
   const [error, setError] = useState<string | null>(null);
 
-  if (locked) {
+  if (locked && !canModerate) {
     return (
       <div className="composer">
-        <p className="muted small composer-locked" role="status">
-          {t('thread.lockedNotice')}
+        <p className="composer-locked" role="status">
+          <Icon name="lock" size={18} />
+          <span>{t('thread.lockedNotice')}</span>
         </p>
       </div>
     );
@@ -220,23 +299,28 @@ function Composer({
           </button>
         </div>
       )}
-      <div className="composer-row">
-        <label className="visually-hidden" htmlFor="composer-body">
-          {t('thread.composerLabel')}
-        </label>
-        <textarea
-          id="composer-body"
-          ref={inputRef}
-          rows={2}
-          value={body}
-          maxLength={20_000}
-          placeholder={t('thread.composerPlaceholder')}
-          onChange={(e) => setBody(e.target.value)}
-        />
-        <button type="submit" className="button primary" disabled={!body.trim()}>
-          {t('thread.send')}
-        </button>
-      </div>
+      {locked && (
+        <p className="muted small composer-mod-note">
+          <Icon name="lock" size={14} />
+          <span>{t('thread.lockedNoticeMod')}</span>
+        </p>
+      )}
+      <MarkdownEditor
+        id="composer-body"
+        label={t('thread.composerLabel')}
+        labelHidden
+        inputRef={inputRef}
+        rows={2}
+        value={body}
+        onChange={setBody}
+        placeholder={t('thread.composerPlaceholder')}
+        onSubmitShortcut={() => inputRef.current?.form?.requestSubmit()}
+        aside={
+          <button type="submit" className="button primary" disabled={!body.trim()}>
+            {t('thread.send')}
+          </button>
+        }
+      />
       {error && (
         <p className="error" role="alert">
           {error}

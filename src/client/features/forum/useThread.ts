@@ -179,23 +179,41 @@ export function useEditPost(threadId: string) {
   return useMutation({
     mutationFn: ({ postId, body }: { postId: string; body: string }) =>
       api<Post>(`/posts/${postId}`, { method: 'PATCH', body: { body } }),
-    onSuccess: (post) => patchPost(qc, threadId, post.id, () => post),
+    onSuccess: (post) => {
+      patchPost(qc, threadId, post.id, () => post);
+      void qc.invalidateQueries({ queryKey: keys.postRevisions(post.id) });
+    },
   });
 }
 
+/**
+ * Delete a post (its author, or a moderator any post), optimistically: it shows as deleted at
+ * once and comes back if the server refuses. The opening post takes its thread with it.
+ */
 export function useDeletePost(threadId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (postId: string) => api<void>(`/posts/${postId}`, { method: 'DELETE' }),
+    mutationFn: (postId: string) =>
+      api<void>(`/posts/${encodeURIComponent(postId)}`, { method: 'DELETE' }),
+    onMutate: async (postId) => {
+      await qc.cancelQueries({ queryKey: keys.thread(threadId) });
+      const snap = snapshot(qc, threadId);
+      patchPost(qc, threadId, postId, (p) => ({ ...p, status: 'deleted', body: '', bodyHtml: '' }));
+      if (snap.thread?.firstPost.id === postId)
+        qc.setQueryData<ThreadDetail>(keys.thread(threadId), (d) =>
+          d ? { ...d, status: 'deleted' } : d,
+        );
+      return snap;
+    },
+    onError: (_err, _postId, snap) => {
+      if (snap) restore(qc, threadId, snap);
+    },
     onSuccess: (_res, postId) => {
-      patchPost(qc, threadId, postId, (p) => ({
-        ...p,
-        status: 'deleted',
-        body: '',
-        bodyHtml: '',
-      }));
-      // Deleting the opening post takes the thread with it; ask again either way.
-      void qc.invalidateQueries({ queryKey: keys.thread(threadId) });
+      // The reply count and (for the opening post) the thread's status: ask the server again.
+      void qc.invalidateQueries({ queryKey: keys.thread(threadId), exact: true });
+      void qc.invalidateQueries({ queryKey: keys.postRevisions(postId) });
+      const groupId = qc.getQueryData<ThreadDetail>(keys.thread(threadId))?.groupId;
+      if (groupId) void qc.invalidateQueries({ queryKey: keys.groupThreadsAll(groupId) });
     },
   });
 }

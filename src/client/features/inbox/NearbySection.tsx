@@ -53,7 +53,7 @@ export function NearbySection({ userId, area }: { userId: string; area: string |
   return (
     <>
       <div className="nearby-where">
-        <Icon name="pin" size={18} />
+        <Icon name="place" size={18} />
         <strong className="ellipsis">{where}</strong>
         <label className="nearby-radius">
           <span className="visually-hidden">{t('nearby.radiusLabel')}</span>

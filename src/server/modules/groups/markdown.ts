@@ -1,25 +1,21 @@
 import MarkdownIt from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
 import sanitizeHtml from 'sanitize-html';
+import {
+  ALLOWED_ATTRIBUTES,
+  ALLOWED_IMG_SCHEMES,
+  ALLOWED_LINK_CLASSES,
+  ALLOWED_SCHEMES,
+  ALLOWED_TAGS,
+  ALLOWED_TEXT_ALIGN,
+  MARKDOWN_OPTIONS,
+  configureMarkdown,
+} from '../../../shared/markdown.ts';
 
-/** Links may only lead to the web or to e-mail; anything else (javascript:, data:, …) is dropped. */
-const SAFE_LINK = /^(https?:|mailto:)/i;
 const MENTION = /(^|[^A-Za-z0-9_@])@([A-Za-z0-9_]{3,32})(?![A-Za-z0-9_])/g;
 
-const md = new MarkdownIt({ html: false, linkify: true, breaks: true });
-md.validateLink = (url) => SAFE_LINK.test(url.trim());
-
-const defaultLinkOpen =
-  md.renderer.rules.link_open ??
-  ((tokens, idx, opts, _env, self) => self.renderToken(tokens, idx, opts));
-md.renderer.rules.link_open = (tokens, idx, opts, env, self) => {
-  const token = tokens[idx]!;
-  if (!token.attrGet('class')) {
-    token.attrSet('rel', 'nofollow noopener noreferrer ugc');
-    token.attrSet('target', '_blank');
-  }
-  return defaultLinkOpen(tokens, idx, opts, env, self);
-};
+// The options, link rules and allowlist are shared with the web client's editor preview.
+const md = configureMarkdown(new MarkdownIt(MARKDOWN_OPTIONS));
 
 interface RenderEnv {
   /** Lower-cased username → canonical username, for the @mentions that resolved to people. */
@@ -75,47 +71,13 @@ function textToken(state: { Token: typeof Token }, content: string): Token {
  * would strip anything executable that a future change let through.
  */
 const sanitizeOptions: sanitizeHtml.IOptions = {
-  allowedTags: [
-    'p',
-    'br',
-    'strong',
-    'em',
-    's',
-    'del',
-    'code',
-    'pre',
-    'blockquote',
-    'ul',
-    'ol',
-    'li',
-    'a',
-    'h1',
-    'h2',
-    'h3',
-    'h4',
-    'h5',
-    'h6',
-    'hr',
-    'table',
-    'thead',
-    'tbody',
-    'tr',
-    'th',
-    'td',
-    'img',
-  ],
-  allowedAttributes: {
-    a: ['href', 'rel', 'target', 'class'],
-    img: ['src', 'alt', 'title'],
-    ol: ['start'],
-    th: ['style'],
-    td: ['style'],
-  },
-  allowedStyles: { '*': { 'text-align': [/^(left|right|center)$/] } },
-  allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesByTag: { img: ['http', 'https'] },
+  allowedTags: ALLOWED_TAGS,
+  allowedAttributes: ALLOWED_ATTRIBUTES,
+  allowedStyles: { '*': { 'text-align': [ALLOWED_TEXT_ALIGN] } },
+  allowedSchemes: ALLOWED_SCHEMES,
+  allowedSchemesByTag: { img: ALLOWED_IMG_SCHEMES },
   allowProtocolRelative: false,
-  allowedClasses: { a: ['mention'] },
+  allowedClasses: { a: ALLOWED_LINK_CLASSES },
 };
 
 /** Markdown → safe HTML; `mentions` maps lower-cased usernames to their canonical spelling. */
