@@ -19,6 +19,9 @@ export const keys = {
   group: (id: string) => ['group', id] as const,
   groupThreads: (id: string, sort: 'hot' | 'new' | 'top') =>
     ['group', id, 'threads', sort] as const,
+  /** Members by status: `['group', id, 'members']` is the prefix of all three lists. */
   groupMembers: (id: string) => ['group', id, 'members'] as const,
+  groupPending: (id: string) => ['group', id, 'members', 'pending'] as const,
+  groupBans: (id: string) => ['group', id, 'members', 'banned'] as const,
   search: (type: 'groups' | 'threads' | 'activities', q: string) => ['search', type, q] as const,
 };

@@ -7,6 +7,8 @@ import { InfiniteFooter } from '../../components/InfiniteFooter.tsx';
 import { Time } from '../../components/Time.tsx';
 import { ListSkeleton } from '../inbox/NotificationsTab.tsx';
 import { useTranslationCity } from './city.ts';
+import { pendingCount, useGroupAbilities, usePendingRequests } from './useGroupAdmin.ts';
+import './admin.css';
 import {
   useGroup,
   useInterestNames,
@@ -130,9 +132,35 @@ function GroupHeader({ g }: { g: GroupView }) {
         <Link className="button ghost small" to={`/groups/${g.id}/members`}>
           {t('groups.membersLink')}
         </Link>
+        <ManageEntry g={g} />
       </div>
+      {status === 'banned' && <p className="banned-notice">{t('groupAdmin.bannedNotice')}</p>}
       <ErrorText error={membership.error} />
     </section>
+  );
+}
+
+/** The staff's way into /groups/:id/manage, with the count of join requests waiting. */
+function ManageEntry({ g }: { g: GroupView }) {
+  const { t } = useTranslation();
+  const can = useGroupAbilities(g);
+  const pending = usePendingRequests(g.id, can.isAdmin);
+  if (!can.isModerator) return null;
+  const waiting = pendingCount(pending);
+  return (
+    <Link
+      className="button outline small manage-entry"
+      to={`/groups/${g.id}/manage`}
+      aria-label={
+        waiting
+          ? t('groupAdmin.entryWithRequests', { count: Number.parseInt(waiting, 10) })
+          : t('groupAdmin.entryLabel')
+      }
+    >
+      <Icon name="settings" size={16} />
+      {t('groupAdmin.entry')}
+      {waiting && <span className="badge">{waiting}</span>}
+    </Link>
   );
 }
 
