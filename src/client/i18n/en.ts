@@ -188,8 +188,7 @@ export const en: Resources = {
   },
   groupAdmin: {
     entry: 'Manage',
-    entryLabel: 'Manage group',
-    entryWithRequests: 'Manage group, {{count}} join requests waiting',
+    entryRequests: ', {{n}} join requests waiting',
     title: 'Manage group',
     notStaff: 'Only the group’s owner, admins and moderators can manage it.',
     sectionPeople: 'People',
@@ -252,7 +251,7 @@ export const en: Resources = {
     bannedAt: 'Banned',
     reason: 'Reason: {{reason}}',
     unban: 'Lift ban',
-    unbanLabel: 'Lift the ban on {{name}}',
+    unbanLabel: 'Lift ban on {{name}}',
     unbanned: 'Lifted the ban on {{name}}',
     emptyBans: 'Nobody is banned. To ban someone, tap Manage beside them in Members and roles.',
     profileTitle: 'Group details',
@@ -291,7 +290,7 @@ export const en: Resources = {
     transferIntro:
       'Choose the new owner. You become an admin, and they look after the group from then on.',
     transferPick: 'Hand over',
-    transferPickLabel: 'Hand the group over to {{name}}',
+    transferPickLabel: 'Hand over to {{name}}',
     transferConfirmTitle: 'Hand “{{group}}” over to {{name}}?',
     transferConfirmBody:
       '{{name}} becomes the owner and you become an admin. Only the new owner can hand it over again; you cannot undo this yourself.',

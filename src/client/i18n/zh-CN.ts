@@ -185,8 +185,7 @@ export const zhCN = {
   },
   groupAdmin: {
     entry: '管理',
-    entryLabel: '管理小组',
-    entryWithRequests: '管理小组，{{count}} 条入组申请待处理',
+    entryRequests: '，{{n}} 条入组申请待处理',
     title: '管理小组',
     notStaff: '只有小组的组长、管理员和版主可以管理小组。',
     sectionPeople: '成员',
@@ -248,7 +247,7 @@ export const zhCN = {
     bannedAt: '封禁于',
     reason: '原因：{{reason}}',
     unban: '解除封禁',
-    unbanLabel: '解除对 {{name}} 的封禁',
+    unbanLabel: '解除封禁：{{name}}',
     unbanned: '已解除对 {{name}} 的封禁',
     emptyBans: '没有被封禁的人。需要时，可以在「成员与角色」里点成员旁的「管理」来封禁。',
     profileTitle: '小组资料',

@@ -148,18 +148,17 @@ function ManageEntry({ g }: { g: GroupView }) {
   if (!can.isModerator) return null;
   const waiting = pendingCount(pending);
   return (
-    <Link
-      className="button outline small manage-entry"
-      to={`/groups/${g.id}/manage`}
-      aria-label={
-        waiting
-          ? t('groupAdmin.entryWithRequests', { count: Number.parseInt(waiting, 10) })
-          : t('groupAdmin.entryLabel')
-      }
-    >
+    <Link className="button outline small manage-entry" to={`/groups/${g.id}/manage`}>
       <Icon name="settings" size={16} />
       {t('groupAdmin.entry')}
-      {waiting && <span className="badge">{waiting}</span>}
+      {waiting && (
+        <>
+          <span className="badge" aria-hidden="true">
+            {waiting}
+          </span>
+          <span className="visually-hidden">{t('groupAdmin.entryRequests', { n: waiting })}</span>
+        </>
+      )}
     </Link>
   );
 }

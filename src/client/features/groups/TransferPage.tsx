@@ -40,13 +40,11 @@ function Transfer({ g, meId }: { g: GroupView; meId: string | undefined }) {
   );
   const confirm = () => {
     if (!chosen) return;
-    transfer.mutate(
-      { member: chosen },
-      {
-        onSuccess: () => void navigate(`/groups/${g.id}`, { replace: true }),
-        onError: notice.fail,
-      },
-    );
+    // Not mutate's own callbacks: once the group is re-read I am no longer its owner and this
+    // screen unmounts, which would drop them.
+    void transfer
+      .mutateAsync({ member: chosen })
+      .then(() => navigate(`/groups/${g.id}`, { replace: true }), notice.fail);
     setChosen(null);
   };
   return (
