@@ -80,6 +80,7 @@ describe(`group admin tools in Chromium (${dialect})`, () => {
       await asker.page.goto(`${suite.server.url}/groups/${groupId}`);
       await asker.page.getByRole('button', { name: '申请加入' }).click();
       await asker.page.getByText('已申请，等待审核').waitFor();
+      await asker.page.getByText('这是需审核的小组，只有成员能看到帖子').waitFor();
 
       // The owner's entry counts the request live (the stream's join-request notice).
       await admin.page.getByRole('link', { name: /^管理\s*，1 条入组申请待处理$/ }).waitFor();
@@ -102,6 +103,7 @@ describe(`group admin tools in Chromium (${dialect})`, () => {
       await asker.page.getByRole('button', { name: /已加入/ }).waitFor({ timeout: 10_000 });
       await asker.page.getByText('2 位成员').waitFor();
       await asker.page.getByRole('link', { name: '发帖' }).waitFor();
+      await asker.page.getByText('还没有帖子。发第一个帖子').waitFor();
       const mine = await call<GroupView>('GET', `/groups/${groupId}`, requester.token);
       expect(mine.myMembership).toEqual({ status: 'member', role: 'member' });
       expect(admin.errors).toEqual([]);

@@ -17,6 +17,10 @@ const PATHS = {
   plus: 'M12 5v14M5 12h14',
   back: 'M15 5l-7 7 7 7',
   check: 'M5 12.5l4.5 4.5L19 7.5',
+  userPlus: 'M9 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm-6 9a6 6 0 0 1 12 0M19 8v6M16 11h6',
+  ban: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM5.6 5.6l12.8 12.8',
+  flag: 'M5 21V4h12l-2 4 2 4H5',
+  crown: 'M4 19h16M4 16 3 7l5 4 4-6 4 6 5-4-1 9z',
   chevron: 'M9 5l7 7-7 7',
   close: 'M6 6l12 12M18 6 6 18',
   settings:

@@ -160,6 +160,8 @@ export const en: Resources = {
     emptyThreads: 'No threads yet.',
     emptyThreadsMember: 'No threads yet. Start the first one and say hello.',
     emptyThreadsJoin: 'No threads yet. Join the group to post.',
+    approvalLocked:
+      'This group needs approval: only members see its threads. Ask to join, and once an admin approves you will see them.',
     pinned: 'Pinned',
     locked: 'Locked',
     cityAny: 'Any city',

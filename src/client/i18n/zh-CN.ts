@@ -157,6 +157,7 @@ export const zhCN = {
     emptyThreads: '还没有帖子。',
     emptyThreadsMember: '还没有帖子。发第一个帖子，和大家打个招呼吧。',
     emptyThreadsJoin: '还没有帖子。加入小组后就可以发帖。',
+    approvalLocked: '这是需审核的小组，只有成员能看到帖子。申请加入，管理员同意后就能看到了。',
     pinned: '置顶',
     locked: '已锁定',
     cityAny: '不限城市',

@@ -129,9 +129,11 @@ function GroupHeader({ g }: { g: GroupView }) {
             {g.visibility === 'approval' ? t('groups.requestJoin') : t('groups.join')}
           </button>
         )}
-        <Link className="button ghost small" to={`/groups/${g.id}/members`}>
-          {t('groups.membersLink')}
-        </Link>
+        {(g.visibility === 'public' || status === 'member') && (
+          <Link className="button ghost small" to={`/groups/${g.id}/members`}>
+            {t('groups.membersLink')}
+          </Link>
+        )}
         <ManageEntry g={g} />
       </div>
       {status === 'banned' && <p className="banned-notice">{t('groupAdmin.bannedNotice')}</p>}
@@ -168,8 +170,12 @@ const SORTS: ThreadSort[] = ['hot', 'new', 'top'];
 function ThreadList({ g }: { g: GroupView }) {
   const { t } = useTranslation();
   const [sort, setSort] = useState<ThreadSort>('hot');
-  const threads = useThreads(g.id, sort);
   const isMember = g.myMembership?.status === 'member';
+  // An approval group's threads are for its members (and operators): others are not asked for
+  // them (the server would answer 404) but told how to get in.
+  const can = useGroupAbilities(g);
+  const canRead = g.visibility === 'public' || can.isAdmin || isMember;
+  const threads = useThreads(g.id, sort, canRead);
   const items = threads.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section aria-labelledby="threads-title">
@@ -194,7 +200,11 @@ function ThreadList({ g }: { g: GroupView }) {
           </button>
         ))}
       </div>
-      {threads.isPending ? (
+      {!canRead ? (
+        g.myMembership?.status === 'banned' ? null : (
+          <p className="empty">{t('groups.approvalLocked')}</p>
+        )
+      ) : threads.isPending ? (
         <ListSkeleton />
       ) : threads.isError ? (
         <ErrorText error={threads.error} />

@@ -87,7 +87,7 @@ function ManageMenu({ g, can }: { g: GroupView; can: ReturnType<typeof useGroupA
         {can.isAdmin && (
           <AdminRow
             to={`${base}/manage/requests`}
-            icon={<Icon name="bell" />}
+            icon={<Icon name="userPlus" />}
             title={t('groupAdmin.requests')}
             detail={
               pending.isPending
@@ -109,7 +109,7 @@ function ManageMenu({ g, can }: { g: GroupView; can: ReturnType<typeof useGroupA
         />
         <AdminRow
           to={`${base}/manage/bans`}
-          icon={<Icon name="shield" />}
+          icon={<Icon name="ban" />}
           title={t('groupAdmin.bans')}
           detail={t('groupAdmin.bansHint')}
         />
@@ -142,7 +142,7 @@ function ManageMenu({ g, can }: { g: GroupView; can: ReturnType<typeof useGroupA
       <ul className="list admin-menu">
         <AdminRow
           to={`${base}/reports`}
-          icon={<Icon name="shield" />}
+          icon={<Icon name="flag" />}
           title={t('groupAdmin.reports')}
           detail={t('groupAdmin.reportsHint')}
         />
@@ -154,7 +154,7 @@ function ManageMenu({ g, can }: { g: GroupView; can: ReturnType<typeof useGroupA
           <ul className="list admin-menu">
             <AdminRow
               to={`${base}/manage/transfer`}
-              icon={<Icon name="check" />}
+              icon={<Icon name="crown" />}
               title={t('groupAdmin.transfer')}
               detail={t('groupAdmin.transferHint')}
             />
