@@ -234,11 +234,11 @@ describe(`group admin tools in Chromium (${dialect})`, () => {
       await page.getByRole('link', { name: /转让小组/ }).click();
       await expect.poll(() => path(page)).toBe(`/groups/${groupId}/manage/transfer`);
       await page.getByRole('button', { name: '把小组转让给 小林' }).click();
-      const dialog = page.getByRole('dialog', {
-        name: '把「西湖晨跑团（周末加练）」转让给 小林？',
-      });
+      const dialog = page.getByRole('dialog', { name: '把小组转让给 小林？' });
       await dialog.waitFor();
-      await dialog.getByText('小林 会成为新的组长，你会成为管理员').waitFor();
+      await dialog
+        .getByText('小林 会成为「西湖晨跑团（周末加练）」的新组长，你会成为管理员')
+        .waitFor();
       await look(page, 'group-admin-transfer');
       // Cancel is a real choice: nothing happens.
       await dialog.getByRole('button', { name: '取消' }).click();

@@ -293,9 +293,9 @@ export const en: Resources = {
       'Choose the new owner. You become an admin, and they look after the group from then on.',
     transferPick: 'Hand over',
     transferPickLabel: 'Hand over to {{name}}',
-    transferConfirmTitle: 'Hand “{{group}}” over to {{name}}?',
+    transferConfirmTitle: 'Hand the group over to {{name}}?',
     transferConfirmBody:
-      '{{name}} becomes the owner and you become an admin. Only the new owner can hand it over again; you cannot undo this yourself.',
+      '{{name}} becomes the owner of “{{group}}” and you become an admin. Only the new owner can hand it over again; you cannot undo this yourself.',
     transferConfirm: 'Hand over',
     transferred: '{{name}} is now the owner',
     emptyTransfer: 'Nobody else is in the group yet. Come back once someone has joined.',

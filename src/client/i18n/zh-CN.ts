@@ -285,9 +285,9 @@ export const zhCN = {
     transferIntro: '选择新的组长。转让后你会成为管理员，小组以后由 TA 负责。',
     transferPick: '转让',
     transferPickLabel: '把小组转让给 {{name}}',
-    transferConfirmTitle: '把「{{group}}」转让给 {{name}}？',
+    transferConfirmTitle: '把小组转让给 {{name}}？',
     transferConfirmBody:
-      '{{name}} 会成为新的组长，你会成为管理员。转让后只有新组长能再转让，你不能自己撤回。',
+      '{{name}} 会成为「{{group}}」的新组长，你会成为管理员。转让后只有新组长能再转让，你不能自己撤回。',
     transferConfirm: '确认转让',
     transferred: '{{name}} 现在是组长了',
     emptyTransfer: '小组里还没有其他成员。等有人加入后再来转让吧。',

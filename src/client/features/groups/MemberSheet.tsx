@@ -165,7 +165,7 @@ export function MemberSheet({
               ? t('groupAdmin.removeBody')
               : step === 'ban'
                 ? t('groupAdmin.banBody')
-                : t('groupAdmin.transferConfirmBody', { name })}
+                : t('groupAdmin.transferConfirmBody', { name, group: g.name })}
           </p>
           {step === 'ban' && (
             <label className="field">

@@ -87,7 +87,10 @@ function Transfer({ g, meId }: { g: GroupView; meId: string | undefined }) {
               })}
             </h2>
             <p className="sheet-text">
-              {t('groupAdmin.transferConfirmBody', { name: chosen.user.displayName })}
+              {t('groupAdmin.transferConfirmBody', {
+                name: chosen.user.displayName,
+                group: g.name,
+              })}
             </p>
             <div className="sheet-actions row">
               <button type="button" className="button outline" onClick={() => setChosen(null)}>
