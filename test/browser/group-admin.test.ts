@@ -94,6 +94,20 @@ describe(`group admin tools in Chromium (${dialect})`, () => {
       await expect.poll(() => path(admin.page)).toBe(`/groups/${groupId}/manage/requests`);
       await admin.page.getByText('小林').waitFor();
       await look(admin.page, 'group-admin-requests');
+      // A refusal (faked) puts the request back, and says why.
+      const reject = `**/api/v1/groups/${groupId}/members/${requester.user.id}/reject`;
+      await admin.page.route(reject, (route) =>
+        route.fulfill({
+          status: 403,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'forbidden', message: 'No.' } }),
+        }),
+      );
+      await admin.page.getByRole('button', { name: '拒绝 小林 的申请' }).click();
+      await admin.page.getByRole('alert').getByText('操作没有成功：你没有权限这样做。').waitFor();
+      await admin.page.getByRole('button', { name: '通过 小林 的申请' }).waitFor();
+      await screenshot(admin.page, 'group-admin-requests-rollback');
+      await admin.page.unroute(reject);
       await admin.page.getByRole('button', { name: '通过 小林 的申请' }).click();
       await admin.page.getByText('已通过 小林 的申请').waitFor();
       await admin.page.getByText('暂时没有新的入组申请').waitFor();
