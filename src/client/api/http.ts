@@ -11,6 +11,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: ErrorCode | 'network_error',
     message: string,
+    /** For invalid_input: which fields the server refused (`{field, message}`). */
+    readonly details?: { field: string; message: string }[],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -54,11 +56,14 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   const text = await res.text();
   const json: unknown = text ? safeJson(text) : undefined;
   if (!res.ok) {
-    const e = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+    const e = (
+      json as { error?: { code?: string; message?: string; details?: unknown } } | undefined
+    )?.error;
     throw new ApiError(
       res.status,
       (e?.code as ErrorCode | undefined) ?? 'internal_error',
       e?.message ?? res.statusText,
+      Array.isArray(e?.details) ? (e.details as { field: string; message: string }[]) : undefined,
     );
   }
   return json as T;

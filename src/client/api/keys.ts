@@ -20,12 +20,15 @@ export const keys = {
   group: (id: string) => ['group', id] as const,
   groupThreads: (id: string, sort: 'hot' | 'new' | 'top') =>
     ['group', id, 'threads', sort] as const,
+  /** Members by status: `['group', id, 'members']` is the prefix of all three lists. */
   groupMembers: (id: string) => ['group', id, 'members'] as const,
   /** Every sort of a group's thread list (a pin or a lock changes them all). */
   groupThreadsAll: (id: string) => ['group', id, 'threads'] as const,
   reports: (groupId: string, status: 'open' | 'resolved') =>
     ['group', groupId, 'reports', status] as const,
   reportsAll: (groupId: string) => ['group', groupId, 'reports'] as const,
+  groupPending: (id: string) => ['group', id, 'members', 'pending'] as const,
+  groupBans: (id: string) => ['group', id, 'members', 'banned'] as const,
   search: (type: 'groups' | 'threads' | 'activities', q: string) => ['search', type, q] as const,
   myInterests: ['me', 'interests'] as const,
   nearby: (q: { lat: number; lng: number; radiusKm: number; interest?: string }) =>

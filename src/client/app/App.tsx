@@ -32,6 +32,18 @@ const MembersPage = page(() => import('../features/groups/MembersPage.tsx'), 'Me
 const NewGroupPage = page(() => import('../features/groups/NewGroupPage.tsx'), 'NewGroupPage');
 const NewThreadPage = page(() => import('../features/groups/NewThreadPage.tsx'), 'NewThreadPage');
 const ReportsPage = page(() => import('../features/moderation/ReportsPage.tsx'), 'ReportsPage');
+const ManagePage = page(() => import('../features/groups/ManagePage.tsx'), 'ManagePage');
+const RequestsPage = page(() => import('../features/groups/RequestsPage.tsx'), 'RequestsPage');
+const BansPage = page(() => import('../features/groups/BansPage.tsx'), 'BansPage');
+const GroupProfilePage = page(
+  () => import('../features/groups/GroupProfilePage.tsx'),
+  'GroupProfilePage',
+);
+const GroupRulesPage = page(
+  () => import('../features/groups/GroupRulesPage.tsx'),
+  'GroupRulesPage',
+);
+const TransferPage = page(() => import('../features/groups/TransferPage.tsx'), 'TransferPage');
 const SearchPage = page(() => import('../features/groups/SearchPage.tsx'), 'SearchPage');
 const ProfilePage = page(() => import('../features/settings/ProfilePage.tsx'), 'ProfilePage');
 const BlocksPage = page(() => import('../features/settings/BlocksPage.tsx'), 'BlocksPage');
@@ -145,6 +157,12 @@ const router = createBrowserRouter([
           { path: '/groups/:id/new', element: <NewThreadPage /> },
           { path: '/groups/:id/members', element: <MembersPage /> },
           { path: '/groups/:id/reports', element: <ReportsPage /> },
+          { path: '/groups/:id/manage', element: <ManagePage /> },
+          { path: '/groups/:id/manage/requests', element: <RequestsPage /> },
+          { path: '/groups/:id/manage/bans', element: <BansPage /> },
+          { path: '/groups/:id/manage/profile', element: <GroupProfilePage /> },
+          { path: '/groups/:id/manage/rules', element: <GroupRulesPage /> },
+          { path: '/groups/:id/manage/transfer', element: <TransferPage /> },
           { path: '/search', element: <SearchPage /> },
           { path: '*', element: <NotFound /> },
         ],

@@ -1,6 +1,8 @@
 import type { QueryClient } from '@tanstack/react-query';
+import type { Static } from 'typebox';
 import type { PageOf } from '../../shared/api/common.ts';
 import type { Post } from '../../shared/api/forum.ts';
+import type { Notification } from '../../shared/api/messaging.ts';
 import type {
   ClientMessage,
   Frame,
@@ -130,9 +132,12 @@ export class Stream {
       case 'unread.changed':
         this.qc.setQueryData(keys.inbox, frame.data as UnreadCounts);
         break;
-      case 'notification.created':
+      case 'notification.created': {
         void this.qc.invalidateQueries({ queryKey: keys.notificationsAll });
+        const { notification } = frame.data as RealtimeEventMap['notification.created'];
+        onGroupNotice(this.qc, notification as NotificationView);
         break;
+      }
       case 'message.created':
       case 'conversation.read':
         void this.qc.invalidateQueries({ queryKey: keys.conversations });
@@ -156,6 +161,29 @@ export class Stream {
       case 'pong':
         break;
     }
+  }
+}
+
+type NotificationView = Static<typeof Notification>;
+
+/**
+ * Notices that change someone's standing in a group re-read the group there and then: an
+ * approved requester's page turns "joined", a new moderator's shows the manage entry, a banned
+ * member's says so; a join request refreshes the admins' list of requests and its count.
+ */
+function onGroupNotice(qc: QueryClient, n: NotificationView): void {
+  if (!n.groupId) return;
+  switch (n.type) {
+    case 'group.join_request':
+      void qc.invalidateQueries({ queryKey: keys.groupPending(n.groupId) });
+      break;
+    case 'group.join_approved':
+    case 'group.join_rejected':
+    case 'group.role_changed':
+    case 'group.banned':
+      void qc.invalidateQueries({ queryKey: keys.group(n.groupId) });
+      void qc.invalidateQueries({ queryKey: keys.community });
+      break;
   }
 }
 

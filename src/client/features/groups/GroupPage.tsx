@@ -7,6 +7,8 @@ import { InfiniteFooter } from '../../components/InfiniteFooter.tsx';
 import { Time } from '../../components/Time.tsx';
 import { ListSkeleton } from '../inbox/NotificationsTab.tsx';
 import { useTranslationCity } from './city.ts';
+import { pendingCount, useGroupAbilities, usePendingRequests } from './useGroupAdmin.ts';
+import './admin.css';
 import {
   useGroup,
   useInterestNames,
@@ -127,12 +129,39 @@ function GroupHeader({ g }: { g: GroupView }) {
             {g.visibility === 'approval' ? t('groups.requestJoin') : t('groups.join')}
           </button>
         )}
-        <Link className="button ghost small" to={`/groups/${g.id}/members`}>
-          {t('groups.membersLink')}
-        </Link>
+        {(g.visibility === 'public' || status === 'member') && (
+          <Link className="button ghost small" to={`/groups/${g.id}/members`}>
+            {t('groups.membersLink')}
+          </Link>
+        )}
+        <ManageEntry g={g} />
       </div>
+      {status === 'banned' && <p className="banned-notice">{t('groupAdmin.bannedNotice')}</p>}
       <ErrorText error={membership.error} />
     </section>
+  );
+}
+
+/** The staff's way into /groups/:id/manage, with the count of join requests waiting. */
+function ManageEntry({ g }: { g: GroupView }) {
+  const { t } = useTranslation();
+  const can = useGroupAbilities(g);
+  const pending = usePendingRequests(g.id, can.isAdmin);
+  if (!can.isModerator) return null;
+  const waiting = pendingCount(pending);
+  return (
+    <Link className="button outline small manage-entry" to={`/groups/${g.id}/manage`}>
+      <Icon name="settings" size={16} />
+      {t('groupAdmin.entry')}
+      {waiting && (
+        <>
+          <span className="badge" aria-hidden="true">
+            {waiting}
+          </span>
+          <span className="visually-hidden">{t('groupAdmin.entryRequests', { n: waiting })}</span>
+        </>
+      )}
+    </Link>
   );
 }
 
@@ -141,8 +170,12 @@ const SORTS: ThreadSort[] = ['hot', 'new', 'top'];
 function ThreadList({ g }: { g: GroupView }) {
   const { t } = useTranslation();
   const [sort, setSort] = useState<ThreadSort>('hot');
-  const threads = useThreads(g.id, sort);
   const isMember = g.myMembership?.status === 'member';
+  // An approval group's threads are for its members (and operators): others are not asked for
+  // them (the server would answer 404) but told how to get in.
+  const can = useGroupAbilities(g);
+  const canRead = g.visibility === 'public' || can.isAdmin || isMember;
+  const threads = useThreads(g.id, sort, canRead);
   const items = threads.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section aria-labelledby="threads-title">
@@ -167,7 +200,11 @@ function ThreadList({ g }: { g: GroupView }) {
           </button>
         ))}
       </div>
-      {threads.isPending ? (
+      {!canRead ? (
+        g.myMembership?.status === 'banned' ? null : (
+          <p className="empty">{t('groups.approvalLocked')}</p>
+        )
+      ) : threads.isPending ? (
         <ListSkeleton />
       ) : threads.isError ? (
         <ErrorText error={threads.error} />

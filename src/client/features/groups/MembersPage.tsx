@@ -1,26 +1,46 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Navigate, useParams, useSearchParams } from 'react-router';
 import { AppBar } from '../../components/AppBar.tsx';
-import { useParams } from 'react-router';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { InfiniteFooter } from '../../components/InfiniteFooter.tsx';
 import { Time } from '../../components/Time.tsx';
 import { ListSkeleton } from '../inbox/NotificationsTab.tsx';
+import { useNotice } from './AdminParts.tsx';
+import { MemberSheet } from './MemberSheet.tsx';
+import { useGroupAbilities } from './useGroupAdmin.ts';
 import { useGroup, useMembers } from './useGroups.ts';
 
-/** `/groups/:id/members`: who is in the group, with their roles. */
+/**
+ * `/groups/:id/members`: who is in the group, with their roles. The group's staff get a
+ * "manage" button on everyone they outrank (role, remove, ban, hand over).
+ */
 export function MembersPage() {
   const { id = '' } = useParams();
+  const [search] = useSearchParams();
   const { t } = useTranslation();
   const group = useGroup(id);
   const members = useMembers(id);
+  const can = useGroupAbilities(group.data);
+  const notice = useNotice();
+  const [selected, setSelected] = useState<string | null>(null);
   const items = members.data?.pages.flatMap((p) => p.items) ?? [];
+  // A join-request notification links here with ?status=pending: the requests live elsewhere.
+  if (search.get('status') === 'pending')
+    return <Navigate to={`/groups/${id}/manage/requests`} replace />;
+  const fromManage = search.get('from') === 'manage';
+  const manageable = (m: (typeof items)[number]) => can.canActOn(m) || can.assignable(m).length > 0;
   return (
     <main className="page members">
       <AppBar
         title={
-          group.data ? t('groups.membersTitle', { name: group.data.name }) : t('groups.membersLink')
+          fromManage
+            ? t('groupAdmin.membersRoles')
+            : group.data
+              ? t('groups.membersTitle', { name: group.data.name })
+              : t('groups.membersLink')
         }
-        back={`/groups/${id}`}
+        back={fromManage ? `/groups/${id}/manage` : `/groups/${id}`}
       />
       {members.isPending ? (
         <ListSkeleton />
@@ -37,18 +57,49 @@ export function MembersPage() {
                   {m.user.displayName.slice(0, 1)}
                 </span>
                 <span className="member-name">
-                  <strong className="ellipsis">{m.user.displayName}</strong>
-                  <span className="muted small">
+                  <strong className="ellipsis">
+                    {m.user.displayName}
+                    {m.user.id === can.meId && (
+                      <span className="muted small"> · {t('groupAdmin.you')}</span>
+                    )}
+                  </strong>
+                  <span className="muted small ellipsis">
                     @{m.user.username} · <Time iso={m.since} />
                   </span>
                 </span>
-                {m.role !== 'member' && <span className="pill">{t(`groups.role.${m.role}`)}</span>}
+                {m.role !== 'member' && (
+                  <span className={`pill role-pill ${m.role}`}>{t(`groups.role.${m.role}`)}</span>
+                )}
+                {can.isModerator && (
+                  <span className="member-manage">
+                    {manageable(m) && (
+                      <button
+                        type="button"
+                        className="button small outline"
+                        aria-label={t('groupAdmin.manageMember', { name: m.user.displayName })}
+                        onClick={() => setSelected(m.user.id)}
+                      >
+                        {t('groupAdmin.manage')}
+                      </button>
+                    )}
+                  </span>
+                )}
               </li>
             ))}
           </ul>
           <InfiniteFooter query={members} />
         </>
       )}
+      {group.data && can.isModerator && (
+        <MemberSheet
+          g={group.data}
+          m={items.find((m) => m.user.id === selected) ?? null}
+          can={can}
+          onClose={() => setSelected(null)}
+          notice={notice}
+        />
+      )}
+      {notice.view}
     </main>
   );
 }

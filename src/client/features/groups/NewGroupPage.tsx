@@ -4,15 +4,13 @@ import { AppBar } from '../../components/AppBar.tsx';
 import { useNavigate } from 'react-router';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { CityField } from '../../components/CityField.tsx';
-import { useCreateGroup, useTaxonomy } from './useGroups.ts';
-
-const MAX_INTERESTS = 5;
+import { InterestChips } from './InterestChips.tsx';
+import { useCreateGroup } from './useGroups.ts';
 
 /** `/groups/new`: name, description, 1–5 interests, a city and who may join. */
 export function NewGroupPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const taxonomy = useTaxonomy();
   const create = useCreateGroup();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
@@ -20,14 +18,6 @@ export function NewGroupPage() {
   const [city, setCity] = useState('');
   const [visibility, setVisibility] = useState<'public' | 'approval'>('public');
 
-  const toggle = (id: string) =>
-    setInterests((cur) =>
-      cur.includes(id)
-        ? cur.filter((x) => x !== id)
-        : cur.length < MAX_INTERESTS
-          ? [...cur, id]
-          : cur,
-    );
   const valid = name.trim().length >= 2 && interests.length > 0;
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
@@ -79,35 +69,7 @@ export function NewGroupPage() {
               {t('groups.interestsChosen', { count: interests.length })}
             </span>
           </legend>
-          {taxonomy.isPending ? (
-            <div className="skeleton-chips" aria-busy="true" aria-label={t('common.loading')}>
-              {Array.from({ length: 10 }, (_, i) => (
-                <span key={i} className="skeleton chip-skeleton" />
-              ))}
-            </div>
-          ) : taxonomy.isError ? (
-            <ErrorText error={taxonomy.error} />
-          ) : (
-            taxonomy.data.items.map((c) => (
-              <div key={c.id} className="chip-group" role="group" aria-labelledby={`nc-${c.id}`}>
-                <h2 id={`nc-${c.id}`}>{c.name}</h2>
-                <div className="chips">
-                  {c.interests.map((i) => (
-                    <button
-                      key={i.id}
-                      type="button"
-                      className="chip"
-                      aria-pressed={interests.includes(i.id)}
-                      disabled={!interests.includes(i.id) && interests.length >= MAX_INTERESTS}
-                      onClick={() => toggle(i.id)}
-                    >
-                      {i.name}
-                    </button>
-                  ))}
-                </div>
-              </div>
-            ))
-          )}
+          <InterestChips value={interests} onChange={setInterests} idPrefix="nc" />
         </fieldset>
         <CityField
           label={t('groups.city')}

@@ -81,7 +81,7 @@ export function useGroup(id: string) {
   return useQuery({ queryKey: keys.group(id), queryFn: () => api<GroupView>(`/groups/${id}`) });
 }
 
-export function useThreads(id: string, sort: ThreadSort) {
+export function useThreads(id: string, sort: ThreadSort, enabled = true) {
   return useInfiniteQuery({
     queryKey: keys.groupThreads(id, sort),
     queryFn: ({ pageParam, signal }) =>
@@ -91,6 +91,7 @@ export function useThreads(id: string, sort: ThreadSort) {
       }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    enabled,
   });
 }
 
