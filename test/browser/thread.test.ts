@@ -139,6 +139,11 @@ describe(`the thread screen in Chromium (${dialect})`, () => {
       await bPost.waitFor();
       await expect.poll(() => bPost.getAttribute('class')).toContain('highlighted');
 
+      // A name on a post opens that person's profile (where they can be blocked).
+      await bPost.getByRole('link', { name: '阿博' }).click();
+      await expect.poll(() => new URL(page.url()).pathname).toBe(`/users/${b.user.id}`);
+      await page.getByRole('heading', { name: '阿博' }).waitFor();
+
       // dialogs and page errors are collected by phone(); none may have happened.
       expect(errors).toEqual([]);
     } finally {

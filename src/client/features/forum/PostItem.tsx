@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { REACTIONS } from '../../../shared/reactions.ts';
@@ -93,7 +94,9 @@ export function PostItem({
         </span>
         <span className="post-meta">
           <strong id={`post-${post.id}-author`} className="ellipsis">
-            {post.author.displayName}
+            <Link to={`/users/${post.author.id}`} className="author-link">
+              {post.author.displayName}
+            </Link>
           </strong>
           <span className="muted small">
             {pending ? t('thread.sending') : <Time iso={post.createdAt} />}

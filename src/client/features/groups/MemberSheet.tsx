@@ -36,6 +36,9 @@ export function MemberSheet({
   const [step, setStep] = useState<Step>('menu');
   const [reason, setReason] = useState('');
   const changeRole = useChangeRole(g.id);
+  // The role being asked for shows in the same render as the tap; the cache's optimistic copy
+  // follows a tick later (after pending reads are cancelled) and the server's answer after that.
+  const [asked, setAsked] = useState<AssignableRole | null>(null);
   const remove = useRemoveMember(g.id);
   const ban = useBan(g.id);
   const transfer = useTransfer(g.id, can.meId);
@@ -54,14 +57,17 @@ export function MemberSheet({
   const roles = can.assignable(m);
   const canAct = can.canActOn(m);
   const done = (text: string) => () => notice.ok(text);
-  const setRole = (role: AssignableRole) =>
+  const setRole = (role: AssignableRole) => {
+    setAsked(role);
     changeRole.mutate(
       { member: m, role },
       {
         onSuccess: done(t('groupAdmin.roleChanged', { name, role: t(`groups.role.${role}`) })),
         onError: notice.fail,
+        onSettled: () => setAsked(null),
       },
     );
+  };
   const confirm = () => {
     const opts = { onError: notice.fail };
     if (step === 'remove')
@@ -121,7 +127,7 @@ export function MemberSheet({
                     <input
                       type="radio"
                       name="member-role"
-                      checked={m.role === r}
+                      checked={(asked ?? m.role) === r}
                       onChange={() => setRole(r)}
                     />
                     <span>

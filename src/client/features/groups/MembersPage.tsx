@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useParams, useSearchParams } from 'react-router';
+import { Link, Navigate, useParams, useSearchParams } from 'react-router';
 import { AppBar } from '../../components/AppBar.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { InfiniteFooter } from '../../components/InfiniteFooter.tsx';
@@ -58,7 +58,9 @@ export function MembersPage() {
                 </span>
                 <span className="member-name">
                   <strong className="ellipsis">
-                    {m.user.displayName}
+                    <Link to={`/users/${m.user.id}`} className="author-link">
+                      {m.user.displayName}
+                    </Link>
                     {m.user.id === can.meId && (
                       <span className="muted small"> · {t('groupAdmin.you')}</span>
                     )}

@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AppBar } from '../../components/AppBar.tsx';
 import { useNavigate, useParams } from 'react-router';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { MarkdownEditor } from '../../components/MarkdownEditor.tsx';
 import { useCreateThread, useGroup } from './useGroups.ts';
 
 /** `/groups/:id/new`: a title and a Markdown body; posts, then opens the new thread. */
@@ -14,6 +15,7 @@ export function NewThreadPage() {
   const create = useCreateThread(id);
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
+  const form = useRef<HTMLFormElement>(null);
   const valid = title.trim().length >= 2 && body.trim().length >= 1;
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
@@ -32,7 +34,7 @@ export function NewThreadPage() {
         back={`/groups/${id}`}
       />
       <ErrorText error={group.error} />
-      <form onSubmit={submit}>
+      <form ref={form} onSubmit={submit}>
         <label className="field">
           <span>{t('groups.threadTitle')}</span>
           <input
@@ -47,20 +49,18 @@ export function NewThreadPage() {
             {t('groups.threadTitleHint')}
           </small>
         </label>
-        <label className="field">
-          <span>{t('groups.threadBody')}</span>
-          <textarea
+        <div className="field">
+          <MarkdownEditor
+            id="th-body"
+            label={t('groups.threadBody')}
             value={body}
-            onChange={(e) => setBody(e.target.value)}
-            required
+            onChange={setBody}
             rows={10}
             maxLength={20_000}
-            aria-describedby="th-body-hint"
+            onSubmitShortcut={() => form.current?.requestSubmit()}
           />
-          <small id="th-body-hint" className="muted">
-            {t('groups.threadBodyHint')}
-          </small>
-        </label>
+          <small className="muted">{t('groups.threadBodyHint')}</small>
+        </div>
         <ErrorText error={create.error} />
         <button
           type="submit"
