@@ -1,6 +1,5 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { en } from './en.ts';
 import { zhCN } from './zh-CN.ts';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
@@ -19,19 +18,36 @@ function initialLanguage(): Language {
     : 'zh-CN';
 }
 
+/**
+ * Chinese is in the first bundle; English is its own chunk, fetched only by someone who reads
+ * English (it would otherwise cost every first visit its bytes: docs/benchmarks.md).
+ */
+async function load(lang: Language): Promise<void> {
+  if (lang === 'en' && !i18n.hasResourceBundle('en', 'translation')) {
+    const { en } = await import('./en.ts');
+    i18n.addResourceBundle('en', 'translation', en);
+  }
+  await i18n.changeLanguage(lang);
+  document.documentElement.lang = lang;
+}
+
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
-  lng: initialLanguage(),
+  resources: { 'zh-CN': { translation: zhCN } },
+  lng: 'zh-CN',
   fallbackLng: 'zh-CN',
   // React escapes what it renders; i18next must not escape a second time.
   interpolation: { escapeValue: false },
 });
-document.documentElement.lang = i18n.language;
 
-export function setLanguage(lang: Language): void {
+/** Resolves once the person's language is ready; main.tsx renders after it. */
+export const languageReady: Promise<void> = load(initialLanguage()).catch(() => {
+  // English could not be fetched (offline start): show Chinese rather than nothing.
+  document.documentElement.lang = 'zh-CN';
+});
+
+export async function setLanguage(lang: Language): Promise<void> {
   localStorage.setItem(STORAGE_KEY, lang);
-  void i18n.changeLanguage(lang);
-  document.documentElement.lang = lang;
+  await load(lang);
 }
 
 export { i18n };

@@ -41,7 +41,10 @@ export function MePage() {
         </Link>
         <label className="settings-row">
           {t('me.language')}
-          <select value={i18n.language} onChange={(e) => setLanguage(e.target.value as Language)}>
+          <select
+            value={i18n.language}
+            onChange={(e) => void setLanguage(e.target.value as Language)}
+          >
             {LANGUAGES.map((l) => (
               <option key={l} value={l}>
                 {l === 'zh-CN' ? '简体中文' : 'English'}
