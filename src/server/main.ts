@@ -45,7 +45,7 @@ const database = openDatabase({
 let pubsub: PubSub;
 let redis: Redis | undefined;
 if (config.redisUrl) {
-  const redisPubSub = new RedisPubSub(config.redisUrl);
+  const redisPubSub = new RedisPubSub(config.redisUrl, `${config.redisNamespace}:`);
   await redisPubSub.ready();
   pubsub = redisPubSub;
   redis = new Redis(config.redisUrl);
@@ -54,7 +54,13 @@ if (config.redisUrl) {
 }
 
 ensureClientBuilt((msg) => console.log(`quanzi: ${msg}`));
-const app = await buildApp({ config, database, pubsub, redis });
+const app = await buildApp({
+  config,
+  database,
+  pubsub,
+  redis,
+  redisNamespace: config.redisNamespace,
+});
 installProcessGuards(app.log);
 
 const excerpts = await app.services.forum.backfillExcerpts((done) => {

@@ -122,6 +122,8 @@ export async function processStorage(
     drop = db.drop;
     env.DATABASE_URL = db.url;
     env.REDIS_URL = process.env.TEST_REDIS_URL!;
+    // Its own rate-limit counters and channels: servers of other files share the Redis.
+    env.REDIS_NAMESPACE = `p_${path.basename(dataDir).replace(/[^A-Za-z0-9_-]/g, '_')}`;
   }
   return {
     dataDir,

@@ -11,6 +11,8 @@ export interface Config {
   databaseUrl: string | null;
   /** Unset → in-process pub/sub. */
   redisUrl: string | null;
+  /** Prefix of every Redis key and channel this deployment uses (several may share one Redis). */
+  redisNamespace: string;
   demoData: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Requests per minute per client (token or address) across the API. */
@@ -89,6 +91,16 @@ function bool(env: Env, name: string, def: boolean): boolean {
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
 }
 
+function redisNamespace(env: Env): string {
+  const raw = str(env, 'REDIS_NAMESPACE') ?? 'quanzi';
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(raw))
+    throw new ConfigError(
+      'REDIS_NAMESPACE',
+      `must be 1–64 letters, digits, "_", "." or "-", got "${raw}"`,
+    );
+  return raw;
+}
+
 function url(env: Env, name: string, protocols: string[]): string | null {
   const raw = str(env, name);
   if (raw === undefined) return null;
@@ -155,6 +167,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(str(env, 'DATA_DIR') ?? './data'),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisNamespace: redisNamespace(env),
     demoData: bool(env, 'DEMO_DATA', true),
     logLevel: logLevel as Config['logLevel'],
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000),
