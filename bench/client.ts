@@ -21,6 +21,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { launchBrowser } from '../test/support/browser.ts';
 import { freePort, startServer } from '../test/support/server.ts';
+import { demoSession } from './support.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const DIST = path.resolve('dist/client');
@@ -48,13 +49,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanzi-bench-client-'));
 const server = await startServer({ DATA_DIR: dataDir, DEMO_DATA: 'true' }, await freePort());
 const browser = await launchBrowser();
 try {
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'xiaoming', password: 'quanzi-demo-2026' }),
-  });
-  const cookie = /quanzi_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
-  if (!cookie) throw new Error('no session cookie from the demo log-in');
+  const { cookie } = await demoSession(server.url);
   const tti: number[] = [];
   const interactive: number[] = [];
   for (let i = 0; i < RUNS; i++) {

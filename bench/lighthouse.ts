@@ -23,6 +23,7 @@ import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { CHROMIUM, CHROMIUM_FLAGS } from '../test/support/browser.ts';
 import { freePort, startServer } from '../test/support/server.ts';
+import { demoSession } from './support.ts';
 
 const RESULTS = path.resolve('bench/results');
 const CATEGORIES = ['performance', 'accessibility', 'best-practices'] as const;
@@ -45,14 +46,7 @@ const chrome = await chromeLauncher.launch({
   chromeFlags: CHROMIUM_FLAGS.filter((f) => f !== '--headless').concat('--headless=new'),
 });
 try {
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'xiaoming', password: 'quanzi-demo-2026' }),
-  });
-  const cookie = /quanzi_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
-  if (!cookie) throw new Error('no session cookie from the demo log-in');
-  const { token } = (await login.json()) as { token: string };
+  const { cookie, token } = await demoSession(server.url);
   const community = await fetch(`${server.url}/api/v1/inbox/community`, {
     headers: { authorization: `Bearer ${token}` },
   });

@@ -43,3 +43,16 @@ export async function openFresh(
   const h = openDatabase({ databaseUrl: null, sqliteFile: file });
   return { h, cleanup: () => h.close() };
 }
+
+/** Logs in as the demo data's 小明: the session cookie (as a browser holds it) and the token. */
+export async function demoSession(baseUrl: string): Promise<{ cookie: string; token: string }> {
+  const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'xiaoming', password: 'quanzi-demo-2026' }),
+  });
+  const cookie = /quanzi_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
+  if (!cookie) throw new Error(`no session cookie from the demo log-in (${login.status})`);
+  const { token } = (await login.json()) as { token: string };
+  return { cookie, token };
+}

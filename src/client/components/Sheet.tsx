@@ -6,19 +6,20 @@ import './sheet.css';
 /**
  * A bottom sheet on a phone (a centred panel on a wide screen): a modal `<dialog>`, so focus
  * stays inside, Escape and a tap outside close it, and focus goes back to what opened it.
- * Its content is made only while it is open.
+ * Its content is made only while it is open. With `title` it has the standard head (the title and
+ * a close button); with `labelledBy` the content brings its own head, whose heading has that id.
  */
 export function Sheet({
   open,
   onClose,
   title,
+  labelledBy,
   children,
 }: {
   open: boolean;
   onClose: () => void;
-  title: ReactNode;
   children: ReactNode;
-}) {
+} & ({ title: ReactNode; labelledBy?: never } | { title?: never; labelledBy: string })) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDialogElement>(null);
   const opener = useRef<Element | null>(null);
@@ -44,7 +45,7 @@ export function Sheet({
     <dialog
       ref={ref}
       className="sheet"
-      aria-labelledby={titleId}
+      aria-labelledby={labelledBy ?? titleId}
       onClose={() => {
         onClose();
         if (opener.current instanceof HTMLElement) opener.current.focus();
@@ -54,7 +55,8 @@ export function Sheet({
         if (e.target === e.currentTarget) e.currentTarget.close();
       }}
     >
-      {open && (
+      {open && labelledBy !== undefined && <div className="sheet-content own-head">{children}</div>}
+      {open && labelledBy === undefined && (
         <div className="sheet-content">
           <header className="sheet-head">
             <h2 id={titleId}>{title}</h2>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useErrorMessage } from '../../components/ErrorText.tsx';
@@ -6,44 +6,6 @@ import { Icon } from '../../components/Icon.tsx';
 import { Time } from '../../components/Time.tsx';
 import type { MemberView } from './useGroups.ts';
 import './admin.css';
-
-/**
- * A bottom sheet on a phone, a centred dialog on a desktop: the native `<dialog>` opened with
- * showModal(), so focus stays inside, Escape closes it and the page behind is inert.
- */
-export function Sheet({
-  open,
-  onClose,
-  labelledBy,
-  children,
-}: {
-  open: boolean;
-  onClose: () => void;
-  labelledBy: string;
-  children: ReactNode;
-}) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
-  return (
-    <dialog
-      ref={ref}
-      className="sheet"
-      aria-labelledby={labelledBy}
-      onClose={onClose}
-      // A tap on the backdrop (outside the sheet's box) closes it.
-      onClick={(e) => {
-        if (e.target === ref.current) onClose();
-      }}
-    >
-      {open && <div className="sheet-body">{children}</div>}
-    </dialog>
-  );
-}
 
 /** A person in an admin list: avatar, name, @username and when (joined, requested, banned). */
 export function PersonLine({
@@ -152,24 +114,6 @@ export function AdminRow({
         </span>
       </Link>
     </li>
-  );
-}
-
-/** Skeleton rows of a member list with room for buttons (so nothing moves when they load). */
-export function PeopleSkeleton({ rows = 4 }: { rows?: number }) {
-  const { t } = useTranslation();
-  return (
-    <ul className="list" aria-busy="true" aria-label={t('common.loading')}>
-      {Array.from({ length: rows }, (_, i) => (
-        <li key={i} className="skeleton-row">
-          <span className="skeleton circle" />
-          <span className="skeleton-lines">
-            <span className="skeleton line" />
-            <span className="skeleton line short" />
-          </span>
-        </li>
-      ))}
-    </ul>
   );
 }
 

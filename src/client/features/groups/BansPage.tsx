@@ -2,7 +2,8 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { InfiniteFooter } from '../../components/InfiniteFooter.tsx';
-import { PeopleSkeleton, PersonLine, useNotice } from './AdminParts.tsx';
+import { ListSkeleton } from '../../components/ListSkeleton.tsx';
+import { PersonLine, useNotice } from './AdminParts.tsx';
 import { StaffOnly } from './ManagePage.tsx';
 import { useBans, useUnban } from './useGroupAdmin.ts';
 import type { GroupView } from './useGroups.ts';
@@ -32,7 +33,7 @@ function Bans({ g }: { g: GroupView }) {
   return (
     <>
       {bans.isPending ? (
-        <PeopleSkeleton />
+        <ListSkeleton rows={4} />
       ) : bans.isError ? (
         <ErrorText error={bans.error} />
       ) : items.length === 0 ? (

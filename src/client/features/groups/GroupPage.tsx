@@ -5,7 +5,7 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { InfiniteFooter } from '../../components/InfiniteFooter.tsx';
 import { Time } from '../../components/Time.tsx';
-import { ListSkeleton } from '../inbox/NotificationsTab.tsx';
+import { ListSkeleton } from '../../components/ListSkeleton.tsx';
 import { useTranslationCity } from './city.ts';
 import { pendingCount, useGroupAbilities, usePendingRequests } from './useGroupAdmin.ts';
 import './admin.css';

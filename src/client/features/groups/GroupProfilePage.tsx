@@ -3,10 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import type { UpdateGroupBody } from '../../../shared/api/groups.ts';
 import { ApiError } from '../../api/http.ts';
-import { CityField } from '../../components/CityField.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { useNotice } from './AdminParts.tsx';
-import { InterestChips, MAX_INTERESTS } from './InterestChips.tsx';
+import { GroupFields } from './GroupFields.tsx';
+import { MAX_INTERESTS } from './InterestChips.tsx';
 import { StaffOnly } from './ManagePage.tsx';
 import { useUpdateGroup } from './useGroupAdmin.ts';
 import type { GroupView } from './useGroups.ts';
@@ -102,55 +102,21 @@ function ProfileForm({ g }: { g: GroupView }) {
           </small>
         )}
       </label>
-      <fieldset className="field fieldset">
-        <legend>
-          {t('groups.interests')}{' '}
-          <span className="muted small">
-            {t('groups.interestsChosen', { count: interests.length })}
-          </span>
-        </legend>
-        {errors.interests && (
-          <small id="gp-interests-error" className="field-error">
-            {t('groupAdmin.interestsError')}
-          </small>
-        )}
-        <InterestChips
-          value={interests}
-          onChange={setInterests}
-          idPrefix="gp"
-          describedBy={errors.interests ? 'gp-interests-error' : undefined}
-        />
-      </fieldset>
-      <CityField
-        label={t('groups.city')}
-        noneLabel={t('groups.cityAny')}
-        value={city}
-        onChange={setCity}
+      <GroupFields
+        idPrefix="gp"
+        interests={interests}
+        onInterests={setInterests}
+        interestsError={errors.interests ? t('groupAdmin.interestsError') : undefined}
+        city={city}
+        onCity={setCity}
+        visibility={visibility}
+        onVisibility={setVisibility}
+        visibilityNote={
+          visibility === 'approval' && g.visibility === 'public'
+            ? t('groupAdmin.visibilityNote')
+            : undefined
+        }
       />
-      <fieldset className="field fieldset">
-        <legend>{t('groups.visibility')}</legend>
-        <label className="radio">
-          <input
-            type="radio"
-            name="visibility"
-            checked={visibility === 'public'}
-            onChange={() => setVisibility('public')}
-          />
-          <span>{t('groups.visibilityPublic')}</span>
-        </label>
-        <label className="radio">
-          <input
-            type="radio"
-            name="visibility"
-            checked={visibility === 'approval'}
-            onChange={() => setVisibility('approval')}
-          />
-          <span>{t('groups.visibilityApproval')}</span>
-        </label>
-        {visibility === 'approval' && g.visibility === 'public' && (
-          <small className="muted">{t('groupAdmin.visibilityNote')}</small>
-        )}
-      </fieldset>
       {!fieldErrorShown && <ErrorText error={update.error} />}
       <SaveBar dirty={dirty} pending={update.isPending} />
       {notice.view}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Icon } from '../../components/Icon.tsx';
-import { Sheet } from './AdminParts.tsx';
+import { Sheet } from '../../components/Sheet.tsx';
 import {
   useBan,
   useChangeRole,
@@ -87,7 +87,7 @@ export function MemberSheet({
 
   return (
     <Sheet open onClose={close} labelledBy="member-sheet-title">
-      <div className="sheet-head">
+      <div className="member-sheet-head">
         <span className="avatar" aria-hidden="true">
           {name.slice(0, 1)}
         </span>
@@ -107,7 +107,7 @@ export function MemberSheet({
         </span>
         <button
           type="button"
-          className="app-bar-action sheet-close"
+          className="sheet-close"
           aria-label={t('groupAdmin.close')}
           onClick={close}
         >

@@ -5,7 +5,7 @@ import { AppBar } from '../../components/AppBar.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { InfiniteFooter } from '../../components/InfiniteFooter.tsx';
 import { Time } from '../../components/Time.tsx';
-import { ListSkeleton } from '../inbox/NotificationsTab.tsx';
+import { ListSkeleton } from '../../components/ListSkeleton.tsx';
 import { useNotice } from './AdminParts.tsx';
 import { MemberSheet } from './MemberSheet.tsx';
 import { useGroupAbilities } from './useGroupAdmin.ts';

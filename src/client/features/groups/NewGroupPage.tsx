@@ -3,8 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { AppBar } from '../../components/AppBar.tsx';
 import { useNavigate } from 'react-router';
 import { ErrorText } from '../../components/ErrorText.tsx';
-import { CityField } from '../../components/CityField.tsx';
-import { InterestChips } from './InterestChips.tsx';
+import { GroupFields } from './GroupFields.tsx';
 import { useCreateGroup } from './useGroups.ts';
 
 /** `/groups/new`: name, description, 1–5 interests, a city and who may join. */
@@ -62,42 +61,15 @@ export function NewGroupPage() {
             placeholder={t('groups.descriptionHint')}
           />
         </label>
-        <fieldset className="field fieldset">
-          <legend>
-            {t('groups.interests')}{' '}
-            <span className="muted small">
-              {t('groups.interestsChosen', { count: interests.length })}
-            </span>
-          </legend>
-          <InterestChips value={interests} onChange={setInterests} idPrefix="nc" />
-        </fieldset>
-        <CityField
-          label={t('groups.city')}
-          noneLabel={t('groups.cityAny')}
-          value={city}
-          onChange={setCity}
+        <GroupFields
+          idPrefix="nc"
+          interests={interests}
+          onInterests={setInterests}
+          city={city}
+          onCity={setCity}
+          visibility={visibility}
+          onVisibility={setVisibility}
         />
-        <fieldset className="field fieldset">
-          <legend>{t('groups.visibility')}</legend>
-          <label className="radio">
-            <input
-              type="radio"
-              name="visibility"
-              checked={visibility === 'public'}
-              onChange={() => setVisibility('public')}
-            />
-            <span>{t('groups.visibilityPublic')}</span>
-          </label>
-          <label className="radio">
-            <input
-              type="radio"
-              name="visibility"
-              checked={visibility === 'approval'}
-              onChange={() => setVisibility('approval')}
-            />
-            <span>{t('groups.visibilityApproval')}</span>
-          </label>
-        </fieldset>
         <ErrorText error={create.error} />
         <button
           type="submit"

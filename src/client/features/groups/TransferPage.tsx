@@ -3,7 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { InfiniteFooter } from '../../components/InfiniteFooter.tsx';
-import { PeopleSkeleton, PersonLine, Sheet, useNotice } from './AdminParts.tsx';
+import { ListSkeleton } from '../../components/ListSkeleton.tsx';
+import { Sheet } from '../../components/Sheet.tsx';
+import { PersonLine, useNotice } from './AdminParts.tsx';
 import { StaffOnly } from './ManagePage.tsx';
 import { useGroupAbilities, useTransfer } from './useGroupAdmin.ts';
 import { useMembers, type GroupView, type MemberView } from './useGroups.ts';
@@ -51,7 +53,7 @@ function Transfer({ g, meId }: { g: GroupView; meId: string | undefined }) {
     <>
       <p className="admin-intro muted">{t('groupAdmin.transferIntro')}</p>
       {members.isPending ? (
-        <PeopleSkeleton />
+        <ListSkeleton rows={4} />
       ) : members.isError ? (
         <ErrorText error={members.error} />
       ) : items.length === 0 ? (

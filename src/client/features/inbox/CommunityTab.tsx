@@ -10,7 +10,7 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { Time } from '../../components/Time.tsx';
 import { ActivityCard, CardsSkeleton } from '../activities/ActivityCard.tsx';
 import { useMe } from '../auth/useSession.ts';
-import { ListSkeleton } from './NotificationsTab.tsx';
+import { ListSkeleton } from '../../components/ListSkeleton.tsx';
 
 export { ActivityCard };
 

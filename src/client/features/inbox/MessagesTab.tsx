@@ -8,7 +8,7 @@ import { keys } from '../../api/keys.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { InfiniteFooter } from '../../components/InfiniteFooter.tsx';
 import { Time } from '../../components/Time.tsx';
-import { ListSkeleton } from './NotificationsTab.tsx';
+import { ListSkeleton } from '../../components/ListSkeleton.tsx';
 
 type ConversationView = Static<typeof Conversation>;
 

@@ -1,3 +1,4 @@
+import { ListSkeleton } from '../../components/ListSkeleton.tsx';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { ErrorText } from '../../components/ErrorText.tsx';
@@ -42,22 +43,5 @@ export function NotificationsTab() {
       </ul>
       <InfiniteFooter query={list} />
     </section>
-  );
-}
-
-export function ListSkeleton() {
-  const { t } = useTranslation();
-  return (
-    <ul className="list" aria-busy="true" aria-label={t('common.loading')}>
-      {Array.from({ length: 6 }, (_, i) => (
-        <li key={i} className="skeleton-row">
-          <span className="skeleton circle" />
-          <span className="skeleton-lines">
-            <span className="skeleton line" />
-            <span className="skeleton line short" />
-          </span>
-        </li>
-      ))}
-    </ul>
   );
 }

@@ -6,7 +6,7 @@ import { ErrorText, useErrorMessage } from '../../components/ErrorText.tsx';
 import { InfiniteFooter } from '../../components/InfiniteFooter.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { relativeTime } from '../../lib/time.ts';
-import { ListSkeleton } from '../inbox/NotificationsTab.tsx';
+import { ListSkeleton } from '../../components/ListSkeleton.tsx';
 import { useBlocks, useSetBlocked } from './useBlocks.ts';
 import './blocks.css';
 
