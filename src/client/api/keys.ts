@@ -37,4 +37,8 @@ export const keys = {
   activity: (id: string) => ['activity', id] as const,
   blocks: ['me', 'blocks'] as const,
   user: (id: string) => ['user', id] as const,
+  // #13: wallet and bills
+  // #13: activities (create, attendees, venues)
+  // #13: chat
+  // #13: operator and my data
 };

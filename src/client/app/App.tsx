@@ -49,6 +49,14 @@ const ProfilePage = page(() => import('../features/settings/ProfilePage.tsx'), '
 const BlocksPage = page(() => import('../features/settings/BlocksPage.tsx'), 'BlocksPage');
 const UserPage = page(() => import('../features/users/UserPage.tsx'), 'UserPage');
 const ActivityPage = page(() => import('../features/activities/ActivityPage.tsx'), 'ActivityPage');
+// #13: wallet and bills pages
+
+// #13: activities pages
+
+// #13: chat pages
+
+// #13: operator and my data pages
+
 const NotificationSettingsPage = page(
   () => import('../features/settings/NotificationSettingsPage.tsx'),
   'NotificationSettingsPage',
@@ -164,6 +172,14 @@ const router = createBrowserRouter([
           { path: '/groups/:id/manage/rules', element: <GroupRulesPage /> },
           { path: '/groups/:id/manage/transfer', element: <TransferPage /> },
           { path: '/search', element: <SearchPage /> },
+          // #13: wallet and bills routes
+
+          // #13: activities routes
+
+          // #13: chat routes
+
+          // #13: operator and my data routes
+
           { path: '*', element: <NotFound /> },
         ],
       },

@@ -497,6 +497,13 @@ export const en: Resources = {
     interests: 'My interests',
     notifications: 'Notification settings',
   },
+  pay: {},
+  wallet: {},
+  bills: {},
+  activityEdit: {},
+  chat: {},
+  operator: {},
+  myData: {},
   notFound: {
     title: 'Page not found',
     body: 'This page is not built yet, or the link is wrong.',

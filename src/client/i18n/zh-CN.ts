@@ -480,6 +480,14 @@ export const zhCN = {
     interests: '我的兴趣',
     notifications: '通知设置',
   },
+  // #13 sections (one per area; each grows in its own worktree)
+  pay: {},
+  wallet: {},
+  bills: {},
+  activityEdit: {},
+  chat: {},
+  operator: {},
+  myData: {},
   notFound: {
     title: '页面不存在',
     body: '这个页面还没有做好，或者链接有误。',
