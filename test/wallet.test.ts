@@ -117,9 +117,20 @@ describe('payment PIN', () => {
     expect((await setPin(u, { pin: '123456' })).statusCode).toBe(204);
     expect((await wallet(u)).pinSet).toBe(true);
     expectError(await setPin(u, { pin: '654321' }), 400);
-    for (let i = 0; i < 4; i++)
-      expectError(await setPin(u, { pin: '654321', oldPin: '000000' }), 403, 'wrong_pin');
-    expectError(await setPin(u, { pin: '654321', oldPin: '000000' }), 403, 'pin_locked');
+    for (let i = 0; i < 4; i++) {
+      const res = await setPin(u, { pin: '654321', oldPin: '000000' });
+      expectError(res, 403, 'wrong_pin');
+      // The tries left are machine-readable (the client shows them).
+      expect(res.json().error.details).toEqual({ triesLeft: 4 - i });
+    }
+    const locked = await setPin(u, { pin: '654321', oldPin: '000000' });
+    expectError(locked, 403, 'pin_locked');
+    const retryAfter = Number(locked.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(14 * 60);
+    const { lockedUntil, retryAfterSeconds } = locked.json().error.details;
+    expect(retryAfterSeconds).toBe(retryAfter);
+    expect(Date.parse(lockedUntil) - Date.now()).toBeGreaterThan(14 * 60_000);
+    expect(Date.parse(lockedUntil) - Date.now()).toBeLessThanOrEqual(15 * 60_000 + 1000);
     expectError(await setPin(u, { pin: '654321', oldPin: '123456' }), 403, 'pin_locked');
     expect((await wallet(u)).pinLocked).toBe(true);
     const pinRow = await ctx.database.db
