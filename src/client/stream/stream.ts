@@ -136,6 +136,7 @@ export class Stream {
         void this.qc.invalidateQueries({ queryKey: keys.notificationsAll });
         const { notification } = frame.data as RealtimeEventMap['notification.created'];
         onGroupNotice(this.qc, notification as NotificationView);
+        onMoneyNotice(this.qc, notification as NotificationView);
         break;
       }
       case 'message.created':
@@ -184,6 +185,21 @@ function onGroupNotice(qc: QueryClient, n: NotificationView): void {
       void qc.invalidateQueries({ queryKey: keys.group(n.groupId) });
       void qc.invalidateQueries({ queryKey: keys.community });
       break;
+  }
+}
+
+/**
+ * Money notices (`payment.*`, `bill.*`) re-read what they change: the balance and the history
+ * of the wallet it touched, and the bill (a payer paid: the creator's open bill page turns that
+ * share "paid" live), and the list of bills.
+ */
+function onMoneyNotice(qc: QueryClient, n: NotificationView): void {
+  const money = n.type.startsWith('payment.') || n.type.startsWith('bill.');
+  if (!money) return;
+  void qc.invalidateQueries({ queryKey: keys.wallet });
+  if (n.subject.type === 'bill') {
+    void qc.invalidateQueries({ queryKey: keys.bill(n.subject.id) });
+    void qc.invalidateQueries({ queryKey: keys.bills });
   }
 }
 

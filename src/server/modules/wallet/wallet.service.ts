@@ -284,10 +284,13 @@ export class WalletService {
       this.balanceOf(viewer.userId),
       this.ledger.findPin(viewer.userId),
     ]);
+    const lockedUntil = pin?.lockedUntil ?? 0;
+    const locked = lockedUntil > Date.now();
     return {
       balanceFen,
       pinSet: pin !== undefined,
-      pinLocked: (pin?.lockedUntil ?? 0) > Date.now(),
+      pinLocked: locked,
+      pinLockedUntil: locked ? new Date(lockedUntil).toISOString() : null,
     };
   }
 
@@ -416,6 +419,10 @@ export class WalletService {
         byEntry.set(o.entryId, o);
       }
     }
+    // A person on the other side is named (one query for the page, not one per row).
+    const people = await this.deps.accounts.summaries([
+      ...new Set([...byEntry.values()].filter((o) => o.kind === 'wallet').map((o) => o.ownerId)),
+    ]);
     return {
       items: page.items.map((r) => {
         const o = byEntry.get(r.entryId);
@@ -426,7 +433,9 @@ export class WalletService {
           purpose: r.kind,
           title: memoTitle(r.memo),
           reference: r.reference,
-          counterparty: o ? { kind: o.kind, id: o.ownerId } : null,
+          counterparty: o
+            ? { kind: o.kind, id: o.ownerId, user: people.get(o.ownerId) ?? null }
+            : null,
           createdAt: toIsoWithOffset(r.createdAt),
         };
       }),
