@@ -144,7 +144,7 @@ export function PinPad({
               aria-label={k === 'del' ? t('pay.delete') : k}
               onClick={() => press(k)}
             >
-              {k === 'del' ? <Icon name="back" size={22} /> : k}
+              {k === 'del' ? <Icon name="backspace" size={24} /> : k}
             </button>
           ),
         )}
