@@ -7,7 +7,6 @@ import {
   dinner,
   fundedPerson,
   logIn,
-  moneyCall,
   password,
   register,
   typePin,
@@ -227,6 +226,44 @@ describe(`the wallet in Chromium (${dialect})`, () => {
       await closeAll(context);
     }
   });
+
+  it('sends someone without a PIN to set one, and someone short of money to top up', async () => {
+    const broke = await register(suite, 'wallet_broke', '囊中羞涩');
+    const host = await fundedPerson(suite, 'wallet_host3', '东道主', 0, '111111');
+    const a = await dinner(suite, host, [broke], '早茶');
+    const bill = await call<Bill>('POST', '/bills', host.token, {
+      title: '早茶 AA',
+      activityId: a.id,
+      totalFen: 8_000,
+      split: 'equal',
+    });
+    const { context, page, errors } = await phone(suite.browser);
+    try {
+      await logIn(page, suite.server.url, 'wallet_broke');
+      await page.goto(`${suite.server.url}/bills/${bill.id}`);
+      await page.getByRole('button', { name: '支付我的份额 ¥40' }).click();
+      const pay = page.getByRole('dialog', { name: '确认付款' });
+      await typePin(page, '123456');
+      await pay.getByText('你还没有设置支付密码。').waitFor();
+      await pay.getByRole('link', { name: '去设置支付密码' }).waitFor();
+      await screenshot(page, 'pay-sheet-no-pin');
+      await expectAccessible(page, 'pay-sheet-no-pin');
+
+      await call('PUT', '/wallet/pin', broke.token, { pin: '123456' });
+      await pay.getByRole('button', { name: '关闭' }).click();
+      await page.getByRole('button', { name: '支付我的份额 ¥40' }).click();
+      await typePin(page, '123456');
+      await pay.getByText('钱包余额不足。').waitFor();
+      await pay.getByRole('link', { name: '去充值' }).click();
+      await expect.poll(() => new URL(page.url()).pathname).toBe('/wallet');
+      await page.getByRole('dialog', { name: '充值（沙盒）' }).waitFor();
+      // Nothing was paid.
+      const owed = await call<Bill>('GET', `/bills/${bill.id}`, broke.token);
+      expect(owed.shares.find((s) => s.user.id === broke.user.id)?.status).toBe('pending');
+      expect(errors).toEqual([]);
+    } finally {
+      await closeAll(context);
+    }
+  }, 120_000);
 });
 
-void moneyCall;
