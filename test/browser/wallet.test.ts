@@ -266,4 +266,3 @@ describe(`the wallet in Chromium (${dialect})`, () => {
     }
   }, 120_000);
 });
-

@@ -34,7 +34,7 @@ const pinLocked = (lockedUntil: number, now: number) => {
   return new AppError('pin_locked', undefined, {
     headers: { 'retry-after': String(seconds) },
     details: {
-      lockedUntil: new Date(now + seconds * 1000).toISOString(),
+      lockedUntil: toIsoWithOffset(now + seconds * 1000),
       retryAfterSeconds: seconds,
     },
   });
@@ -290,7 +290,7 @@ export class WalletService {
       balanceFen,
       pinSet: pin !== undefined,
       pinLocked: locked,
-      pinLockedUntil: locked ? new Date(lockedUntil).toISOString() : null,
+      pinLockedUntil: locked ? toIsoWithOffset(lockedUntil) : null,
     };
   }
 
