@@ -118,4 +118,66 @@ describe(`split the bill in Chromium (${dialect})`, () => {
       await closeAll(creator.context, liB.context, wangB.context);
     }
   }, 120_000);
+
+  it('bills chosen group members; the creator reminds and withdraws; outsiders and the signed-out see nothing', async () => {
+    const host = await fundedPerson(suite, 'bill_ghost', '组长', 0, '111111');
+    const li = await fundedPerson(suite, 'bill_gli', '组员小李', 0, '222222');
+    const zhao = await fundedPerson(suite, 'bill_gzhao', '组员小赵', 0, '333333');
+    await fundedPerson(suite, 'bill_gout', '路人', 0, '444444');
+    const { group } = await suite.groupWithThread(
+      host.token,
+      { name: '周末羽毛球', description: '每周六下午打球，场地费 AA。' },
+      { title: '本周场地', body: '订好了' },
+    );
+    for (const m of [li, zhao]) await call('POST', `/groups/${group.id}/join`, m.token, {});
+
+    const creator = await phone(suite.browser);
+    const other = await phone(suite.browser);
+    try {
+      const page = creator.page;
+      await logIn(page, suite.server.url, 'bill_ghost');
+      await page.goto(`${suite.server.url}/bills/new?groupId=${group.id}`);
+      await page.getByLabel('名称').fill('场地费');
+      await page.getByLabel('总金额（元）').fill('50');
+      // Members are chosen, not all billed: only 小李.
+      await page.getByRole('checkbox', { name: '组员小李' }).check();
+      await page.getByText('2 人平分，每人 ¥25，你的份额 ¥25（含零头）').waitFor();
+      await page.getByRole('button', { name: '发起收款' }).click();
+      await page.getByTestId('bill-paid').getByText('1/2 人已付').waitFor();
+      const billId = new URL(page.url()).pathname.split('/')[2]!;
+      const bill = await call<Bill>('GET', `/bills/${billId}`, host.token);
+      expect(bill.shares.map((s) => s.user.id).sort()).toEqual([host.user.id, li.user.id].sort());
+
+      // Remind the one who owes: the button says so, and 小李 gets the notice.
+      await page.getByRole('button', { name: '提醒 1 人付款' }).click();
+      await page.getByRole('button', { name: '已提醒，明天可再次提醒' }).waitFor();
+      await expect
+        .poll(async () =>
+          (
+            await call<{ items: { type: string }[] }>('GET', '/inbox/notifications', li.token)
+          ).items.map((n) => n.type),
+        )
+        .toContain('bill.reminder');
+
+      // Someone not on the bill, and someone signed out, see nothing of it.
+      await logIn(other.page, suite.server.url, 'bill_gout');
+      await other.page.goto(`${suite.server.url}/bills/${billId}`);
+      await other.page.getByText('内容不存在或你无权查看。').waitFor();
+      await expectAccessible(other.page, 'bill-page-not-found');
+      await other.context.clearCookies();
+      await other.page.goto(`${suite.server.url}/bills/${billId}`);
+      await expect.poll(() => new URL(other.page.url()).pathname).toBe('/login');
+
+      // Withdraw it (nobody else has paid): it asks first, then says 已撤销, as does the server.
+      await page.getByRole('button', { name: '撤销账单' }).click();
+      await page.getByText('撤销后大家不用再付款，确定撤销吗？').waitFor();
+      await screenshot(page, 'bill-cancel-confirm');
+      await page.getByRole('button', { name: '确定撤销' }).click();
+      await page.getByText('已撤销').waitFor();
+      expect((await call<Bill>('GET', `/bills/${billId}`, li.token)).status).toBe('cancelled');
+      for (const b of [creator, other]) expect(b.errors).toEqual([]);
+    } finally {
+      await closeAll(creator.context, other.context);
+    }
+  }, 120_000);
 });

@@ -5,12 +5,12 @@ import { AppBar } from '../../components/AppBar.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { ListSkeleton } from '../../components/ListSkeleton.tsx';
 import { yuan } from '../../lib/money.ts';
-import { useActivity } from '../activities/useActivity.ts';
 import { useMe } from '../auth/useSession.ts';
 import { parseYuan } from '../wallet/TopupSheet.tsx';
 import {
   equalShares,
   useAttendees,
+  useBillActivity,
   useCreateBill,
   useGroupMembersForBill,
   type Person,
@@ -31,7 +31,7 @@ export function NewBillPage() {
   const activityId = params.get('activityId');
   const groupId = activityId ? null : params.get('groupId');
   const me = useMe();
-  const activity = useActivity(activityId ?? '');
+  const activity = useBillActivity(activityId);
   const isOrganizer = !!activityId && activity.data?.organizer.id === me.data?.id;
   const attendees = useAttendees(activityId, isOrganizer);
   const members = useGroupMembersForBill(groupId);
@@ -78,7 +78,7 @@ export function NewBillPage() {
   // An attendee (not the organizer) splits equally among everyone attending (the server's default).
   const everyoneAttending = !!activityId && !isOrganizer;
   const shares =
-    split === 'equal' && totalOk && !everyoneAttending && myId
+    split === 'equal' && totalOk && !everyoneAttending && myId && chosen.length > 0
       ? equalShares(
           totalFen,
           myId,
@@ -141,7 +141,9 @@ export function NewBillPage() {
   const loadingPeople =
     (activityId && (activity.isPending || (isOrganizer && attendees.isPending))) ||
     (groupId && members.isPending);
-  const peopleError = activity.error ?? attendees.error ?? members.error;
+  const peopleError = activityId
+    ? (activity.error ?? (isOrganizer ? attendees.error : null))
+    : members.error;
 
   return (
     <main className="page new-bill-page">

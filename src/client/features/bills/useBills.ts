@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Static } from 'typebox';
 import type { UserSummary } from '../../../shared/api/accounts.ts';
-import type { Attendee } from '../../../shared/api/activities.ts';
+import type { Activity, Attendee } from '../../../shared/api/activities.ts';
 import type { PageOf } from '../../../shared/api/common.ts';
 import type { Member } from '../../../shared/api/groups.ts';
 import type { Bill, CreateBillBody } from '../../../shared/api/wallet.ts';
@@ -54,6 +54,15 @@ export function payBill(id: string, pin: string, key: string) {
     method: 'POST',
     body: { pin },
     headers: idempotencyHeader(key),
+  });
+}
+
+/** The activity a bill is for (its title and organizer), when there is one. */
+export function useBillActivity(activityId: string | null) {
+  return useQuery({
+    queryKey: keys.activity(activityId ?? ''),
+    queryFn: () => api<Static<typeof Activity>>(`/activities/${activityId}`),
+    enabled: activityId !== null,
   });
 }
 
