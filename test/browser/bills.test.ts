@@ -107,6 +107,15 @@ describe(`split the bill in Chromium (${dialect})`, () => {
         10_000,
       );
 
+      // The payments' notices are in the creator's notifications, with who paid and how much.
+      await page.goto(`${suite.server.url}/`);
+      await page.getByText('小李 已支付「周五火锅 AA」中的份额 ¥100').waitFor();
+      await page.getByText('小王 已支付「周五火锅 AA」中的份额 ¥100').waitFor();
+      // …and the payer's: paid, and what for.
+      await liB.page.goto(`${suite.server.url}/`);
+      await liB.page.getByText('支付成功 ¥100：周五火锅 AA').waitFor();
+      await liB.page.getByText('阿杰 发起了 AA 收款「周五火锅 AA」，你的份额 ¥100').waitFor();
+
       // My bills lists it as settled.
       await page.goto(`${suite.server.url}/bills`);
       const row = page.getByRole('link', { name: /周五火锅 AA/ });
