@@ -6,9 +6,8 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { ListSkeleton } from '../../components/ListSkeleton.tsx';
 import { yuan } from '../../lib/money.ts';
 import { useMe } from '../auth/useSession.ts';
-import { parseYuan } from '../wallet/TopupSheet.tsx';
+import { equalShares, parseYuan } from '../wallet/amount.ts';
 import {
-  equalShares,
   useAttendees,
   useBillActivity,
   useCreateBill,

@@ -5,17 +5,11 @@ import { useErrorMessage } from '../../components/ErrorText.tsx';
 import { Sheet } from '../../components/Sheet.tsx';
 import { useIntentKey } from '../../lib/idempotency.ts';
 import { yuan } from '../../lib/money.ts';
+import { parseYuan } from './amount.ts';
 import { useTopup } from './useWallet.ts';
 
 const PRESETS_FEN = [5_000, 10_000, 20_000, 50_000];
 const MAX_FEN = 500_000;
-
-/** "12.5" → 1250 fen, exactly (no floating point); null when it is not an amount. */
-export function parseYuan(text: string): number | null {
-  const m = /^\s*(\d{1,7})(?:\.(\d{1,2}))?\s*$/.exec(text);
-  if (!m) return null;
-  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-}
 
 /**
  * The sandbox top-up: presets or a custom amount in yuan. One Idempotency-Key per intent: a

@@ -1,0 +1,22 @@
+/** "12.5" → 1250 fen, exactly (no floating point); null when it is not an amount in yuan. */
+export function parseYuan(text: string): number | null {
+  const m = /^\s*(\d{1,7})(?:\.(\d{1,2}))?\s*$/.exec(text);
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
+
+/**
+ * The server's equal split (docs/wallet.md): among the chosen people and the creator, everyone
+ * owes ⌊total / n⌋ and the creator's own share takes the remaining fen.
+ */
+export function equalShares(
+  totalFen: number,
+  creatorId: string,
+  userIds: readonly string[],
+): Map<string, number> {
+  const ids = [creatorId, ...userIds.filter((id) => id !== creatorId)];
+  const each = Math.floor(totalFen / ids.length);
+  const shares = new Map(ids.map((id) => [id, each]));
+  shares.set(creatorId, totalFen - each * (ids.length - 1));
+  return shares;
+}
