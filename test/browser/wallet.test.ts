@@ -249,8 +249,13 @@ describe(`the wallet in Chromium (${dialect})`, () => {
       await screenshot(page, 'pay-sheet-no-pin');
       await expectAccessible(page, 'pay-sheet-no-pin');
 
-      await call('PUT', '/wallet/pin', broke.token, { pin: '123456' });
-      await pay.getByRole('button', { name: '关闭' }).click();
+      // Set it there, and come back to the payment.
+      await pay.getByRole('link', { name: '去设置支付密码' }).click();
+      await typePin(page, '123456');
+      await typePin(page, '123456');
+      await page.getByRole('link', { name: '返回继续付款' }).click();
+      await expect.poll(() => new URL(page.url()).pathname).toBe(`/bills/${bill.id}`);
+      expect((await call<Wallet>('GET', '/wallet', broke.token)).pinSet).toBe(true);
       await page.getByRole('button', { name: '支付我的份额 ¥40' }).click();
       await typePin(page, '123456');
       await pay.getByText('钱包余额不足。').waitFor();

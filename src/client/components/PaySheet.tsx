@@ -1,6 +1,6 @@
 import { useRef, useState, type JSX } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { ApiError } from '../api/http.ts';
 import { useIntentKey } from '../lib/idempotency.ts';
 import { yuan } from '../lib/money.ts';
@@ -58,6 +58,7 @@ export function PaySheet<T>(props: {
   const { t } = useTranslation();
   const errorMessage = useErrorMessage();
   const intent = useIntentKey();
+  const here = useLocation().pathname;
   const inFlight = useRef(false);
   const lastPin = useRef<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -135,14 +136,14 @@ export function PaySheet<T>(props: {
         ) : refusal?.kind === 'pin_not_set' ? (
           <div className="pay-blocked" role="alert">
             <p>{t('pay.pinNotSet')}</p>
-            <Link to="/wallet/pin" className="button primary block">
+            <Link to="/wallet/pin" state={{ from: here }} className="button primary block">
               {t('pay.setPin')}
             </Link>
           </div>
         ) : refusal?.kind === 'insufficient_funds' ? (
           <div className="pay-blocked" role="alert">
             <p>{t('pay.insufficient')}</p>
-            <Link to="/wallet?topup=1" className="button primary block">
+            <Link to="/wallet?topup=1" state={{ from: here }} className="button primary block">
               {t('pay.topUp')}
             </Link>
           </div>

@@ -562,6 +562,7 @@ export const en: Resources = {
     next: 'Next',
     pinSaved: 'Payment PIN saved',
     backToWallet: 'Back to the wallet',
+    backToPayment: 'Back to the payment',
   },
   bills: {
     mine: 'My split bills',

@@ -542,6 +542,7 @@ export const zhCN = {
     next: '下一步',
     pinSaved: '支付密码已保存',
     backToWallet: '返回钱包',
+    backToPayment: '返回继续付款',
   },
   bills: {
     mine: '我的 AA 账单',

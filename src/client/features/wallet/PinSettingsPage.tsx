@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { ApiError } from '../../api/http.ts';
 import { AppBar } from '../../components/AppBar.tsx';
 import { ErrorText, useErrorMessage } from '../../components/ErrorText.tsx';
@@ -23,6 +23,9 @@ export function PinSettingsPage() {
   const wallet = useWallet();
   const setPin = useSetPin();
   const errorMessage = useErrorMessage();
+  // Sent here by a payment (the PaySheet's "set a PIN"): back to it when done.
+  const from = (useLocation().state as { from?: unknown } | null)?.from;
+  const backTo = typeof from === 'string' && from.startsWith('/') ? from : null;
   const [forgot, setForgot] = useState(false);
   const [step, setStep] = useState<Step | null>(null);
   const [oldPin, setOldPin] = useState<string | undefined>();
@@ -137,8 +140,8 @@ export function PinSettingsPage() {
             <Icon name="check" size={28} />
           </span>
           <h2>{t('wallet.pinSaved')}</h2>
-          <Link to="/wallet" className="button primary">
-            {t('wallet.backToWallet')}
+          <Link to={backTo ?? '/wallet'} className="button primary">
+            {backTo ? t('wallet.backToPayment') : t('wallet.backToWallet')}
           </Link>
         </section>
       ) : current === 'password' ? (
