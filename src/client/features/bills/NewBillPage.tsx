@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { AppBar } from '../../components/AppBar.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { Icon } from '../../components/Icon.tsx';
 import { ListSkeleton } from '../../components/ListSkeleton.tsx';
 import { yuan } from '../../lib/money.ts';
 import { useMe } from '../auth/useSession.ts';
@@ -228,7 +229,7 @@ export function NewBillPage() {
             {me.data && (
               <li className="bill-person me">
                 <span className="bill-person-check" aria-hidden="true">
-                  ✓
+                  <Icon name="check" size={20} />
                 </span>
                 <span className="bill-person-name">
                   {me.data.displayName}
