@@ -31,7 +31,13 @@ export const keys = {
   groupBans: (id: string) => ['group', id, 'members', 'banned'] as const,
   search: (type: 'groups' | 'threads' | 'activities', q: string) => ['search', type, q] as const,
   myInterests: ['me', 'interests'] as const,
-  nearby: (q: { lat: number; lng: number; radiusKm: number; interest?: string }) =>
+  nearby: (q: {
+    lat: number;
+    lng: number;
+    radiusKm: number;
+    interest?: string;
+    when?: string;
+  }) =>
     ['nearby', q] as const,
   nearbyAll: ['nearby'] as const,
   activity: (id: string) => ['activity', id] as const,
@@ -39,6 +45,10 @@ export const keys = {
   user: (id: string) => ['user', id] as const,
   // #13: wallet and bills
   // #13: activities (create, attendees, venues)
+  attendees: (id: string, status: 'confirmed' | 'waitlisted') =>
+    ['activity', id, 'attendees', status] as const,
+  venues: (city: string, q: string) => ['venues', city, q] as const,
+  groupActivities: (groupId: string) => ['group', groupId, 'activities'] as const,
   // #13: chat
   // #13: operator and my data
 };

@@ -52,6 +52,10 @@ const ActivityPage = page(() => import('../features/activities/ActivityPage.tsx'
 // #13: wallet and bills pages
 
 // #13: activities pages
+const ActivityFormPage = page(
+  () => import('../features/activities/ActivityFormPage.tsx'),
+  'ActivityFormPage',
+);
 
 // #13: chat pages
 
@@ -175,6 +179,8 @@ const router = createBrowserRouter([
           // #13: wallet and bills routes
 
           // #13: activities routes
+          { path: '/activities/new', element: <ActivityFormPage /> },
+          { path: '/activities/:id/edit', element: <ActivityFormPage /> },
 
           // #13: chat routes
 

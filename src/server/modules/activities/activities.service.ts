@@ -194,11 +194,17 @@ export class ActivitiesService {
   }
 
   private validateTimes(startAt: number, endAt: number, deadline: number, now: number) {
-    if (startAt <= now) throw invalidInput('startsAt must be in the future.');
-    if (startAt > now + MAX_AHEAD_MS) throw invalidInput('startsAt must be within two years.');
-    if (endAt <= startAt) throw invalidInput('endsAt must be after startsAt.');
-    if (endAt - startAt > MAX_DURATION_MS) throw invalidInput('An activity lasts at most 30 days.');
-    if (deadline > startAt) throw invalidInput('signupDeadline must not be after startsAt.');
+    // Each refusal names its field, so a form can show it there.
+    const refuse = (field: string, message: string) => invalidInput(message, [{ field, message }]);
+    if (startAt <= now) throw refuse('startsAt', 'startsAt must be in the future.');
+    if (startAt > now + MAX_AHEAD_MS) throw refuse('startsAt', 'startsAt must be within two years.');
+    if (endAt <= startAt) throw refuse('endsAt', 'endsAt must be after startsAt.');
+    if (endAt - startAt > MAX_DURATION_MS) {
+      throw refuse('endsAt', 'An activity lasts at most 30 days.');
+    }
+    if (deadline > startAt) {
+      throw refuse('signupDeadline', 'signupDeadline must not be after startsAt.');
+    }
   }
 
   async create(viewer: Viewer, body: CreateActivityBody): Promise<Activity> {
@@ -210,7 +216,11 @@ export class ActivitiesService {
       : startAt;
     this.validateTimes(startAt, endAt, deadline, now);
     const title = clean(body.title);
-    if (title.length < 2) throw invalidInput('title must have at least 2 characters.');
+    if (title.length < 2) {
+      throw invalidInput('title must have at least 2 characters.', [
+        { field: 'title', message: 'must have at least 2 characters' },
+      ]);
+    }
     await this.deps.interests.assertExist(body.interestIds);
     let restricted = false;
     if (body.groupId) {
