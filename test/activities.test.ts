@@ -444,10 +444,10 @@ describe('check-in codes', () => {
     await req('POST', `/api/v1/activities/${a.id}/signup`, fan, {});
     await req('POST', `/api/v1/activities/${b.id}/signup`, fan, {});
     const code = (await req('GET', `/api/v1/activities/${a.id}`, fan)).json().mySignup.checkinCode;
-    const codeB = (await req('GET', `/api/v1/activities/${b.id}`, fan)).json().mySignup
-      .checkinCode;
+    const codeB = (await req('GET', `/api/v1/activities/${b.id}`, fan)).json().mySignup.checkinCode;
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-    const notCodeB = wrong === codeB ? String((Number(code) + 2) % 1_000_000).padStart(6, '0') : wrong;
+    const notCodeB =
+      wrong === codeB ? String((Number(code) + 2) % 1_000_000).padStart(6, '0') : wrong;
     expectError(await checkin(a.id, org, { code: notCodeB }), 400, 'wrong_checkin_code');
     if (codeB !== code) {
       expectError(await checkin(a.id, org, { code: codeB }), 400, 'wrong_checkin_code');
@@ -565,7 +565,10 @@ describe('venue suggestions', () => {
       title: `秘密聚会${tag}`,
       ...venue(`湖畔茶室${tag}`, '西湖路3号', '无锡'),
     });
-    const res = await req('GET', `/api/v1/venues?${new URLSearchParams({ q: '湖畔', city: '无锡' })}`);
+    const res = await req(
+      'GET',
+      `/api/v1/venues?${new URLSearchParams({ q: '湖畔', city: '无锡' })}`,
+    );
     expect(res.statusCode).toBe(200);
     expect(res.json().items.map((v: { name: string }) => v.name)).toContain(`湖畔茶室${tag}`);
     expect(res.body).not.toContain('秘密聚会');

@@ -883,7 +883,9 @@ row({
   route: 'GET /api/v1/venues',
   variant: 'suggestions by text and city (venues are public; never titles)',
   expect: everyone(200),
-  call: () => ({ url: `/api/v1/venues?q=${encodeURIComponent('人民')}&city=${encodeURIComponent('上海')}` }),
+  call: () => ({
+    url: `/api/v1/venues?q=${encodeURIComponent('人民')}&city=${encodeURIComponent('上海')}`,
+  }),
 });
 row({
   route: 'GET /api/v1/me/activities',

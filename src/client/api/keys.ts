@@ -31,13 +31,7 @@ export const keys = {
   groupBans: (id: string) => ['group', id, 'members', 'banned'] as const,
   search: (type: 'groups' | 'threads' | 'activities', q: string) => ['search', type, q] as const,
   myInterests: ['me', 'interests'] as const,
-  nearby: (q: {
-    lat: number;
-    lng: number;
-    radiusKm: number;
-    interest?: string;
-    when?: string;
-  }) =>
+  nearby: (q: { lat: number; lng: number; radiusKm: number; interest?: string; when?: string }) =>
     ['nearby', q] as const,
   nearbyAll: ['nearby'] as const,
   activity: (id: string) => ['activity', id] as const,

@@ -155,7 +155,9 @@ export const CancelActivityBody = Type.Object({
 export const CheckinBody = Type.Union([
   Type.Object({ userId: Id }, { additionalProperties: false }),
   Type.Object(
-    { code: Type.String({ pattern: '^\\d{6}$', description: 'the code on the attendee’s ticket' }) },
+    {
+      code: Type.String({ pattern: '^\\d{6}$', description: 'the code on the attendee’s ticket' }),
+    },
     { additionalProperties: false },
   ),
 ]);

@@ -20,6 +20,7 @@ import {
   type ActivityView,
   type VenueView,
 } from './useActivity.ts';
+import './activity.css';
 import './activity-form.css';
 
 const HOUR = 3_600_000;
@@ -59,23 +60,25 @@ function ActivityForm({ a }: { a?: ActivityView }) {
   const groupId = a ? a.groupId : params.get('groupId');
   const group = useActivityGroup(groupId);
   const save = useSaveActivity(a?.id ?? null);
-  const defaultStart = Math.ceil((Date.now() + 48 * HOUR) / HOUR) * HOUR;
-  const [f, setF] = useState(() => ({
-    title: a?.title ?? '',
-    description: a?.description ?? '',
-    interests: a?.interestIds ?? [],
-    start: isoToLocal(a?.startsAt ?? defaultStart),
-    end: isoToLocal(a?.endsAt ?? defaultStart + 2 * HOUR),
-    deadline: a && a.signupDeadline !== a.startsAt ? isoToLocal(a.signupDeadline) : '',
-    capacity: String(a?.capacity ?? 20),
-    price: a ? fenToYuanText(a.priceFen) : '0',
-    cutoff: String(a?.refundCutoffHours ?? 24),
-    venueName: a?.venue.name ?? '',
-    address: a?.venue.address ?? '',
-    city:
-      a?.venue.city ??
-      (CITIES.some((c) => c.id === me.data?.homeCity) ? (me.data?.homeCity ?? '上海') : '上海'),
-  }));
+  const [f, setF] = useState(() => {
+    const defaultStart = Math.ceil((Date.now() + 48 * HOUR) / HOUR) * HOUR;
+    return {
+      title: a?.title ?? '',
+      description: a?.description ?? '',
+      interests: a?.interestIds ?? [],
+      start: isoToLocal(a?.startsAt ?? defaultStart),
+      end: isoToLocal(a?.endsAt ?? defaultStart + 2 * HOUR),
+      deadline: a && a.signupDeadline !== a.startsAt ? isoToLocal(a.signupDeadline) : '',
+      capacity: String(a?.capacity ?? 20),
+      price: a ? fenToYuanText(a.priceFen) : '0',
+      cutoff: String(a?.refundCutoffHours ?? 24),
+      venueName: a?.venue.name ?? '',
+      address: a?.venue.address ?? '',
+      city:
+        a?.venue.city ??
+        (CITIES.some((c) => c.id === me.data?.homeCity) ? (me.data?.homeCity ?? '上海') : '上海'),
+    };
+  });
   const [coords, setCoords] = useState<Coords | null>(
     a ? { lat: a.venue.lat, lng: a.venue.lng, from: 'saved' } : null,
   );
@@ -148,7 +151,9 @@ function ActivityForm({ a }: { a?: ActivityView }) {
   return (
     <form onSubmit={submit} noValidate>
       {groupId && group.data && (
-        <p className="muted small form-for">{t('activityEdit.forGroup', { name: group.data.name })}</p>
+        <p className="muted small form-for">
+          {t('activityEdit.forGroup', { name: group.data.name })}
+        </p>
       )}
       <label className="field">
         <span>{t('activityEdit.title')}</span>
@@ -274,7 +279,9 @@ function ActivityForm({ a }: { a?: ActivityView }) {
           <select value={f.cutoff} onChange={(e) => set({ cutoff: e.target.value })}>
             {[0, 2, 6, 12, 24, 48, 72, 168].map((h) => (
               <option key={h} value={h}>
-                {h === 0 ? t('activityEdit.cutoffNone') : t('activityEdit.cutoffHours', { count: h })}
+                {h === 0
+                  ? t('activityEdit.cutoffNone')
+                  : t('activityEdit.cutoffHours', { count: h })}
               </option>
             ))}
           </select>
@@ -290,7 +297,11 @@ function ActivityForm({ a }: { a?: ActivityView }) {
       )}
       {missingVenue && <p className="muted small">{t('activityEdit.venueNeeded')}</p>}
       <button type="submit" className="button primary block" disabled={!valid || save.isPending}>
-        {save.isPending ? t('common.loading') : a ? t('activityEdit.save') : t('activityEdit.publish')}
+        {save.isPending
+          ? t('common.loading')
+          : a
+            ? t('activityEdit.save')
+            : t('activityEdit.publish')}
       </button>
       {a && (
         <Link className="button ghost block" to={`/activities/${a.id}`}>
@@ -417,7 +428,12 @@ function VenuePicker(props: {
           : t('activityEdit.coordsNone')}
       </p>
       <div className="venue-ways">
-        <button type="button" className="button outline small" onClick={here} disabled={locating}>
+        <button
+          type="button"
+          className="button act-outline small"
+          onClick={here}
+          disabled={locating}
+        >
           <Icon name="locate" size={16} />
           {locating ? t('nearby.locating') : t('activityEdit.useHere')}
         </button>

@@ -143,7 +143,9 @@ function ActivityDetails({ a }: { a: ActivityView }) {
                 })}
               </span>
             )}
-            <CopyAddress text={[a.venue.city, a.venue.address, a.venue.name].filter(Boolean).join(' ')} />
+            <CopyAddress
+              text={[a.venue.city, a.venue.address, a.venue.name].filter(Boolean).join(' ')}
+            />
           </dd>
         </div>
         <div>
@@ -155,8 +157,7 @@ function ActivityDetails({ a }: { a: ActivityView }) {
             {places(a)}
             <span className="muted small">
               {t('activity.capacity', { count: a.signupCount, capacity: a.capacity })}
-              {a.waitlistCount > 0 &&
-                ` · ${t('community.waitlist', { count: a.waitlistCount })}`}
+              {a.waitlistCount > 0 && ` · ${t('community.waitlist', { count: a.waitlistCount })}`}
             </span>
           </dd>
         </div>
@@ -273,7 +274,11 @@ function CopyAddress({ text }: { text: string }) {
         {t('activity.copyAddress')}
       </button>
       <span role="status" className={state === 'failed' ? 'error small' : 'ok small'}>
-        {state === 'copied' ? t('activity.copied') : state === 'failed' ? t('activity.copyFailed') : ''}
+        {state === 'copied'
+          ? t('activity.copied')
+          : state === 'failed'
+            ? t('activity.copyFailed')
+            : ''}
       </span>
     </span>
   );
@@ -285,7 +290,8 @@ function distanceKm(p: { lat: number; lng: number }, q: { lat: number; lng: numb
   const dLat = (q.lat - p.lat) * rad;
   const dLng = (q.lng - p.lng) * rad;
   const h =
-    Math.sin(dLat / 2) ** 2 + Math.cos(p.lat * rad) * Math.cos(q.lat * rad) * Math.sin(dLng / 2) ** 2;
+    Math.sin(dLat / 2) ** 2 +
+    Math.cos(p.lat * rad) * Math.cos(q.lat * rad) * Math.sin(dLng / 2) ** 2;
   return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 

@@ -24,11 +24,15 @@ export function OrganizerPanel({ a }: { a: ActivityView }) {
       </h3>
       {published && (
         <div className="organizer-actions">
-          <Link className="button outline" to={`/activities/${a.id}/edit`}>
+          <Link className="button act-outline" to={`/activities/${a.id}/edit`}>
             <Icon name="edit" size={18} />
             {t('activity.edit')}
           </Link>
-          <button type="button" className="button outline danger" onClick={() => setCancelling(true)}>
+          <button
+            type="button"
+            className="button act-outline act-danger-text"
+            onClick={() => setCancelling(true)}
+          >
             <Icon name="close" size={18} />
             {t('activity.cancelActivity')}
           </button>
@@ -40,7 +44,15 @@ export function OrganizerPanel({ a }: { a: ActivityView }) {
   );
 }
 
-function CancelActivitySheet({ a, open, onClose }: { a: ActivityView; open: boolean; onClose: () => void }) {
+function CancelActivitySheet({
+  a,
+  open,
+  onClose,
+}: {
+  a: ActivityView;
+  open: boolean;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const cancel = useCancelActivity(a.id);
   const [reason, setReason] = useState('');
@@ -86,7 +98,7 @@ function CancelActivitySheet({ a, open, onClose }: { a: ActivityView; open: bool
           <button type="button" className="button" onClick={onClose}>
             {t('activity.keepActivity')}
           </button>
-          <button type="submit" className="button danger" disabled={cancel.isPending}>
+          <button type="submit" className="button act-danger" disabled={cancel.isPending}>
             {cancel.isPending ? t('common.loading') : t('activity.confirmCancelActivity')}
           </button>
         </div>
@@ -100,7 +112,7 @@ function Attendees({ a }: { a: ActivityView }) {
   const [tab, setTab] = useState<'confirmed' | 'waitlisted'>('confirmed');
   const list = useAttendees(a.id, tab, true);
   const checkin = useCheckin(a.id);
-  const now = Date.now();
+  const [now] = useState(() => Date.now());
   const opensAt = Date.parse(a.startsAt) - 2 * HOUR;
   const open = now >= opensAt && now <= Date.parse(a.endsAt) + 24 * HOUR;
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
@@ -123,12 +135,18 @@ function Attendees({ a }: { a: ActivityView }) {
       </div>
       {tab === 'confirmed' &&
         (open ? (
-          <CodeEntry pending={checkin.isPending} error={checkin.error} onCode={(code, done) =>
-            checkin.mutate({ code }, { onSuccess: (r) => done(r.user.displayName) })
-          } />
+          <CodeEntry
+            pending={checkin.isPending}
+            error={checkin.error}
+            onCode={(code, done) =>
+              checkin.mutate({ code }, { onSuccess: (r) => done(r.user.displayName) })
+            }
+          />
         ) : (
           <p className="muted small checkin-later">
-            {t('activity.checkinOpens', { time: shortDateTime(new Date(opensAt).toISOString(), i18n.language) })}
+            {t('activity.checkinOpens', {
+              time: shortDateTime(new Date(opensAt).toISOString(), i18n.language),
+            })}
           </p>
         ))}
       {list.isPending ? (

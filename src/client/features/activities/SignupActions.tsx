@@ -16,10 +16,12 @@ export function SignupActions({ a, onPaidSignup }: { a: ActivityView; onPaidSign
   const signup = useSignup(a.id);
   const cancel = useCancelSignup(a.id);
   const [asking, setAsking] = useState(false);
+  // When the page opened: enough to know whether it has started (the server decides anyway).
+  const [now] = useState(() => Date.now());
   if (a.status !== 'published') return null;
   const mine = a.mySignup;
   if (mine) {
-    const started = Date.parse(a.startsAt) <= Date.now();
+    const started = Date.parse(a.startsAt) <= now;
     if (started) return null;
     const paid = a.priceFen > 0 && mine.status === 'confirmed';
     return (
@@ -27,7 +29,9 @@ export function SignupActions({ a, onPaidSignup }: { a: ActivityView; onPaidSign
         {paid && (
           <p className="muted small refund-note">
             {mine.refundFenIfCancelled > 0
-              ? t('activity.refundUntil', { time: shortDateTime(mine.fullRefundUntil, i18n.language) })
+              ? t('activity.refundUntil', {
+                  time: shortDateTime(mine.fullRefundUntil, i18n.language),
+                })
               : t('activity.noRefundNow')}
           </p>
         )}
@@ -63,7 +67,7 @@ export function SignupActions({ a, onPaidSignup }: { a: ActivityView; onPaidSign
               </button>
               <button
                 type="button"
-                className="button danger"
+                className="button act-danger"
                 disabled={cancel.isPending}
                 onClick={() => cancel.mutate(undefined, { onSuccess: () => setAsking(false) })}
               >

@@ -39,7 +39,8 @@ export function useActivity(id: string, live = false) {
         return false;
       }
       const now = Date.now();
-      const open = Date.parse(a.startsAt) - 2 * HOUR <= now && now <= Date.parse(a.endsAt) + 24 * HOUR;
+      const open =
+        Date.parse(a.startsAt) - 2 * HOUR <= now && now <= Date.parse(a.endsAt) + 24 * HOUR;
       return open ? 15_000 : false;
     },
   });

@@ -185,7 +185,7 @@ function ThreadList({ g }: { g: GroupView }) {
           <span className="row-between">
             {(g.activityPolicy !== 'admins' || can.isAdmin) && (
               <Link className="button outline small" to={`/activities/new?groupId=${g.id}`}>
-                {t('activityEdit.start')}
+                {t('activityEdit.entry')}
               </Link>
             )}
             <Link className="button primary small" to={`/groups/${g.id}/new`}>

@@ -81,8 +81,8 @@ export function CommunityTab() {
       <section aria-labelledby="c-upcoming">
         <div className="section-title row-between">
           <h2 id="c-upcoming">{t('community.upcoming')}</h2>
-          <Link className="button outline small" to="/activities/new">
-            {t('activityEdit.start')}
+          <Link className="button act-outline small" to="/activities/new">
+            {t('activityEdit.entry')}
           </Link>
         </div>
         {c.myUpcoming.length === 0 ? (

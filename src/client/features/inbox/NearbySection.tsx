@@ -124,10 +124,10 @@ export function NearbySection({ userId, area }: { userId: string; area: string |
             {when !== 'month'
               ? t('nearby.emptyWhen', { when: t(`nearby.when.${when}`) })
               : interestName
-              ? t('nearby.emptyInterest', { km: choice.radiusKm, interest: interestName })
-              : wider
-                ? t('nearby.empty', { km: choice.radiusKm })
-                : t('nearby.emptyMax', { km: choice.radiusKm })}
+                ? t('nearby.emptyInterest', { km: choice.radiusKm, interest: interestName })
+                : wider
+                  ? t('nearby.empty', { km: choice.radiusKm })
+                  : t('nearby.emptyMax', { km: choice.radiusKm })}
           </p>
           <div className="empty-actions">
             {when !== 'month' && (

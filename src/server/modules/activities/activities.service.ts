@@ -197,7 +197,8 @@ export class ActivitiesService {
     // Each refusal names its field, so a form can show it there.
     const refuse = (field: string, message: string) => invalidInput(message, [{ field, message }]);
     if (startAt <= now) throw refuse('startsAt', 'startsAt must be in the future.');
-    if (startAt > now + MAX_AHEAD_MS) throw refuse('startsAt', 'startsAt must be within two years.');
+    if (startAt > now + MAX_AHEAD_MS)
+      throw refuse('startsAt', 'startsAt must be within two years.');
     if (endAt <= startAt) throw refuse('endsAt', 'endsAt must be after startsAt.');
     if (endAt - startAt > MAX_DURATION_MS) {
       throw refuse('endsAt', 'An activity lasts at most 30 days.');

@@ -32,7 +32,10 @@ export function checkinCodesVenues(_dialect: DialectName) {
         .alterTable('activities')
         .addColumn('checkin_failures', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
-      await db.schema.alterTable('activities').addColumn('checkin_locked_until', 'bigint').execute();
+      await db.schema
+        .alterTable('activities')
+        .addColumn('checkin_locked_until', 'bigint')
+        .execute();
 
       // Backfill: one code per existing sign-up, unique within its activity.
       const rows = await sql<{ activity_id: string; user_id: string }>`
