@@ -190,7 +190,7 @@ function ActivityForm({ a }: { a?: ActivityView }) {
       <fieldset className="field fieldset">
         <legend>{t('activityEdit.when')}</legend>
         <p className="muted small">{t('activityEdit.timeZone')}</p>
-        <div className="form-two">
+        <div className="form-times">
           <label className="field">
             <span>{t('activityEdit.start')}</span>
             <input

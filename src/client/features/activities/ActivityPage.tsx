@@ -179,7 +179,10 @@ function ActivityDetails({ a }: { a: ActivityView }) {
         </div>
       </dl>
       <Ticket a={a} />
-      <SignupActions a={a} onPaidSignup={() => setPaying(true)} />
+      {(!isOrganizer || a.mySignup) && (
+        <SignupActions a={a} onPaidSignup={() => setPaying(true)} />
+      )}
+      {(isOrganizer || me.data?.role === 'operator') && <OrganizerPanel a={a} />}
       <PaidSignup a={a} open={paying} onClose={() => setPaying(false)} />
       <section className="card activity-people" aria-label={t('activity.people')}>
         <Link
@@ -227,7 +230,6 @@ function ActivityDetails({ a }: { a: ActivityView }) {
       <a className="button block" href={`/api/v1/activities/${a.id}.ics`} download>
         <Icon name="calendar" size={18} /> {t('activity.calendar')}
       </a>
-      {(isOrganizer || me.data?.role === 'operator') && <OrganizerPanel a={a} />}
     </>
   );
 }

@@ -158,43 +158,45 @@ function Attendees({ a }: { a: ActivityView }) {
           {tab === 'confirmed' ? t('activity.noAttendees') : t('activity.noWaitlist')}
         </p>
       ) : (
-        <ul className="list attendee-list">
-          {items.map((x) => (
-            <li key={x.user.id} className="attendee-row">
-              <span className="avatar small" aria-hidden="true">
-                {x.user.displayName.slice(0, 1)}
-              </span>
-              <span className="member-name">
-                <strong className="ellipsis">{x.user.displayName}</strong>
-                <span className="muted small">
-                  {x.position !== undefined
-                    ? t('activity.position', { position: x.position })
-                    : `@${x.user.username}`}
+        <>
+          <ul className="list attendee-list">
+            {items.map((x) => (
+              <li key={x.user.id} className="attendee-row">
+                <span className="avatar small" aria-hidden="true">
+                  {x.user.displayName.slice(0, 1)}
                 </span>
-              </span>
-              {tab === 'confirmed' &&
-                (x.checkedIn ? (
-                  <span className="pill ok">
-                    <Icon name="check" size={14} />
-                    {t('activity.checkedInShort')}
+                <span className="member-name">
+                  <strong className="ellipsis">{x.user.displayName}</strong>
+                  <span className="muted small">
+                    {x.position !== undefined
+                      ? t('activity.position', { position: x.position })
+                      : `@${x.user.username}`}
                   </span>
-                ) : (
-                  open && (
-                    <button
-                      type="button"
-                      className="button small"
-                      disabled={checkin.isPending}
-                      aria-label={t('activity.checkinPerson', { name: x.user.displayName })}
-                      onClick={() => checkin.mutate({ userId: x.user.id })}
-                    >
-                      {t('activity.checkin')}
-                    </button>
-                  )
-                ))}
-            </li>
-          ))}
+                </span>
+                {tab === 'confirmed' &&
+                  (x.checkedIn ? (
+                    <span className="pill ok">
+                      <Icon name="check" size={14} />
+                      {t('activity.checkedInShort')}
+                    </span>
+                  ) : (
+                    open && (
+                      <button
+                        type="button"
+                        className="button small"
+                        disabled={checkin.isPending}
+                        aria-label={t('activity.checkinPerson', { name: x.user.displayName })}
+                        onClick={() => checkin.mutate({ userId: x.user.id })}
+                      >
+                        {t('activity.checkin')}
+                      </button>
+                    )
+                  ))}
+              </li>
+            ))}
+          </ul>
           <InfiniteFooter query={list} />
-        </ul>
+        </>
       )}
     </div>
   );

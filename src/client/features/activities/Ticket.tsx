@@ -25,10 +25,10 @@ export function Ticket({ a }: { a: ActivityView }) {
       ) : (
         <>
           <p className="muted small">{t('activity.ticketHint')}</p>
-          <p
-            className="ticket-code"
-            aria-label={t('activity.codeLabel', { code: code.split('').join(' ') })}
-          >
+          <p className="ticket-code">
+            <span className="visually-hidden">
+              {t('activity.codeLabel', { code: code.split('').join(' ') })}
+            </span>
             <span aria-hidden="true">{code.slice(0, 3)}</span>
             <span aria-hidden="true">{code.slice(3)}</span>
           </p>
