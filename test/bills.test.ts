@@ -134,7 +134,11 @@ describe('split the bill for an activity', () => {
       purpose: 'bill_payment',
       title: '火锅 AA',
       reference: bill.id,
-      counterparty: { kind: 'wallet', id: creator.id },
+      counterparty: {
+        kind: 'wallet',
+        id: creator.id,
+        user: expect.objectContaining({ id: creator.id, username: creator.username }),
+      },
     });
     await expectLedgerOk(ctx);
   });

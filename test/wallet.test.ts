@@ -28,7 +28,12 @@ const wallet = async (u: TestUser) =>
 describe('wallet and top-up', () => {
   it('starts empty, tops up with an idempotency key, and lists the movement', async () => {
     const u = await buildUser(ctx.app);
-    expect(await wallet(u)).toEqual({ balanceFen: 0, pinSet: false, pinLocked: false });
+    expect(await wallet(u)).toEqual({
+      balanceFen: 0,
+      pinSet: false,
+      pinLocked: false,
+      pinLockedUntil: null,
+    });
     const res = await topup(u, 10_000, 'first-topup');
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ amountFen: 10_000, balanceFen: 10_000 });
@@ -44,7 +49,7 @@ describe('wallet and top-up', () => {
       expect.objectContaining({
         amountFen: 10_000,
         purpose: 'topup',
-        counterparty: { kind: 'sandbox_funding', id: 'platform' },
+        counterparty: { kind: 'sandbox_funding', id: 'platform', user: null },
       }),
     ]);
     await expectLedgerOk(ctx);
@@ -117,11 +122,22 @@ describe('payment PIN', () => {
     expect((await setPin(u, { pin: '123456' })).statusCode).toBe(204);
     expect((await wallet(u)).pinSet).toBe(true);
     expectError(await setPin(u, { pin: '654321' }), 400);
-    for (let i = 0; i < 4; i++)
-      expectError(await setPin(u, { pin: '654321', oldPin: '000000' }), 403, 'wrong_pin');
-    expectError(await setPin(u, { pin: '654321', oldPin: '000000' }), 403, 'pin_locked');
+    for (let i = 0; i < 4; i++) {
+      const res = await setPin(u, { pin: '654321', oldPin: '000000' });
+      expectError(res, 403, 'wrong_pin');
+      // The tries left are machine-readable (the client shows them).
+      expect(res.json().error.details).toEqual({ triesLeft: 4 - i });
+    }
+    const locked = await setPin(u, { pin: '654321', oldPin: '000000' });
+    expectError(locked, 403, 'pin_locked');
+    const retryAfter = Number(locked.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(14 * 60);
+    const { lockedUntil, retryAfterSeconds } = locked.json().error.details;
+    expect(retryAfterSeconds).toBe(retryAfter);
+    expect(Date.parse(lockedUntil) - Date.now()).toBeGreaterThan(14 * 60_000);
+    expect(Date.parse(lockedUntil) - Date.now()).toBeLessThanOrEqual(15 * 60_000 + 1000);
     expectError(await setPin(u, { pin: '654321', oldPin: '123456' }), 403, 'pin_locked');
-    expect((await wallet(u)).pinLocked).toBe(true);
+    expect(await wallet(u)).toMatchObject({ pinLocked: true, pinLockedUntil: lockedUntil });
     const pinRow = await ctx.database.db
       .selectFrom('walletPins')
       .select('pinHash')

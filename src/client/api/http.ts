@@ -13,6 +13,8 @@ export class ApiError extends Error {
     message: string,
     /** For invalid_input: which fields the server refused (`{field, message}`). */
     readonly details?: { field: string; message: string }[],
+    /** Other machine-readable details (wrong_pin: `{triesLeft}`, pin_locked: `{lockedUntil}`). */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -64,6 +66,9 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
       (e?.code as ErrorCode | undefined) ?? 'internal_error',
       e?.message ?? res.statusText,
       Array.isArray(e?.details) ? (e.details as { field: string; message: string }[]) : undefined,
+      e?.details && typeof e.details === 'object' && !Array.isArray(e.details)
+        ? (e.details as Record<string, unknown>)
+        : undefined,
     );
   }
   return json as T;

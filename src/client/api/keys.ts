@@ -38,6 +38,14 @@ export const keys = {
   blocks: ['me', 'blocks'] as const,
   user: (id: string) => ['user', id] as const,
   // #13: wallet and bills
+  /** Everything wallet: the balance and PIN state (`['wallet']`) is the prefix of the history. */
+  wallet: ['wallet'] as const,
+  walletTransactions: ['wallet', 'transactions'] as const,
+  /** My bills list and every bill (`['bills']` is the prefix of both). */
+  billsAll: ['bills'] as const,
+  bills: ['bills', 'list'] as const,
+  bill: (id: string) => ['bills', 'one', id] as const,
+  activityAttendees: (id: string) => ['activity', id, 'attendees', 'confirmed'] as const,
   // #13: activities (create, attendees, venues)
   attendees: (id: string, status: 'confirmed' | 'waitlisted') =>
     ['activity', id, 'attendees', status] as const,

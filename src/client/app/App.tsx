@@ -50,6 +50,14 @@ const BlocksPage = page(() => import('../features/settings/BlocksPage.tsx'), 'Bl
 const UserPage = page(() => import('../features/users/UserPage.tsx'), 'UserPage');
 const ActivityPage = page(() => import('../features/activities/ActivityPage.tsx'), 'ActivityPage');
 // #13: wallet and bills pages
+const WalletPage = page(() => import('../features/wallet/WalletPage.tsx'), 'WalletPage');
+const PinSettingsPage = page(
+  () => import('../features/wallet/PinSettingsPage.tsx'),
+  'PinSettingsPage',
+);
+const BillsPage = page(() => import('../features/bills/BillsPage.tsx'), 'BillsPage');
+const BillPage = page(() => import('../features/bills/BillPage.tsx'), 'BillPage');
+const NewBillPage = page(() => import('../features/bills/NewBillPage.tsx'), 'NewBillPage');
 
 // #13: activities pages
 const ActivityFormPage = page(
@@ -177,6 +185,11 @@ const router = createBrowserRouter([
           { path: '/groups/:id/manage/transfer', element: <TransferPage /> },
           { path: '/search', element: <SearchPage /> },
           // #13: wallet and bills routes
+          { path: '/wallet', element: <WalletPage /> },
+          { path: '/wallet/pin', element: <PinSettingsPage /> },
+          { path: '/bills', element: <BillsPage /> },
+          { path: '/bills/new', element: <NewBillPage /> },
+          { path: '/bills/:id', element: <BillPage /> },
 
           // #13: activities routes
           { path: '/activities/new', element: <ActivityFormPage /> },

@@ -43,6 +43,7 @@ const PATHS = {
   copy: 'M9 9h11v11H9zM5 15H4V4h11v1',
   ticket: 'M3 7h18v3a2 2 0 0 0 0 4v3H3v-3a2 2 0 0 0 0-4zM14 7v10',
   edit: 'M4 20h4L19 9l-4-4L4 16zM13 7l4 4',
+  backspace: 'M9 5h11v14H9l-6-7zM12 9l6 6M18 9l-6 6',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -137,6 +137,7 @@ export class Stream {
         const { notification } = frame.data as RealtimeEventMap['notification.created'];
         onGroupNotice(this.qc, notification as NotificationView);
         onActivityNotice(this.qc, notification as NotificationView);
+        onMoneyNotice(this.qc, notification as NotificationView);
         break;
       }
       case 'message.created':
@@ -196,6 +197,21 @@ function onActivityNotice(qc: QueryClient, n: NotificationView): void {
   if (n.subject.type !== 'activity') return;
   void qc.invalidateQueries({ queryKey: keys.activity(n.subject.id) });
   void qc.invalidateQueries({ queryKey: keys.community });
+}
+
+/**
+ * Money notices (`payment.*`, `bill.*`) re-read what they change: the balance and the history
+ * of the wallet it touched, and the bill (a payer paid: the creator's open bill page turns that
+ * share "paid" live), and the list of bills.
+ */
+function onMoneyNotice(qc: QueryClient, n: NotificationView): void {
+  const money = n.type.startsWith('payment.') || n.type.startsWith('bill.');
+  if (!money) return;
+  void qc.invalidateQueries({ queryKey: keys.wallet });
+  if (n.subject.type === 'bill') {
+    void qc.invalidateQueries({ queryKey: keys.bill(n.subject.id) });
+    void qc.invalidateQueries({ queryKey: keys.bills });
+  }
 }
 
 type PostPages = { pages: PageOf<Post>[]; pageParams: unknown[] };

@@ -8,6 +8,9 @@ export const Wallet = Type.Object({
   balanceFen: Type.Integer(),
   pinSet: Type.Boolean(),
   pinLocked: Type.Boolean(),
+  pinLockedUntil: Type.Union([IsoTime, Type.Null()], {
+    description: 'while payments are locked: until when',
+  }),
 });
 export const TopupBody = Type.Object({ amountFen: Type.Integer({ minimum: 1, maximum: 500_000 }) });
 export const TopupResult = Type.Object({
@@ -35,7 +38,18 @@ export const WalletTransaction = Type.Object({
     description: 'what it was for: the activity or bill title',
   }),
   reference: Type.Union([Type.String(), Type.Null()]),
-  counterparty: Type.Union([Type.Object({ kind: Type.String(), id: Type.String() }), Type.Null()]),
+  counterparty: Type.Union([
+    Type.Object({
+      kind: Type.String({
+        description: 'wallet (a person), escrow (an activity), sandbox_funding, platform_fee',
+      }),
+      id: Type.String(),
+      user: Type.Union([UserSummary, Type.Null()], {
+        description: 'the person, when the other side is a wallet',
+      }),
+    }),
+    Type.Null(),
+  ]),
   createdAt: IsoTime,
 });
 

@@ -27,6 +27,9 @@ export function MePage() {
         </section>
       )}
       <section className="card settings">
+        <Link to="/wallet" className="settings-row">
+          {t('wallet.entry')} <span aria-hidden="true">›</span>
+        </Link>
         <Link to="/me/edit" className="settings-row">
           {t('me.edit')} <span aria-hidden="true">›</span>
         </Link>

@@ -25,11 +25,20 @@ export const WALLET_MAX_FEN = 5_000_000;
 export const PIN_MAX_FAILURES = 5;
 export const PIN_LOCK_MS = 15 * 60_000;
 
-/** Payments are locked: `Retry-After` says for how many more seconds. */
-const pinLocked = (lockedUntil: number, now: number) =>
-  new AppError('pin_locked', undefined, {
-    headers: { 'retry-after': String(Math.max(1, Math.ceil((lockedUntil - now) / 1000))) },
+/**
+ * Payments are locked: `Retry-After` says for how many more seconds, and `details.lockedUntil`
+ * (ISO time) until when, so a client can show the time.
+ */
+const pinLocked = (lockedUntil: number, now: number) => {
+  const seconds = Math.max(1, Math.ceil((lockedUntil - now) / 1000));
+  return new AppError('pin_locked', undefined, {
+    headers: { 'retry-after': String(seconds) },
+    details: {
+      lockedUntil: new Date(now + seconds * 1000).toISOString(),
+      retryAfterSeconds: seconds,
+    },
   });
+};
 /**
  * How long an Idempotency-Key and its stored answer are kept: far longer than any client retries
  * (Stripe keeps them 24 hours). A key older than this is forgotten, and reusing it starts a new
@@ -275,10 +284,13 @@ export class WalletService {
       this.balanceOf(viewer.userId),
       this.ledger.findPin(viewer.userId),
     ]);
+    const lockedUntil = pin?.lockedUntil ?? 0;
+    const locked = lockedUntil > Date.now();
     return {
       balanceFen,
       pinSet: pin !== undefined,
-      pinLocked: (pin?.lockedUntil ?? 0) > Date.now(),
+      pinLocked: locked,
+      pinLockedUntil: locked ? new Date(lockedUntil).toISOString() : null,
     };
   }
 
@@ -379,7 +391,8 @@ export class WalletService {
       await this.ledger.lockPin(userId, now + PIN_LOCK_MS);
       throw pinLocked(now + PIN_LOCK_MS, now);
     }
-    throw new AppError(code, `${what} (${PIN_MAX_FAILURES - slot.attempt} tries left).`);
+    const triesLeft = PIN_MAX_FAILURES - slot.attempt;
+    throw new AppError(code, `${what} (${triesLeft} tries left).`, { details: { triesLeft } });
   }
 
   async transactions(viewer: Viewer, limit: number, cursor?: string) {
@@ -406,6 +419,10 @@ export class WalletService {
         byEntry.set(o.entryId, o);
       }
     }
+    // A person on the other side is named (one query for the page, not one per row).
+    const people = await this.deps.accounts.summaries([
+      ...new Set([...byEntry.values()].filter((o) => o.kind === 'wallet').map((o) => o.ownerId)),
+    ]);
     return {
       items: page.items.map((r) => {
         const o = byEntry.get(r.entryId);
@@ -416,7 +433,9 @@ export class WalletService {
           purpose: r.kind,
           title: memoTitle(r.memo),
           reference: r.reference,
-          counterparty: o ? { kind: o.kind, id: o.ownerId } : null,
+          counterparty: o
+            ? { kind: o.kind, id: o.ownerId, user: people.get(o.ownerId) ?? null }
+            : null,
           createdAt: toIsoWithOffset(r.createdAt),
         };
       }),
