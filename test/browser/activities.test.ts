@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { dialect } from '../support/context.ts';
 import { browserSuite, type Auth } from '../support/browser-suite.ts';
 import { closeAll, expectAccessible, phone, screenshot } from '../support/browser.ts';
+import { typePin } from '../support/pay-browser.ts';
 
 /**
  * Activities in Chromium against a real server: the feed with its date chips, the activity page
@@ -153,6 +154,60 @@ describe(`activities in Chromium (${dialect})`, () => {
     }
   });
 
+  it('a paid one nearby: pay with the PIN pad → the notice arrives → cancel before the cut-off → refunded', async () => {
+    const host = await register('paid_host', '胶片摄影社');
+    const paid = await activity(host.token, '周末胶片扫街', Date.now() + 72 * HOUR, {
+      priceFen: 6_800,
+      refundCutoffHours: 24,
+      interestIds: ['photography'],
+    });
+    const me = await register('paid_me', '小吴');
+    await fund(me.token, 20_000);
+
+    const { context, page: p, errors } = await phone(suite.browser, { geolocation: HERE });
+    try {
+      await logIn(p, 'paid_me');
+      await p.getByRole('link', { name: /兴趣社区/ }).click();
+      await p.getByRole('button', { name: '使用我的位置' }).click();
+      await p.getByRole('link', { name: /周末胶片扫街/ }).click();
+      await p.getByRole('heading', { name: '周末胶片扫街' }).waitFor();
+      await p.getByRole('button', { name: '支付 ¥68 报名' }).click();
+      const pay = p.getByRole('dialog', { name: '确认付款' });
+      await pay.getByText('¥68').waitFor();
+      await typePin(p, PIN);
+      await p.getByText('你已报名').waitFor();
+      await p.getByRole('region', { name: '我的签到码' }).waitFor();
+      expect((await call<{ balanceFen: number }>('GET', '/wallet', me.token)).balanceFen).toBe(
+        13_200,
+      );
+
+      // The payment notice, in the notifications tab.
+      await p.goto(`${suite.server.url}/`);
+      await p.getByText('支付成功 ¥68：周末胶片扫街').waitFor();
+
+      // Cancel before the cut-off: the sheet says ¥68 comes back before anything is done.
+      await p.goto(`${suite.server.url}/activities/${paid.id}`);
+      await p.getByRole('button', { name: '取消报名' }).click();
+      const sheet = p.getByRole('dialog', { name: '取消报名' });
+      await sheet.getByText('现在取消，¥68 将全额退回你的钱包。').waitFor();
+      await sheet.getByRole('button', { name: '确定取消' }).click();
+      await p.getByRole('button', { name: '支付 ¥68 报名' }).waitFor();
+      const tx = await call<{ items: { amountFen: number; purpose: string }[] }>(
+        'GET',
+        '/wallet/transactions',
+        me.token,
+      );
+      expect(tx.items[0]).toMatchObject({ amountFen: 6_800 });
+      await p.goto(`${suite.server.url}/wallet`);
+      await p.getByText('¥200').first().waitFor();
+      await p.locator('.wallet-tx-row').first().getByText('周末胶片扫街').waitFor();
+      await screenshot(p, 'activities-refund-wallet');
+      expect(errors).toEqual([]);
+    } finally {
+      await closeAll(context);
+    }
+  }, 120_000);
+
   it('a full one → the waitlist with its position; a paid place cancelled shows its refund first', async () => {
     const host = await register('wait_host', '摄影社');
     const full = await activity(host.token, '满员的暗房体验', Date.now() + 72 * HOUR, {
@@ -212,7 +267,7 @@ describe(`activities in Chromium (${dialect})`, () => {
     }
   });
 
-  it('creates one through the form with a known venue, edits it, and cancels it', async () => {
+  it('creates one through the form with a known venue, edits it, and cancels it (refunding)', async () => {
     const host = await register('form_host', '周末骑行');
     // A venue used before in Hangzhou: the form suggests it.
     await activity(host.token, '以前的活动', Date.now() + 96 * HOUR, {
@@ -226,7 +281,6 @@ describe(`activities in Chromium (${dialect})`, () => {
     });
     const { context, page: p, errors } = await phone(suite.browser);
     try {
-      p.setDefaultTimeout(8000);
       await logIn(p, 'form_host');
       await p.getByRole('link', { name: /兴趣社区/ }).click();
       await p.getByRole('link', { name: '发起活动' }).click();
@@ -284,19 +338,42 @@ describe(`activities in Chromium (${dialect})`, () => {
       await expect(invalid.inputValue()).resolves.toBe('2020-01-01T09:00');
       await screenshot(p, 'activities-form-error');
       await p.getByRole('link', { name: '取消', exact: true }).click();
+      await expect.poll(() => new URL(p.url()).pathname).toBe(`/activities/${id}`);
 
-      // The organizer cancels it, with a reason.
+      // Someone paid for a place; the organizer cancels, with a reason: they are refunded.
+      const payer = await register('form_payer', '付了钱的人');
+      await fund(payer.token, 10_000);
+      const paidRes = await fetch(`${suite.server.url}/api/v1/activities/${id}/signup`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${payer.token}`,
+          'idempotency-key': crypto.randomUUID(),
+        },
+        body: JSON.stringify({ pin: PIN }),
+      });
+      expect(paidRes.status).toBe(200);
+      expect((await call<{ balanceFen: number }>('GET', '/wallet', payer.token)).balanceFen).toBe(
+        6_150,
+      );
+      await p.reload();
       await p.getByRole('button', { name: '取消活动' }).click();
       const sheet = p.getByRole('dialog', { name: '取消活动' });
+      await sheet
+        .getByText('1 人已支付 ¥38.50，取消后会全额退回每个人的钱包，并通知他们。')
+        .waitFor();
+      await screenshot(p, 'activities-cancel-activity');
+      await expectAccessible(p, 'activities-cancel-activity');
       await sheet.getByLabel('取消原因（选填）').fill('天气原因');
       await sheet.getByRole('button', { name: '确定取消活动' }).click();
       await p.getByText('活动已取消：天气原因').waitFor();
-      expect((await call<{ status: string }>('GET', `/activities/${id}`)).status).toBe(
-        'cancelled',
+      expect((await call<{ status: string }>('GET', `/activities/${id}`)).status).toBe('cancelled');
+      expect((await call<{ balanceFen: number }>('GET', '/wallet', payer.token)).balanceFen).toBe(
+        10_000,
       );
       expect(errors).toEqual([]);
     } finally {
       await closeAll(context);
     }
-  });
+  }, 120_000);
 });

@@ -179,9 +179,7 @@ function ActivityDetails({ a }: { a: ActivityView }) {
         </div>
       </dl>
       <Ticket a={a} />
-      {(!isOrganizer || a.mySignup) && (
-        <SignupActions a={a} onPaidSignup={() => setPaying(true)} />
-      )}
+      {(!isOrganizer || a.mySignup) && <SignupActions a={a} onPaidSignup={() => setPaying(true)} />}
       {(isOrganizer || me.data?.role === 'operator') && <OrganizerPanel a={a} />}
       <PaidSignup a={a} open={paying} onClose={() => setPaying(false)} />
       <section className="card activity-people" aria-label={t('activity.people')}>

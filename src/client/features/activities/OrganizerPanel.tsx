@@ -6,6 +6,7 @@ import { Icon } from '../../components/Icon.tsx';
 import { InfiniteFooter } from '../../components/InfiniteFooter.tsx';
 import { ListSkeleton } from '../../components/ListSkeleton.tsx';
 import { Sheet } from '../../components/Sheet.tsx';
+import { useIntentKey } from '../../lib/idempotency.ts';
 import { yuan } from '../../lib/money.ts';
 import { shortDateTime } from '../../lib/time.ts';
 import { useAttendees, useCancelActivity, useCheckin, type ActivityView } from './useActivity.ts';
@@ -57,13 +58,13 @@ function CancelActivitySheet({
   const cancel = useCancelActivity(a.id);
   const [reason, setReason] = useState('');
   // One intent, one key: a retry after a dropped response reuses it, so nobody is refunded twice.
-  const [key, setKey] = useState(() => crypto.randomUUID());
+  const intent = useIntentKey();
   return (
     <Sheet
       open={open}
       onClose={() => {
         onClose();
-        if (cancel.isSuccess) setKey(crypto.randomUUID());
+        if (cancel.isSuccess) intent.renew();
         cancel.reset();
       }}
       title={t('activity.cancelActivity')}
@@ -72,7 +73,7 @@ function CancelActivitySheet({
         className="sheet-body"
         onSubmit={(e) => {
           e.preventDefault();
-          cancel.mutate({ reason, key }, { onSuccess: onClose });
+          cancel.mutate({ reason, key: intent.get() }, { onSuccess: onClose });
         }}
       >
         <p>
