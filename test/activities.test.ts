@@ -1,4 +1,6 @@
 import ICAL from 'ical.js';
+import type { Kysely } from 'kysely';
+import { backfillCheckinCodes } from '../src/server/platform/db/migrations/0015_checkin_codes_venues.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, requester } from './support/http.ts';
 import { createTestApp, type TestContext } from './support/context.ts';
@@ -504,17 +506,34 @@ describe('check-in codes', () => {
     expect((await checkin(a.id, org, { userId: fan.id })).json().checkedIn).toBe(true);
   });
 
-  it('backfills codes for sign-ups made before migration 0015', async () => {
+  it('backfills codes for sign-ups that have none (migration 0015), unique in the activity', async () => {
     const org = await buildUser(ctx.app);
-    const fan = await buildUser(ctx.app);
+    const fans = await Promise.all([1, 2, 3].map(() => buildUser(ctx.app)));
     const a = await buildActivity(ctx.app, org);
-    await req('POST', `/api/v1/activities/${a.id}/signup`, fan, {});
-    const row = await ctx.database.db
-      .selectFrom('activitySignups')
-      .select('checkinCode')
+    for (const u of fans) await req('POST', `/api/v1/activities/${a.id}/signup`, u, {});
+    const codes = () =>
+      ctx.database.db
+        .selectFrom('activitySignups')
+        .select(['userId', 'checkinCode'])
+        .where('activityId', '=', a.id)
+        .execute();
+    const kept = (await codes()).find((r) => r.userId === fans[0]!.id)!.checkinCode;
+    // As before the migration: two sign-ups without a code.
+    await ctx.database.db
+      .updateTable('activitySignups')
+      .set({ checkinCode: null })
       .where('activityId', '=', a.id)
-      .executeTakeFirstOrThrow();
-    expect(row.checkinCode).toMatch(/^\d{6}$/);
+      .where('userId', '!=', fans[0]!.id)
+      .execute();
+    expect(await backfillCheckinCodes(ctx.database.db as unknown as Kysely<unknown>)).toBe(2);
+    const after = await codes();
+    expect(after.every((r) => /^\d{6}$/.test(r.checkinCode ?? ''))).toBe(true);
+    expect(new Set(after.map((r) => r.checkinCode)).size).toBe(3);
+    expect(after.find((r) => r.userId === fans[0]!.id)!.checkinCode).toBe(kept);
+    const view = (await req('GET', `/api/v1/activities/${a.id}`, fans[1])).json();
+    expect(view.mySignup.checkinCode).toBe(
+      after.find((r) => r.userId === fans[1]!.id)!.checkinCode,
+    );
   });
 });
 

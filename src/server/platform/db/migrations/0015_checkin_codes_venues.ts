@@ -14,6 +14,32 @@ export function newCheckinCode(taken: Set<string>): string {
 }
 
 /**
+ * Gives every sign-up without a check-in code one, unique within its activity (the codes its
+ * activity already has are kept and avoided). Migration 0015 runs it over the existing sign-ups.
+ */
+export async function backfillCheckinCodes(db: Kysely<unknown>): Promise<number> {
+  // Aliases without underscores read alike with or without a camel-case plugin.
+  const rows = await sql<{ aid: string; uid: string; code: string | null }>`
+    select activity_id as aid, user_id as uid, checkin_code as code from activity_signups
+    where activity_id in (select activity_id from activity_signups where checkin_code is null)
+    order by activity_id`.execute(db);
+  const taken = new Map<string, Set<string>>();
+  for (const r of rows.rows) {
+    if (!taken.has(r.aid)) taken.set(r.aid, new Set());
+    if (r.code !== null) taken.get(r.aid)!.add(r.code);
+  }
+  let filled = 0;
+  for (const r of rows.rows) {
+    if (r.code !== null) continue;
+    const code = newCheckinCode(taken.get(r.aid)!);
+    await sql`update activity_signups set checkin_code = ${code}
+              where activity_id = ${r.aid} and user_id = ${r.uid}`.execute(db);
+    filled++;
+  }
+  return filled;
+}
+
+/**
  * Check-in codes and venue suggestions (issue #13):
  *
  * - `activity_signups.checkin_code`: a per-attendee 6-digit code, unique per activity, shown only
@@ -37,17 +63,7 @@ export function checkinCodesVenues(_dialect: DialectName) {
         .addColumn('checkin_locked_until', 'bigint')
         .execute();
 
-      // Backfill: one code per existing sign-up, unique within its activity.
-      const rows = await sql<{ activity_id: string; user_id: string }>`
-        select activity_id, user_id from activity_signups order by activity_id`.execute(db);
-      const taken = new Map<string, Set<string>>();
-      for (const r of rows.rows) {
-        let set = taken.get(r.activity_id);
-        if (!set) taken.set(r.activity_id, (set = new Set()));
-        const code = newCheckinCode(set);
-        await sql`update activity_signups set checkin_code = ${code}
-                  where activity_id = ${r.activity_id} and user_id = ${r.user_id}`.execute(db);
-      }
+      await backfillCheckinCodes(db);
       await db.schema
         .createIndex('activity_signups_code_idx')
         .on('activity_signups')
