@@ -326,6 +326,10 @@ export class ActivitiesRepository {
 
   /** Venue suggestions: a city's (or all) venues in order of use, matching the text. */
   venues(city: string | null, text: string | null, limit: number, scan: number) {
+    return this.venuesQuery(city, text, limit, scan).execute();
+  }
+
+  venuesQuery(city: string | null, text: string | null, limit: number, scan: number) {
     // The most used `scan` venues of the city are read through (city, uses) and filtered by the
     // text: the cost is bounded however many venues and activities there are.
     const top = this.db
@@ -344,8 +348,7 @@ export class ActivitiesRepository {
       .orderBy('uses', 'desc')
       .orderBy('lastUsedAt', 'desc')
       .orderBy('name')
-      .limit(limit)
-      .execute();
+      .limit(limit);
   }
 
   /** One more activity at this venue (its latest coordinates win). */
