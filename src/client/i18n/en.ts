@@ -180,6 +180,7 @@ export const en: Resources = {
     checkinOpens: 'Check-in opens at {{time}} (2 hours before the start).',
     codeInput: 'Their 6-digit check-in code',
     checkinDone: '{{name}} is checked in',
+    waitlistPay: 'Waitlist for “{{title}}” (charged only when you move up)',
   },
   community: {
     newThreads: 'New in my groups',

@@ -173,6 +173,7 @@ export const zhCN = {
     checkinOpens: '签到从 {{time}} 开始（活动开始前 2 小时）。',
     codeInput: '输入对方的 6 位签到码',
     checkinDone: '{{name}} 已签到',
+    waitlistPay: '候补「{{title}}」（补上名额时才扣款）',
   },
   community: {
     newThreads: '我的小组新帖',

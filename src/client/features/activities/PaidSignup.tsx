@@ -1,4 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import type { Static } from 'typebox';
 import type { SignupResponse } from '../../../shared/api/activities.ts';
 import { api } from '../../api/http.ts';
@@ -21,10 +22,12 @@ export function PaidSignup({
   onClose: () => void;
 }) {
   const qc = useQueryClient();
+  const { t } = useTranslation();
   return (
     <PaySheet
       open={open}
-      title={a.title}
+      // Joining a full one's waitlist checks the PIN now and charges only on moving up.
+      title={a.spotsLeft === 0 ? t('activity.waitlistPay', { title: a.title }) : a.title}
       amountFen={a.priceFen}
       pay={(pin, key) =>
         api<Static<typeof SignupResponse>>(`/activities/${a.id}/signup`, {
