@@ -95,7 +95,7 @@ function ActivityDetails({ a }: { a: ActivityView }) {
       )}
       {a.mySignup && a.status !== 'cancelled' && (
         <p className="activity-mine" role="status">
-          <Icon name="check" size={18} />
+          <Icon name={a.mySignup.status === 'confirmed' ? 'check' : 'history'} size={18} />
           {a.mySignup.status === 'confirmed'
             ? t('activity.signedUp')
             : t('activity.waitlisted', { position: a.mySignup.position ?? 0 })}
@@ -157,7 +157,6 @@ function ActivityDetails({ a }: { a: ActivityView }) {
             {places(a)}
             <span className="muted small">
               {t('activity.capacity', { count: a.signupCount, capacity: a.capacity })}
-              {a.waitlistCount > 0 && ` · ${t('community.waitlist', { count: a.waitlistCount })}`}
             </span>
           </dd>
         </div>
