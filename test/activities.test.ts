@@ -1,4 +1,6 @@
 import ICAL from 'ical.js';
+import type { Kysely } from 'kysely';
+import { backfillCheckinCodes } from '../src/server/platform/db/migrations/0015_checkin_codes_venues.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, requester } from './support/http.ts';
 import { createTestApp, type TestContext } from './support/context.ts';
@@ -191,11 +193,11 @@ describe('changing and cancelling', () => {
     ]);
     for (const u of [u1!, u2!, u3!]) await req('POST', `/api/v1/activities/${a.id}/signup`, u, {});
     await req('PATCH', `/api/v1/activities/${a.id}`, org, { capacity: 2 });
-    expect((await req('GET', `/api/v1/activities/${a.id}`, u2)).json().mySignup).toEqual({
+    expect((await req('GET', `/api/v1/activities/${a.id}`, u2)).json().mySignup).toMatchObject({
       status: 'confirmed',
       checkedIn: false,
     });
-    expect((await req('GET', `/api/v1/activities/${a.id}`, u3)).json().mySignup).toEqual({
+    expect((await req('GET', `/api/v1/activities/${a.id}`, u3)).json().mySignup).toMatchObject({
       status: 'waitlisted',
       position: 1,
       checkedIn: false,
@@ -398,6 +400,208 @@ describe('check-in', () => {
       await req('POST', `/api/v1/activities/${later.id}/checkin`, org, { userId: fan.id }),
       409,
     );
+  });
+});
+
+describe('check-in codes', () => {
+  const soonActivity = (org: TestUser) => {
+    const soon = Date.now() + HOUR;
+    return buildActivity(ctx.app, org, { startsAt: iso(soon), endsAt: iso(soon + 2 * HOUR) });
+  };
+  const checkin = (id: string, who: TestUser | undefined, body: object) =>
+    req('POST', `/api/v1/activities/${id}/checkin`, who, body);
+
+  it('shows each confirmed attendee their own code, and nobody else any code', async () => {
+    const org = await buildUser(ctx.app);
+    const [fan, fan2, waiting, other] = await Promise.all(
+      [1, 2, 3, 4].map(() => buildUser(ctx.app)),
+    );
+    const a = await buildActivity(ctx.app, org, { capacity: 2 });
+    for (const u of [fan, fan2, waiting]) {
+      await req('POST', `/api/v1/activities/${a.id}/signup`, u, {});
+    }
+    const mine = (await req('GET', `/api/v1/activities/${a.id}`, fan)).json();
+    const theirs = (await req('GET', `/api/v1/activities/${a.id}`, fan2)).json();
+    expect(mine.mySignup.checkinCode).toMatch(/^\d{6}$/);
+    expect(theirs.mySignup.checkinCode).toMatch(/^\d{6}$/);
+    expect(theirs.mySignup.checkinCode).not.toBe(mine.mySignup.checkinCode);
+    const w = (await req('GET', `/api/v1/activities/${a.id}`, waiting)).json();
+    expect(w.mySignup).toMatchObject({ status: 'waitlisted', position: 1 });
+    expect(w.mySignup.checkinCode).toBeUndefined();
+    for (const viewer of [org, other, undefined]) {
+      const res = await req('GET', `/api/v1/activities/${a.id}`, viewer);
+      expect(res.body).not.toContain(mine.mySignup.checkinCode);
+      expect(res.json().mySignup).toBeNull();
+    }
+    const list = await req('GET', `/api/v1/activities/${a.id}/attendees`, org);
+    expect(list.body).not.toContain(mine.mySignup.checkinCode);
+    expect(list.body).not.toContain('checkinCode');
+  });
+
+  it('checks in by the typed code; wrong codes and other activities’ codes are a 400', async () => {
+    const org = await buildUser(ctx.app);
+    const fan = await buildUser(ctx.app);
+    const a = await soonActivity(org);
+    const b = await soonActivity(org);
+    await req('POST', `/api/v1/activities/${a.id}/signup`, fan, {});
+    await req('POST', `/api/v1/activities/${b.id}/signup`, fan, {});
+    const code = (await req('GET', `/api/v1/activities/${a.id}`, fan)).json().mySignup.checkinCode;
+    const codeB = (await req('GET', `/api/v1/activities/${b.id}`, fan)).json().mySignup.checkinCode;
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    const notCodeB =
+      wrong === codeB ? String((Number(code) + 2) % 1_000_000).padStart(6, '0') : wrong;
+    expectError(await checkin(a.id, org, { code: notCodeB }), 400, 'wrong_checkin_code');
+    if (codeB !== code) {
+      expectError(await checkin(a.id, org, { code: codeB }), 400, 'wrong_checkin_code');
+    }
+    expectError(await checkin(a.id, org, { code: '12ab56' }), 400, 'invalid_input');
+    expectError(await checkin(a.id, org, { code, userId: fan.id }), 400, 'invalid_input');
+    expectError(await checkin(a.id, org, {}), 400, 'invalid_input');
+    // Only the organizer: the attendee, another member and anonymous cannot use a code.
+    expectError(await checkin(a.id, fan, { code }), 403, 'forbidden');
+    expectError(await checkin(a.id, await buildUser(ctx.app), { code }), 403, 'forbidden');
+    expectError(await checkin(a.id, undefined, { code }), 401);
+    expect((await req('GET', `/api/v1/activities/${a.id}`, fan)).json().mySignup.checkedIn).toBe(
+      false,
+    );
+    const res = await checkin(a.id, org, { code });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ user: { id: fan.id }, checkedIn: true });
+    expect((await req('GET', `/api/v1/activities/${a.id}`, fan)).json().mySignup.checkedIn).toBe(
+      true,
+    );
+    // Checking in again is harmless; b is untouched.
+    expect((await checkin(a.id, org, { code })).statusCode).toBe(200);
+    expect((await req('GET', `/api/v1/activities/${b.id}`, fan)).json().mySignup.checkedIn).toBe(
+      false,
+    );
+  });
+
+  it('refuses codes outside the check-in window with checkin_closed', async () => {
+    const org = await buildUser(ctx.app);
+    const fan = await buildUser(ctx.app);
+    const a = await buildActivity(ctx.app, org);
+    await req('POST', `/api/v1/activities/${a.id}/signup`, fan, {});
+    const code = (await req('GET', `/api/v1/activities/${a.id}`, fan)).json().mySignup.checkinCode;
+    const res = await checkin(a.id, org, { code });
+    expectError(res, 409, 'checkin_closed');
+    expect(res.json().error.details.opensAt).toMatch(/\+08:00$/);
+  });
+
+  it('locks code entry after 10 wrong codes, even for the right one', async () => {
+    const org = await buildUser(ctx.app);
+    const fan = await buildUser(ctx.app);
+    const a = await soonActivity(org);
+    await req('POST', `/api/v1/activities/${a.id}/signup`, fan, {});
+    const code = (await req('GET', `/api/v1/activities/${a.id}`, fan)).json().mySignup.checkinCode;
+    const wrong = String((Number(code) + 500_000) % 1_000_000).padStart(6, '0');
+    for (let i = 0; i < 9; i++) {
+      expectError(await checkin(a.id, org, { code: wrong }), 400, 'wrong_checkin_code');
+    }
+    const tenth = await checkin(a.id, org, { code: wrong });
+    expectError(tenth, 429, 'checkin_locked');
+    expect(Date.parse(tenth.json().error.details.until)).toBeGreaterThan(Date.now() + 14 * 60_000);
+    expectError(await checkin(a.id, org, { code }), 429, 'checkin_locked');
+    // A tap in the attendee list still works while code entry is locked.
+    expect((await checkin(a.id, org, { userId: fan.id })).json().checkedIn).toBe(true);
+  });
+
+  it('backfills codes for sign-ups that have none (migration 0015), unique in the activity', async () => {
+    const org = await buildUser(ctx.app);
+    const fans = await Promise.all([1, 2, 3].map(() => buildUser(ctx.app)));
+    const a = await buildActivity(ctx.app, org);
+    for (const u of fans) await req('POST', `/api/v1/activities/${a.id}/signup`, u, {});
+    const codes = () =>
+      ctx.database.db
+        .selectFrom('activitySignups')
+        .select(['userId', 'checkinCode'])
+        .where('activityId', '=', a.id)
+        .execute();
+    const kept = (await codes()).find((r) => r.userId === fans[0]!.id)!.checkinCode;
+    // As before the migration: two sign-ups without a code.
+    await ctx.database.db
+      .updateTable('activitySignups')
+      .set({ checkinCode: null })
+      .where('activityId', '=', a.id)
+      .where('userId', '!=', fans[0]!.id)
+      .execute();
+    expect(await backfillCheckinCodes(ctx.database.db as unknown as Kysely<unknown>)).toBe(2);
+    const after = await codes();
+    expect(after.every((r) => /^\d{6}$/.test(r.checkinCode ?? ''))).toBe(true);
+    expect(new Set(after.map((r) => r.checkinCode)).size).toBe(3);
+    expect(after.find((r) => r.userId === fans[0]!.id)!.checkinCode).toBe(kept);
+    const view = (await req('GET', `/api/v1/activities/${a.id}`, fans[1])).json();
+    expect(view.mySignup.checkinCode).toBe(
+      after.find((r) => r.userId === fans[1]!.id)!.checkinCode,
+    );
+  });
+});
+
+describe('venue suggestions', () => {
+  const venue = (name: string, address: string, city: string, p = SHANGHAI) => ({
+    venue: { name, address, city, ...p },
+  });
+  const suggest = async (params: Record<string, string>, who?: TestUser) =>
+    (await req('GET', `/api/v1/venues?${new URLSearchParams(params)}`, who)).json().items as {
+      name: string;
+      address: string;
+      city: string;
+      uses: number;
+    }[];
+
+  it('suggests distinct past venues by Chinese text within a city, most used first', async () => {
+    const org = await buildUser(ctx.app);
+    const tag = `馆${spot++}`;
+    await buildActivity(ctx.app, org, venue(`静安体育${tag}`, '南京西路1号', '苏州'));
+    await buildActivity(ctx.app, org, venue(`静安体育${tag}`, '南京西路1号', '苏州'));
+    await buildActivity(ctx.app, org, venue(`徐汇体育${tag}`, '漕溪北路2号', '苏州'));
+    await buildActivity(ctx.app, org, venue(`静安体育${tag}`, '南京西路1号', '杭州'));
+    const items = await suggest({ q: `体育${tag}`, city: '苏州' });
+    expect(items.map((v) => [v.name, v.uses])).toEqual([
+      [`静安体育${tag}`, 2],
+      [`徐汇体育${tag}`, 1],
+    ]);
+    expect(items.every((v) => v.city === '苏州')).toBe(true);
+    // Two Chinese characters match, in the name or the address; anonymous callers too.
+    expect((await suggest({ q: '漕溪', city: '苏州' })).map((v) => v.name)).toContain(
+      `徐汇体育${tag}`,
+    );
+    expect((await suggest({ q: '静安', city: '杭州' })).map((v) => v.name)).toContain(
+      `静安体育${tag}`,
+    );
+    // LIKE wildcards are text, not patterns.
+    expect(await suggest({ q: '%', city: '苏州' })).toEqual([]);
+    expect(await suggest({ q: `体育${tag}`, city: '成都' })).toEqual([]);
+    expect((await suggest({ city: '苏州', limit: '1' })).length).toBe(1);
+  });
+
+  it('suggests private groups’ venues but never their titles', async () => {
+    const owner = await buildUser(ctx.app);
+    const group = await buildGroup(ctx.app, owner, { visibility: 'approval' });
+    const tag = `秘${spot++}`;
+    await buildActivity(ctx.app, owner, {
+      groupId: group.id,
+      title: `秘密聚会${tag}`,
+      ...venue(`湖畔茶室${tag}`, '西湖路3号', '无锡'),
+    });
+    const res = await req(
+      'GET',
+      `/api/v1/venues?${new URLSearchParams({ q: '湖畔', city: '无锡' })}`,
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items.map((v: { name: string }) => v.name)).toContain(`湖畔茶室${tag}`);
+    expect(res.body).not.toContain('秘密聚会');
+  });
+
+  it('counts a changed venue as used', async () => {
+    const org = await buildUser(ctx.app);
+    const tag = `改${spot++}`;
+    const a = await buildActivity(ctx.app, org, venue(`旧场地${tag}`, '', '南通'));
+    await req('PATCH', `/api/v1/activities/${a.id}`, org, venue(`新场地${tag}`, '', '南通'));
+    expect((await suggest({ q: tag, city: '南通' })).map((v) => v.name).sort()).toEqual(
+      [`新场地${tag}`, `旧场地${tag}`].sort(),
+    );
+    expectError(await req('GET', '/api/v1/venues?limit=50'), 400, 'invalid_input');
   });
 });
 

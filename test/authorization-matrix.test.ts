@@ -880,6 +880,14 @@ row({
   call: () => ({ url: '/api/v1/activities/nearby?lat=31.2304&lng=121.4737' }),
 });
 row({
+  route: 'GET /api/v1/venues',
+  variant: 'suggestions by text and city (venues are public; never titles)',
+  expect: everyone(200),
+  call: () => ({
+    url: `/api/v1/venues?q=${encodeURIComponent('人民')}&city=${encodeURIComponent('上海')}`,
+  }),
+});
+row({
   route: 'GET /api/v1/me/activities',
   variant: 'mine',
   expect: signedIn(200),

@@ -319,3 +319,40 @@ describe('payout to the organizer', () => {
     await invariants();
   });
 });
+
+describe('refund preview (mySignup.refundFenIfCancelled)', () => {
+  it('tells the attendee what cancelling now refunds, the same as the cancel then does', async () => {
+    const org = await buildUser(ctx.app);
+    const early = await buildActivity(ctx.app, org, { priceFen: 3_000, refundCutoffHours: 24 });
+    const late = await pastCutoff(org, { priceFen: 3_000 });
+    const u = await payer(10_000);
+    await signup(u, early.id, '246810');
+    await signup(u, late.id, '246810');
+    const view = async (id: string) =>
+      (await ctx.app.inject({ url: `/api/v1/activities/${id}`, headers: u.auth })).json();
+    const e = await view(early.id);
+    expect(e.mySignup).toMatchObject({ status: 'confirmed', refundFenIfCancelled: 3_000 });
+    expect(Date.parse(e.mySignup.fullRefundUntil)).toBe(Date.parse(e.startsAt) - 24 * HOUR);
+    expect((await view(late.id)).mySignup.refundFenIfCancelled).toBe(0);
+    // Others never see a preview (nor a code).
+    const other = await buildUser(ctx.app);
+    expect(
+      (await ctx.app.inject({ url: `/api/v1/activities/${early.id}`, headers: other.auth })).json()
+        .mySignup,
+    ).toBeNull();
+    // The cancel refunds exactly what the preview said.
+    const before = await balance(u);
+    await ctx.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/activities/${early.id}/signup`,
+      headers: u.auth,
+    });
+    await ctx.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/activities/${late.id}/signup`,
+      headers: u.auth,
+    });
+    expect(await balance(u)).toBe(before + 3_000);
+    await invariants();
+  });
+});

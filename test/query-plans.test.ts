@@ -183,3 +183,36 @@ describe('the Interest Community tab and thread lists', () => {
     );
   });
 });
+
+describe('venue suggestions', () => {
+  it('read a city’s most used venues through (city, uses), a bounded scan', async () => {
+    const cities = ['上海', '北京', '杭州', '成都', '南京'];
+    const rows = Array.from({ length: 5000 }, (_, i) => ({
+      city: cities[i % cities.length]!,
+      name: `场地${i}`,
+      address: `路${i}号`,
+      lat: 31,
+      lng: 121,
+      searchText: `场地${i} 路${i}号`,
+      uses: (i * 7919) % 97,
+      lastUsedAt: now - i,
+    }));
+    const db = ctx.database.db;
+    for (let i = 0; i < rows.length; i += 500) {
+      await db
+        .insertInto('venues')
+        .values(rows.slice(i, i + 500))
+        .execute();
+    }
+    if (dialect === 'postgres') await db.executeQuery(CompiledQuery.raw('analyze venues'));
+    const repo = new ActivitiesRepository(db, dialect);
+    const p = await plan(repo.venuesQuery('杭州', '场地1', 10, 2000));
+    expect(p).toMatch(/venues_city_uses_idx/);
+    expect(p).not.toMatch(/SCAN venues\b(?! USING)|Seq Scan on venues/);
+    const found = await repo.venues('杭州', '场地1', 10, 2000);
+    expect(found.length).toBe(10);
+    expect(found.every((v) => v.city === '杭州' && v.name.includes('场地1'))).toBe(true);
+    const uses = found.map((v) => Number(v.uses));
+    expect([...uses].sort((a, b) => b - a)).toEqual(uses);
+  });
+});

@@ -60,6 +60,15 @@ export const errorCatalogue = {
     status: 503,
     message: 'The database took too long to answer this request; try again shortly.',
   },
+  wrong_checkin_code: { status: 400, message: 'No confirmed attendee has this check-in code.' },
+  checkin_closed: {
+    status: 409,
+    message: 'Check-in opens 2 hours before the start and closes a day after the end.',
+  },
+  checkin_locked: {
+    status: 429,
+    message: 'Too many wrong check-in codes; code entry is locked for a while.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -31,7 +31,7 @@ export const keys = {
   groupBans: (id: string) => ['group', id, 'members', 'banned'] as const,
   search: (type: 'groups' | 'threads' | 'activities', q: string) => ['search', type, q] as const,
   myInterests: ['me', 'interests'] as const,
-  nearby: (q: { lat: number; lng: number; radiusKm: number; interest?: string }) =>
+  nearby: (q: { lat: number; lng: number; radiusKm: number; interest?: string; when?: string }) =>
     ['nearby', q] as const,
   nearbyAll: ['nearby'] as const,
   activity: (id: string) => ['activity', id] as const,
@@ -47,6 +47,10 @@ export const keys = {
   bill: (id: string) => ['bills', 'one', id] as const,
   activityAttendees: (id: string) => ['activity', id, 'attendees', 'confirmed'] as const,
   // #13: activities (create, attendees, venues)
+  attendees: (id: string, status: 'confirmed' | 'waitlisted') =>
+    ['activity', id, 'attendees', status] as const,
+  venues: (city: string, q: string) => ['venues', city, q] as const,
+  groupActivities: (groupId: string) => ['group', groupId, 'activities'] as const,
   // #13: chat
   // #13: operator and my data
 };

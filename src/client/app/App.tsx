@@ -60,6 +60,10 @@ const BillPage = page(() => import('../features/bills/BillPage.tsx'), 'BillPage'
 const NewBillPage = page(() => import('../features/bills/NewBillPage.tsx'), 'NewBillPage');
 
 // #13: activities pages
+const ActivityFormPage = page(
+  () => import('../features/activities/ActivityFormPage.tsx'),
+  'ActivityFormPage',
+);
 
 // #13: chat pages
 
@@ -188,6 +192,8 @@ const router = createBrowserRouter([
           { path: '/bills/:id', element: <BillPage /> },
 
           // #13: activities routes
+          { path: '/activities/new', element: <ActivityFormPage /> },
+          { path: '/activities/:id/edit', element: <ActivityFormPage /> },
 
           // #13: chat routes
 

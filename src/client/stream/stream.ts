@@ -136,6 +136,7 @@ export class Stream {
         void this.qc.invalidateQueries({ queryKey: keys.notificationsAll });
         const { notification } = frame.data as RealtimeEventMap['notification.created'];
         onGroupNotice(this.qc, notification as NotificationView);
+        onActivityNotice(this.qc, notification as NotificationView);
         onMoneyNotice(this.qc, notification as NotificationView);
         break;
       }
@@ -186,6 +187,16 @@ function onGroupNotice(qc: QueryClient, n: NotificationView): void {
       void qc.invalidateQueries({ queryKey: keys.community });
       break;
   }
+}
+
+/**
+ * A notice about an activity (signed up, waitlisted, moved up from the waitlist, changed,
+ * cancelled, a reminder) re-reads that activity, so its page shows the new place or state.
+ */
+function onActivityNotice(qc: QueryClient, n: NotificationView): void {
+  if (n.subject.type !== 'activity') return;
+  void qc.invalidateQueries({ queryKey: keys.activity(n.subject.id) });
+  void qc.invalidateQueries({ queryKey: keys.community });
 }
 
 /**

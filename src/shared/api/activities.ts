@@ -57,6 +57,13 @@ export const MySignup = Type.Object({
   status: Type.Union([Type.Literal('confirmed'), Type.Literal('waitlisted')]),
   position: Type.Optional(Type.Integer({ description: 'place on the waitlist, 1 = next' })),
   checkedIn: Type.Boolean(),
+  checkinCode: Type.Optional(
+    Type.String({ description: 'my check-in code (my ticket), when confirmed; only I see it' }),
+  ),
+  refundFenIfCancelled: Type.Integer({
+    description: 'what cancelling now would refund, by the policy the cancel uses (docs/wallet.md)',
+  }),
+  fullRefundUntil: IsoTime,
 });
 
 /** The organizer's view of a paid activity's money. */
@@ -145,7 +152,30 @@ export const SignupResponse = Type.Object({
 export const CancelActivityBody = Type.Object({
   reason: Type.Optional(Text({ maxLength: 200, multiline: true })),
 });
-export const CheckinBody = Type.Object({ userId: Id });
+export const CheckinBody = Type.Union([
+  Type.Object({ userId: Id }, { additionalProperties: false }),
+  Type.Object(
+    {
+      code: Type.String({ pattern: '^\\d{6}$', description: 'the code on the attendee’s ticket' }),
+    },
+    { additionalProperties: false },
+  ),
+]);
+
+export const VenueQuery = Type.Object({
+  q: Type.Optional(Text({ maxLength: 40 })),
+  city: Type.Optional(Text({ maxLength: 40 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+});
+export const VenueSuggestion = Type.Object({
+  name: Type.String(),
+  address: Type.String(),
+  city: Type.String(),
+  lat: Type.Number(),
+  lng: Type.Number(),
+  uses: Type.Integer({ description: 'activities held there' }),
+});
+export const VenueList = Type.Object({ items: Type.Array(VenueSuggestion) });
 export const Attendee = Type.Object({
   user: UserSummary,
   status: Type.Union([Type.Literal('confirmed'), Type.Literal('waitlisted')]),

@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { AppBar } from '../../components/AppBar.tsx';
@@ -6,7 +7,13 @@ import { Icon } from '../../components/Icon.tsx';
 import { Time } from '../../components/Time.tsx';
 import { yuan } from '../../lib/money.ts';
 import { displayTimeZone, exactTime, shortDateTime } from '../../lib/time.ts';
+import { useMe } from '../auth/useSession.ts';
+import { loadChoice } from '../inbox/location.ts';
 import { usePlaces } from './ActivityCard.tsx';
+import { OrganizerPanel } from './OrganizerPanel.tsx';
+import { PaidSignup } from './PaidSignup.tsx';
+import { SignupActions } from './SignupActions.tsx';
+import { Ticket } from './Ticket.tsx';
 import {
   useActivity,
   useActivityGroup,
@@ -16,11 +23,14 @@ import {
 } from './useActivity.ts';
 import './activity.css';
 
-/** `/activities/:id`: an activity, read-only (signing up arrives with part 2). */
+/**
+ * `/activities/:id`: the activity, signing up / the waitlist / giving the place up (with the
+ * refund the policy gives), my ticket with its check-in code, and the organizer's tools.
+ */
 export function ActivityPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
-  const activity = useActivity(id);
+  const activity = useActivity(id, true);
   useCountView(id, activity.isSuccess);
   return (
     <main className="page activity-page">
@@ -45,6 +55,11 @@ export function ActivityPage() {
 
 function ActivityDetails({ a }: { a: ActivityView }) {
   const { t, i18n } = useTranslation();
+  const me = useMe();
+  const [paying, setPaying] = useState(false);
+  const isOrganizer = me.data?.id === a.organizer.id;
+  const here = me.data ? loadChoice(me.data.id) : null;
+  const km = here ? distanceKm(here, a.venue) : null;
   const lang = i18n.language;
   const places = usePlaces();
   const group = useActivityGroup(a.groupId);
@@ -78,9 +93,9 @@ function ActivityDetails({ a }: { a: ActivityView }) {
           {t('activity.completed')}
         </p>
       )}
-      {a.mySignup && (
+      {a.mySignup && a.status !== 'cancelled' && (
         <p className="activity-mine" role="status">
-          <Icon name="check" size={18} />
+          <Icon name={a.mySignup.status === 'confirmed' ? 'check' : 'history'} size={18} />
           {a.mySignup.status === 'confirmed'
             ? t('activity.signedUp')
             : t('activity.waitlisted', { position: a.mySignup.position ?? 0 })}
@@ -121,6 +136,16 @@ function ActivityDetails({ a }: { a: ActivityView }) {
             <span className="muted small">
               {[a.venue.city, a.venue.address].filter(Boolean).join(' · ')}
             </span>
+            {km !== null && (
+              <span className="muted small">
+                {t(here?.source === 'device' ? 'activity.distanceHere' : 'activity.distanceFrom', {
+                  km: km.toFixed(1),
+                })}
+              </span>
+            )}
+            <CopyAddress
+              text={[a.venue.city, a.venue.address, a.venue.name].filter(Boolean).join(' ')}
+            />
           </dd>
         </div>
         <div>
@@ -144,9 +169,18 @@ function ActivityDetails({ a }: { a: ActivityView }) {
             <strong className="price">
               {a.priceFen === 0 ? t('community.free') : yuan(a.priceFen)}
             </strong>
+            {a.priceFen > 0 && (
+              <span className="muted small">
+                {t('activity.refundPolicy', { hours: a.refundCutoffHours })}
+              </span>
+            )}
           </dd>
         </div>
       </dl>
+      <Ticket a={a} />
+      {(!isOrganizer || a.mySignup) && <SignupActions a={a} onPaidSignup={() => setPaying(true)} />}
+      {(isOrganizer || me.data?.role === 'operator') && <OrganizerPanel a={a} />}
+      <PaidSignup a={a} open={paying} onClose={() => setPaying(false)} />
       <section className="card activity-people" aria-label={t('activity.people')}>
         <Link
           className="settings-row"
@@ -212,6 +246,52 @@ function ActivitySkeleton() {
       </div>
     </div>
   );
+}
+
+/** "复制地址": the address to the clipboard, and a word that it worked (or did not). */
+function CopyAddress({ text }: { text: string }) {
+  const { t } = useTranslation();
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  useEffect(() => {
+    if (state === 'idle') return;
+    const timer = setTimeout(() => setState('idle'), 2500);
+    return () => clearTimeout(timer);
+  }, [state]);
+  return (
+    <span className="copy-address">
+      <button
+        type="button"
+        className="button ghost small"
+        onClick={() =>
+          navigator.clipboard.writeText(text).then(
+            () => setState('copied'),
+            () => setState('failed'),
+          )
+        }
+      >
+        <Icon name="copy" size={16} />
+        {t('activity.copyAddress')}
+      </button>
+      <span role="status" className={state === 'failed' ? 'error small' : 'ok small'}>
+        {state === 'copied'
+          ? t('activity.copied')
+          : state === 'failed'
+            ? t('activity.copyFailed')
+            : ''}
+      </span>
+    </span>
+  );
+}
+
+/** Great-circle distance in km (the server's formula, for the venue card only). */
+function distanceKm(p: { lat: number; lng: number }, q: { lat: number; lng: number }): number {
+  const rad = Math.PI / 180;
+  const dLat = (q.lat - p.lat) * rad;
+  const dLng = (q.lng - p.lng) * rad;
+  const h =
+    Math.sin(dLat / 2) ** 2 +
+    Math.cos(p.lat * rad) * Math.cos(q.lat * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
 const dayOf = (iso: string, lang: string) =>

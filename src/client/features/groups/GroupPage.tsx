@@ -182,9 +182,16 @@ function ThreadList({ g }: { g: GroupView }) {
       <div className="section-title row-between">
         <h2 id="threads-title">{t('groups.threads')}</h2>
         {isMember && (
-          <Link className="button primary small" to={`/groups/${g.id}/new`}>
-            {t('groups.newThread')}
-          </Link>
+          <span className="row-between">
+            {(g.activityPolicy !== 'admins' || can.isAdmin) && (
+              <Link className="button outline small" to={`/activities/new?groupId=${g.id}`}>
+                {t('activityEdit.entry')}
+              </Link>
+            )}
+            <Link className="button primary small" to={`/groups/${g.id}/new`}>
+              {t('groups.newThread')}
+            </Link>
+          </span>
         )}
       </div>
       <div className="tabs" role="group" aria-label={t('groups.sortLabel')}>

@@ -79,9 +79,12 @@ export function CommunityTab() {
         )}
       </section>
       <section aria-labelledby="c-upcoming">
-        <h2 id="c-upcoming" className="section-title">
-          {t('community.upcoming')}
-        </h2>
+        <div className="section-title row-between">
+          <h2 id="c-upcoming">{t('community.upcoming')}</h2>
+          <Link className="button act-outline small" to="/activities/new">
+            {t('activityEdit.entry')}
+          </Link>
+        </div>
         {c.myUpcoming.length === 0 ? (
           <p className="empty">{t('community.emptyUpcoming')}</p>
         ) : (

@@ -5,6 +5,7 @@ import { Icon } from '../../components/Icon.tsx';
 import { InfiniteFooter } from '../../components/InfiniteFooter.tsx';
 import { CITIES } from '../../lib/cities.ts';
 import { ActivityCard, CardsSkeleton } from '../activities/ActivityCard.tsx';
+import { WHENS, type When } from '../activities/shanghai.ts';
 import { LocationControl } from './LocationControl.tsx';
 import { DEFAULT_RADIUS, RADII } from './location.ts';
 import { useInterestChips, useNearby, useNearbyChoice } from './useNearby.ts';
@@ -19,8 +20,9 @@ export function NearbySection({ userId, area }: { userId: string; area: string |
   const { choice, choose, setRadius } = useNearbyChoice(userId, area);
   const [editing, setEditing] = useState(false);
   const [interest, setInterest] = useState<string | undefined>();
+  const [when, setWhen] = useState<When>('month');
   const chips = useInterestChips();
-  const list = useNearby(editing ? null : choice, interest);
+  const list = useNearby(editing ? null : choice, interest, when);
 
   if (!choice || editing) {
     return (
@@ -69,6 +71,19 @@ export function NearbySection({ userId, area }: { userId: string; area: string |
           {t('nearby.change')}
         </button>
       </div>
+      <div className="chip-scroller nearby-chips" role="group" aria-label={t('nearby.whenLabel')}>
+        {WHENS.map((w) => (
+          <button
+            key={w}
+            type="button"
+            className="chip"
+            aria-pressed={when === w}
+            onClick={() => setWhen(w)}
+          >
+            {t(`nearby.when.${w}`)}
+          </button>
+        ))}
+      </div>
       {chips.length > 0 && (
         <div className="chip-scroller nearby-chips" role="group" aria-label={t('nearby.filter')}>
           <button
@@ -106,13 +121,20 @@ export function NearbySection({ userId, area }: { userId: string; area: string |
       ) : items.length === 0 ? (
         <div className="empty nearby-empty">
           <p>
-            {interestName
-              ? t('nearby.emptyInterest', { km: choice.radiusKm, interest: interestName })
-              : wider
-                ? t('nearby.empty', { km: choice.radiusKm })
-                : t('nearby.emptyMax', { km: choice.radiusKm })}
+            {when !== 'month'
+              ? t('nearby.emptyWhen', { when: t(`nearby.when.${when}`) })
+              : interestName
+                ? t('nearby.emptyInterest', { km: choice.radiusKm, interest: interestName })
+                : wider
+                  ? t('nearby.empty', { km: choice.radiusKm })
+                  : t('nearby.emptyMax', { km: choice.radiusKm })}
           </p>
           <div className="empty-actions">
+            {when !== 'month' && (
+              <button type="button" className="button small" onClick={() => setWhen('month')}>
+                {t('nearby.anyTime')}
+              </button>
+            )}
             {interestName && (
               <button type="button" className="button small" onClick={() => setInterest(undefined)}>
                 {t('nearby.allInterests')}

@@ -12,6 +12,7 @@ import type { PageOf } from '../../../shared/api/common.ts';
 import type { MyInterests } from '../../../shared/api/interests.ts';
 import type { Community } from '../../../shared/api/messaging.ts';
 import { api } from '../../api/http.ts';
+import { windowOf, type When } from '../activities/shanghai.ts';
 import { keys } from '../../api/keys.ts';
 import {
   cellCentre,
@@ -65,15 +66,28 @@ export function useNearbyChoice(userId: string, area: string | null) {
 export type NearbyView = Static<typeof NearbyActivity>;
 
 /** Upcoming activities around the point, ranked by the server, 10 a page. */
-export function useNearby(choice: NearbyChoice | null, interest: string | undefined) {
-  const q = choice && { lat: choice.lat, lng: choice.lng, radiusKm: choice.radiusKm, interest };
+export function useNearby(
+  choice: NearbyChoice | null,
+  interest: string | undefined,
+  when: When = 'month',
+) {
+  const q = choice && {
+    lat: choice.lat,
+    lng: choice.lng,
+    radiusKm: choice.radiusKm,
+    interest,
+    when,
+  };
   return useInfiniteQuery({
     queryKey: keys.nearby(q ?? { lat: 0, lng: 0, radiusKm: 0 }),
-    queryFn: ({ pageParam, signal }) =>
-      api<PageOf<NearbyView>>('/activities/nearby', {
-        query: { ...q, cursor: pageParam, limit: 10 },
+    queryFn: ({ pageParam, signal }) => {
+      // The date chip is a window of Shanghai days, worked out when the list is read.
+      const { when: w, ...rest } = q!;
+      return api<PageOf<NearbyView>>('/activities/nearby', {
+        query: { ...rest, ...windowOf(w), cursor: pageParam, limit: 10 },
         signal,
-      }),
+      });
+    },
     enabled: q !== null,
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,

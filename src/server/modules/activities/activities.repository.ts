@@ -265,6 +265,7 @@ export class ActivitiesRepository {
           status: row.status,
           waitlistSeq: row.waitlistSeq ?? null,
           checkedInAt: null,
+          checkinCode: row.checkinCode ?? null,
           createdAt: row.createdAt,
           updatedAt: row.updatedAt,
         }),
@@ -282,6 +283,95 @@ export class ActivitiesRepository {
       .set(patch)
       .where('activityId', '=', activityId)
       .where('userId', '=', userId)
+      .execute();
+  }
+
+  /** Whether a check-in code is already used within the activity. */
+  async codeTaken(activityId: string, code: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('activitySignups')
+      .select('userId')
+      .where('activityId', '=', activityId)
+      .where('checkinCode', '=', code)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** The sign-up holding this check-in code in the activity (the unique code index). */
+  findByCode(activityId: string, code: string): Promise<SignupRow | undefined> {
+    return this.db
+      .selectFrom('activitySignups')
+      .selectAll()
+      .where('activityId', '=', activityId)
+      .where('checkinCode', '=', code)
+      .executeTakeFirst();
+  }
+
+  /** Counts a wrong check-in code; the 10th locks code entry until `lockUntil`. */
+  async checkinFailed(id: string, max: number, lockUntil: number): Promise<number | null> {
+    const a = await this.db
+      .updateTable('activities')
+      .set((eb) => ({ checkinFailures: eb('checkinFailures', '+', 1) }))
+      .where('id', '=', id)
+      .returning('checkinFailures')
+      .executeTakeFirstOrThrow();
+    if (a.checkinFailures < max) return null;
+    await this.db
+      .updateTable('activities')
+      .set({ checkinFailures: 0, checkinLockedUntil: lockUntil })
+      .where('id', '=', id)
+      .execute();
+    return lockUntil;
+  }
+
+  /** Venue suggestions: a city's (or all) venues in order of use, matching the text. */
+  venues(city: string | null, text: string | null, limit: number, scan: number) {
+    return this.venuesQuery(city, text, limit, scan).execute();
+  }
+
+  venuesQuery(city: string | null, text: string | null, limit: number, scan: number) {
+    // The most used `scan` venues of the city are read through (city, uses) and filtered by the
+    // text: the cost is bounded however many venues and activities there are.
+    const top = this.db
+      .selectFrom('venues')
+      .selectAll()
+      .$if(city !== null, (q) => q.where('city', '=', city!))
+      .orderBy('uses', 'desc')
+      .orderBy('lastUsedAt', 'desc')
+      .limit(scan)
+      .as('top');
+    const like = text === null ? null : `%${text.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    return this.db
+      .selectFrom(top)
+      .select(['name', 'address', 'city', 'lat', 'lng', 'uses'])
+      .$if(like !== null, (q) => q.where(sql<boolean>`search_text like ${like} escape '\\'`))
+      .orderBy('uses', 'desc')
+      .orderBy('lastUsedAt', 'desc')
+      .orderBy('name')
+      .limit(limit);
+  }
+
+  /** One more activity at this venue (its latest coordinates win). */
+  async useVenue(
+    v: { name: string; address: string; city: string; lat: number; lng: number },
+    now: number,
+  ): Promise<void> {
+    await this.db
+      .insertInto('venues')
+      .values({
+        ...v,
+        searchText: `${v.name} ${v.address}`.toLowerCase(),
+        uses: 1,
+        lastUsedAt: now,
+      })
+      .onConflict((oc) =>
+        oc.columns(['city', 'name', 'address']).doUpdateSet((eb) => ({
+          uses: eb('venues.uses', '+', 1),
+          lat: v.lat,
+          lng: v.lng,
+          lastUsedAt: now,
+        })),
+      )
       .execute();
   }
 

@@ -13,6 +13,8 @@ import {
   PromotionBody,
   SignupResponse,
   UpdateActivityBody,
+  VenueList,
+  VenueQuery,
 } from '../../../shared/api/activities.ts';
 import { IdParams } from '../../../shared/api/common.ts';
 import { requireViewer } from '../../platform/http/auth.ts';
@@ -239,7 +241,21 @@ export function activitiesRoutes(
         response: { 200: Attendee },
       },
     },
-    (req) => activities.checkin(req.params.id, requireViewer(req), req.body.userId),
+    (req) => activities.checkin(req.params.id, requireViewer(req), req.body),
+  );
+
+  app.get(
+    '/api/v1/venues',
+    {
+      schema: {
+        tags,
+        summary:
+          'Venue suggestions from past activities: distinct venues matching the text, in a city, most used first (venues are public; titles never)',
+        querystring: VenueQuery,
+        response: { 200: VenueList },
+      },
+    },
+    (req) => activities.venues(req.query),
   );
 
   app.get(

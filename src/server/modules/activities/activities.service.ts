@@ -20,7 +20,8 @@ import { groupsPolicy, type GroupsService } from '../groups/index.ts';
 import { renderMarkdown } from '../groups/markdown.ts';
 import type { InterestsService } from '../interests/index.ts';
 import type { SearchIndex } from '../search/index.ts';
-import { ActivitiesRepository, type ActivityRow } from './activities.repository.ts';
+import { ActivitiesRepository, type ActivityRow, type SignupRow } from './activities.repository.ts';
+import { newCheckinCode } from '../../platform/db/migrations/0015_checkin_codes_venues.ts';
 import { activitiesPolicy } from './activities.policy.ts';
 import { cellsOf, coarseCell, coveringCells, distanceKm } from './geo.ts';
 import { decayedPopularity, interleave, SIGNUP_POPULARITY, VIEW_POPULARITY } from './ranking.ts';
@@ -34,6 +35,30 @@ const MAX_WINDOW_MS = 90 * DAY;
 /** Check-in opens this long before the start and closes this long after the end. */
 const CHECKIN_OPENS_MS = 2 * HOUR;
 const CHECKIN_CLOSES_MS = DAY;
+/** Wrong check-in codes an activity takes before code entry locks, and for how long. */
+export const CHECKIN_MAX_FAILURES = 10;
+export const CHECKIN_LOCK_MS = 15 * 60_000;
+/** Venue suggestions: how many of a city's most used venues the text is matched against. */
+const VENUE_SCAN = 2_000;
+
+/**
+ * What cancelling a sign-up now refunds (the policy of docs/wallet.md): everything paid when
+ * cancelled at least refundCutoffHours before the start, nothing after. The cancel and the
+ * preview on the activity view both use this, so they never disagree.
+ */
+export function refundIfCancelled(
+  a: Pick<ActivityRow, 'priceFen' | 'startAt' | 'refundCutoffHours'>,
+  s: Pick<SignupRow, 'status' | 'paidFen'>,
+  now: number,
+): number {
+  if (s.status !== 'confirmed') return 0;
+  const paid = Math.min(a.priceFen, Number(s.paidFen));
+  return paid > 0 && now <= fullRefundUntil(a) ? paid : 0;
+}
+
+/** The last moment a cancelled sign-up is refunded in full. */
+export const fullRefundUntil = (a: Pick<ActivityRow, 'startAt' | 'refundCutoffHours'>) =>
+  a.startAt - a.refundCutoffHours * HOUR;
 
 export interface ActivitiesDeps {
   uow: UnitOfWork;
@@ -169,11 +194,18 @@ export class ActivitiesService {
   }
 
   private validateTimes(startAt: number, endAt: number, deadline: number, now: number) {
-    if (startAt <= now) throw invalidInput('startsAt must be in the future.');
-    if (startAt > now + MAX_AHEAD_MS) throw invalidInput('startsAt must be within two years.');
-    if (endAt <= startAt) throw invalidInput('endsAt must be after startsAt.');
-    if (endAt - startAt > MAX_DURATION_MS) throw invalidInput('An activity lasts at most 30 days.');
-    if (deadline > startAt) throw invalidInput('signupDeadline must not be after startsAt.');
+    // Each refusal names its field, so a form can show it there.
+    const refuse = (field: string, message: string) => invalidInput(message, [{ field, message }]);
+    if (startAt <= now) throw refuse('startsAt', 'startsAt must be in the future.');
+    if (startAt > now + MAX_AHEAD_MS)
+      throw refuse('startsAt', 'startsAt must be within two years.');
+    if (endAt <= startAt) throw refuse('endsAt', 'endsAt must be after startsAt.');
+    if (endAt - startAt > MAX_DURATION_MS) {
+      throw refuse('endsAt', 'An activity lasts at most 30 days.');
+    }
+    if (deadline > startAt) {
+      throw refuse('signupDeadline', 'signupDeadline must not be after startsAt.');
+    }
   }
 
   async create(viewer: Viewer, body: CreateActivityBody): Promise<Activity> {
@@ -185,7 +217,11 @@ export class ActivitiesService {
       : startAt;
     this.validateTimes(startAt, endAt, deadline, now);
     const title = clean(body.title);
-    if (title.length < 2) throw invalidInput('title must have at least 2 characters.');
+    if (title.length < 2) {
+      throw invalidInput('title must have at least 2 characters.', [
+        { field: 'title', message: 'must have at least 2 characters' },
+      ]);
+    }
     await this.deps.interests.assertExist(body.interestIds);
     let restricted = false;
     if (body.groupId) {
@@ -229,6 +265,7 @@ export class ActivitiesService {
         body.interestIds,
       );
       await this.index(trx, id, title, description, venue, body.groupId ?? null, restricted, now);
+      await this.repo.with(trx).useVenue(venue, now);
       await recordEvent(trx, 'activity.created', {
         activityId: id,
         organizerId: viewer.userId,
@@ -335,6 +372,12 @@ export class ActivitiesService {
         updatedAt: now,
       });
       if (patch.interestIds) await repo.replaceInterests(id, patch.interestIds);
+      if (
+        patch.venue &&
+        (venue.name !== a.venueName || venue.address !== a.venueAddress || venue.city !== a.city)
+      ) {
+        await repo.useVenue(venue, now);
+      }
       // More places: the waitlist moves up, in order.
       if (patch.capacity !== undefined) {
         for (let free = patch.capacity - a.confirmedCount; free > 0; free--) {
@@ -420,6 +463,7 @@ export class ActivitiesService {
         throw new AppError('already_signed_up');
       }
       let result: SignupResult;
+      const checkinCode = await this.freshCode(trx, id);
       if (a.confirmedCount < a.capacity) {
         await repo.upsertSignup({
           activityId: id,
@@ -427,6 +471,7 @@ export class ActivitiesService {
           status: 'confirmed',
           waitlistSeq: null,
           checkedInAt: null,
+          checkinCode,
           createdAt: now,
           updatedAt: now,
         });
@@ -445,6 +490,7 @@ export class ActivitiesService {
           status: 'waitlisted',
           waitlistSeq: seq,
           checkedInAt: null,
+          checkinCode,
           createdAt: now,
           updatedAt: now,
         });
@@ -470,6 +516,15 @@ export class ActivitiesService {
     // A paid activity: the PIN is checked first, and the whole sign-up runs once per key.
     if (activity.priceFen > 0) return this.payments.runPaidSignup(viewer, activity, input, work);
     return this.deps.uow.run(work);
+  }
+
+  /** A check-in code not yet used in the activity (whose row the caller has locked). */
+  private async freshCode(trx: Trx, activityId: string): Promise<string> {
+    const repo = this.repo.with(trx);
+    for (;;) {
+      const code = newCheckinCode(new Set());
+      if (!(await repo.codeTaken(activityId, code))) return code;
+    }
   }
 
   /**
@@ -558,8 +613,8 @@ export class ActivitiesService {
         await repo.update(id, { confirmedCount: a.confirmedCount - 1 });
         // Full refund when cancelled at least refundCutoffHours before the start, none after:
         // a late payment stays held (paidFen) and goes to the organizer with the payout.
-        const refundFen = Math.min(a.priceFen, Number(s.paidFen));
-        if (refundFen > 0 && now <= a.startAt - a.refundCutoffHours * HOUR) {
+        const refundFen = refundIfCancelled(a, s, now);
+        if (refundFen > 0) {
           await this.refundTo(trx, a, viewer.userId, refundFen, 'signup_cancelled');
         }
         await this.promoteNext(trx, id);
@@ -574,16 +629,49 @@ export class ActivitiesService {
     });
   }
 
-  async checkin(id: string, viewer: Viewer, userId: string) {
+  /**
+   * The organizer checks in a confirmed attendee, by their id (a tap in the attendee list) or by
+   * the code on their ticket. Wrong codes are counted per activity: after CHECKIN_MAX_FAILURES
+   * code entry locks for CHECKIN_LOCK_MS, so guessing a 6-digit code stays hopeless.
+   */
+  async checkin(id: string, viewer: Viewer, by: { userId?: string; code?: string }) {
     const a = await this.visible(id, viewer);
     activitiesPolicy.assertOrganizer(a, viewer);
     const now = Date.now();
     if (a.status === 'cancelled') throw conflict('The activity is cancelled.');
     if (now < a.startAt - CHECKIN_OPENS_MS || now > a.endAt + CHECKIN_CLOSES_MS) {
-      throw conflict('Check-in opens 2 hours before the start and closes a day after the end.');
+      throw new AppError(
+        'checkin_closed',
+        'Check-in opens 2 hours before the start and closes a day after the end.',
+        { details: { opensAt: toIsoWithOffset(a.startAt - CHECKIN_OPENS_MS) } },
+      );
     }
-    const s = await this.repo.findSignup(id, userId);
-    if (!s || s.status !== 'confirmed') throw notFound('That person has no confirmed place.');
+    let s: SignupRow | undefined;
+    if (by.code !== undefined) {
+      if (a.checkinLockedUntil !== null && a.checkinLockedUntil > now) {
+        throw new AppError('checkin_locked', undefined, {
+          details: { until: toIsoWithOffset(a.checkinLockedUntil) },
+        });
+      }
+      s = await this.repo.findByCode(id, by.code);
+      if (!s || s.status !== 'confirmed') {
+        const lockedUntil = await this.repo.checkinFailed(
+          id,
+          CHECKIN_MAX_FAILURES,
+          now + CHECKIN_LOCK_MS,
+        );
+        if (lockedUntil !== null) {
+          throw new AppError('checkin_locked', undefined, {
+            details: { until: toIsoWithOffset(lockedUntil) },
+          });
+        }
+        throw new AppError('wrong_checkin_code');
+      }
+    } else {
+      s = await this.repo.findSignup(id, by.userId!);
+      if (!s || s.status !== 'confirmed') throw notFound('That person has no confirmed place.');
+    }
+    const userId = s.userId;
     if (s.checkedInAt === null) {
       await this.deps.uow.run(async (trx) => {
         await this.repo.with(trx).updateSignup(id, userId, { checkedInAt: now, updatedAt: now });
@@ -600,6 +688,23 @@ export class ActivitiesService {
       status: 'confirmed' as const,
       checkedIn: true,
       signedUpAt: toIsoWithOffset(s.createdAt),
+    };
+  }
+
+  /** Known venues of past activities matching the text, in a city, most used first. */
+  async venues(q: { q?: string; city?: string; limit?: number }) {
+    const text = q.q?.normalize('NFC').trim().toLowerCase() || null;
+    const city = q.city?.normalize('NFC').trim() || null;
+    const rows = await this.repo.venues(city, text, q.limit ?? 10, VENUE_SCAN);
+    return {
+      items: rows.map((r) => ({
+        name: r.name,
+        address: r.address,
+        city: r.city,
+        lat: Number(r.lat),
+        lng: Number(r.lng),
+        uses: Number(r.uses),
+      })),
     };
   }
 
@@ -921,6 +1026,10 @@ export class ActivitiesService {
               status: s.status,
               ...(s.status === 'waitlisted' ? { position: positions.get(a.id) } : {}),
               checkedIn: s.checkedInAt !== null,
+              // The ticket: only the attendee ever sees their code.
+              ...(s.status === 'confirmed' && s.checkinCode ? { checkinCode: s.checkinCode } : {}),
+              refundFenIfCancelled: refundIfCancelled(a, s, now),
+              fullRefundUntil: toIsoWithOffset(fullRefundUntil(a)),
             }
           : null,
         sequence: a.sequence,

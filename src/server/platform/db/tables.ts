@@ -249,8 +249,24 @@ export interface ActivitiesTable {
   /** iCalendar SEQUENCE: raised by every change attendees should hear about. */
   sequence: number;
   cancelReason: string | null;
+  /** Wrong check-in codes typed since the last lock; 10 lock code entry for 15 minutes. */
+  checkinFailures: Generated<number>;
+  checkinLockedUntil: number | null;
   createdAt: number;
   updatedAt: number;
+}
+
+/** Distinct venues of past activities, for suggestions (migration 0015). */
+export interface VenuesTable {
+  city: string;
+  name: string;
+  address: string;
+  lat: number;
+  lng: number;
+  /** lower(name + ' ' + address) */
+  searchText: string;
+  uses: number;
+  lastUsedAt: number;
 }
 
 export interface ActivityInterestsTable {
@@ -266,6 +282,8 @@ export interface ActivitySignupsTable {
   checkedInAt: number | null;
   /** Fen taken from this person for the activity and still held (refunds lower it). */
   paidFen: Generated<number>;
+  /** The attendee's 6-digit check-in code, unique within the activity (their ticket). */
+  checkinCode: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -453,6 +471,7 @@ export interface Database extends SearchTables, JobTables {
   activityInterests: ActivityInterestsTable;
   activitySignups: ActivitySignupsTable;
   userAreas: UserAreasTable;
+  venues: VenuesTable;
   groups: GroupsTable;
   groupInterests: GroupInterestsTable;
   groupMembers: GroupMembersTable;
