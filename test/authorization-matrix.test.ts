@@ -1072,6 +1072,12 @@ row({
   call: () => ({ url: '/api/v1/conversations', payload: { userId: fx.users.owner.id } }),
 });
 row({
+  route: 'GET /api/v1/conversations/:id',
+  variant: 'the owner’s conversation with the member (its two people)',
+  expect: parties(200, ['owner', 'member']),
+  call: () => ({ url: `/api/v1/conversations/${fx.conversation}` }),
+});
+row({
   route: 'GET /api/v1/conversations/:id/messages',
   variant: 'the owner’s conversation with the member (its two people)',
   expect: parties(200, ['owner', 'member']),

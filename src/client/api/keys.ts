@@ -40,5 +40,7 @@ export const keys = {
   // #13: wallet and bills
   // #13: activities (create, attendees, venues)
   // #13: chat
+  conversation: (id: string) => ['conversation', id] as const,
+  conversationMessages: (id: string) => ['conversation', id, 'messages'] as const,
   // #13: operator and my data
 };

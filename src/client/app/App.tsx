@@ -54,6 +54,7 @@ const ActivityPage = page(() => import('../features/activities/ActivityPage.tsx'
 // #13: activities pages
 
 // #13: chat pages
+const ChatPage = page(() => import('../features/chat/ChatPage.tsx'), 'ChatPage');
 
 // #13: operator and my data pages
 
@@ -177,6 +178,7 @@ const router = createBrowserRouter([
           // #13: activities routes
 
           // #13: chat routes
+          { path: '/messages/:id', element: <ChatPage /> },
 
           // #13: operator and my data routes
 

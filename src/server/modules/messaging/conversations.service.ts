@@ -6,7 +6,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import { isUniqueViolation } from '../../platform/db/errors.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
-import { forbidden, invalidInput, notFound } from '../../platform/http/errors.ts';
+import { AppError, forbidden, invalidInput, notFound } from '../../platform/http/errors.ts';
 import { decodeCursor, encodeCursor, toPage, keysetPage } from '../../platform/http/pagination.ts';
 import type { EventLog } from '../../platform/realtime/event-log.ts';
 import type { AccountsService, UserSummary } from '../accounts/index.ts';
@@ -34,7 +34,7 @@ export class ConversationsService {
   /** May `from` write to `to`? Blocks either way stop it; starting also obeys `to`'s setting. */
   private async assertMayWrite(from: string, to: string, starting: boolean): Promise<void> {
     if (await this.accounts.eitherBlocked(from, to)) {
-      throw forbidden('You cannot message this person.');
+      throw new AppError('blocked');
     }
     if (!starting) return;
     const policy = await this.accounts.messagePolicy(to);

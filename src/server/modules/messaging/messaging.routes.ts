@@ -168,6 +168,20 @@ export function messagingRoutes(
   );
 
   app.get(
+    '/api/v1/conversations/:id',
+    {
+      config: auth,
+      schema: {
+        tags,
+        summary: 'One of my conversations (who with, unread, read receipts both ways)',
+        params: IdParams,
+        response: { 200: Conversation },
+      },
+    },
+    (req) => conversations.get(requireViewer(req), req.params.id),
+  );
+
+  app.get(
     '/api/v1/conversations/:id/messages',
     {
       config: auth,
