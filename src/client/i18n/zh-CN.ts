@@ -496,7 +496,7 @@ export const zhCN = {
     said: '说：',
     start: '以上是全部聊天记录',
     loadingEarlier: '正在加载更早的消息…',
-    empty: '和 {{name}} 打个招呼吧。',
+    empty: '和{{name}}打个招呼吧。',
     placeholder: '发消息…',
     send: '发送',
     sending: '发送中…',

@@ -192,7 +192,7 @@ function Chat({
                 return (
                   <Fragment key={m.id}>
                     {newDay && (
-                      <li className="chat-day" role="presentation">
+                      <li className="chat-day">
                         <span>{dayLabel(m.createdAt, i18n.language)}</span>
                       </li>
                     )}
