@@ -503,6 +503,18 @@ row({
   call: () => ({ url: '/api/v1/me', payload: { bio: '喜欢爬山' } }),
 });
 row({
+  route: 'GET /api/v1/me/export',
+  variant: 'mine (a JSON download)',
+  expect: signedIn(200),
+  call: () => ({ url: '/api/v1/me/export' }),
+});
+row({
+  route: 'DELETE /api/v1/me',
+  variant: 'with a wrong password (nothing deleted; deletion itself: test/privacy.test.ts)',
+  expect: signedIn(403),
+  call: () => ({ url: '/api/v1/me', payload: { password: 'not the password' } }),
+});
+row({
   route: 'GET /api/v1/me/blocks',
   variant: 'mine',
   expect: signedIn(200),
