@@ -57,6 +57,7 @@ const ActivityPage = page(() => import('../features/activities/ActivityPage.tsx'
 const ChatPage = page(() => import('../features/chat/ChatPage.tsx'), 'ChatPage');
 
 // #13: operator and my data pages
+const MyDataPage = page(() => import('../features/my-data/MyDataPage.tsx'), 'MyDataPage');
 
 const NotificationSettingsPage = page(
   () => import('../features/settings/NotificationSettingsPage.tsx'),
@@ -181,6 +182,7 @@ const router = createBrowserRouter([
           { path: '/messages/:id', element: <ChatPage /> },
 
           // #13: operator and my data routes
+          { path: '/me/data', element: <MyDataPage /> },
 
           { path: '*', element: <NotFound /> },
         ],

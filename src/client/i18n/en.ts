@@ -524,7 +524,28 @@ export const en: Resources = {
     message: 'Message',
   },
   operator: {},
-  myData: {},
+  myData: {
+    title: 'My data',
+    exportTitle: 'Download my data',
+    exportBody:
+      'One JSON file with everything quanzi holds about you: profile, interests, groups, posts and their edits, reactions, reports, activities and sign-ups, notifications, messages, blocks, wallet lines and split bills, signed-in devices. Log-in addresses are stored only as hashes, and only the hashes are in the file.',
+    exportButton: 'Download data (JSON)',
+    deleteTitle: 'Delete account',
+    effectName:
+      'Your posts and messages stay but show as “已注销用户” (deleted user); your username is freed for others.',
+    effectProfile: 'Your avatar, bio, home city, interests and area are cleared.',
+    effectSessions: 'Every device is logged out at once, and nobody can log in to this account again.',
+    effectSignups: 'Free places and waitlist spots in upcoming activities are given up.',
+    effectMoney:
+      'Money records are kept as the law requires. While your wallet holds a balance, you have a paid place in an upcoming activity, organize a paid activity, or have an open split bill, settle it first.',
+    effectGroups: 'Groups you own that have other members must be handed over first.',
+    password: 'Your password, to confirm',
+    understood: 'I understand this cannot be undone',
+    deleteButton: 'Delete my account for good',
+    deleting: 'Deleting…',
+    wrongPassword: 'Wrong password; your account was not deleted.',
+    deletedNotice: 'Your account was deleted and every device logged out.',
+  },
   notFound: {
     title: 'Page not found',
     body: 'This page is not built yet, or the link is wrong.',

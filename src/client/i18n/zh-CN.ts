@@ -508,7 +508,27 @@ export const zhCN = {
     message: '发消息',
   },
   operator: {},
-  myData: {},
+  myData: {
+    title: '我的数据',
+    exportTitle: '下载我的数据',
+    exportBody:
+      '一个 JSON 文件，包含兴趣圈子保存的关于你的全部信息：资料、兴趣、小组、帖子和修改记录、表态、举报、活动和报名、通知、私信、黑名单、钱包流水和 AA 账单、登录设备。登录地址只保存了哈希值，文件里也只有哈希值。',
+    exportButton: '下载数据（JSON）',
+    deleteTitle: '注销账号',
+    effectName: '你的帖子和私信会保留，但显示为「已注销用户」；用户名会被释放，别人可以再注册。',
+    effectProfile: '头像、简介、常住城市、兴趣和所在区域会被清除。',
+    effectSessions: '所有设备会立即退出登录，之后再也无法登录这个账号。',
+    effectSignups: '尚未开始的免费活动报名和候补会自动取消，名额让给候补的人。',
+    effectMoney:
+      '资金记录会按法律要求保留。钱包还有余额、报名了未开始的付费活动、组织中的付费活动或有未结清的 AA 账单时，需要先处理好才能注销。',
+    effectGroups: '你创建的小组如果还有其他成员，需要先转让组长。',
+    password: '输入登录密码确认',
+    understood: '我已了解，注销后无法恢复',
+    deleteButton: '永久注销账号',
+    deleting: '正在注销…',
+    wrongPassword: '密码不对，账号没有注销。',
+    deletedNotice: '你的账号已注销，所有设备都已退出登录。',
+  },
   notFound: {
     title: '页面不存在',
     body: '这个页面还没有做好，或者链接有误。',
