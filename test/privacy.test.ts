@@ -157,9 +157,9 @@ describe('DELETE /api/v1/me', () => {
     const profile = (await req('GET', `/api/v1/users/${person.id}`, friend)).json();
     expect(profile).toMatchObject({ displayName: '已注销用户', bio: '', avatarUrl: null });
     const msgs = (await req('GET', `/api/v1/conversations/${conv.id}/messages`, friend)).json();
-    expect(msgs.items.map((m: { sender: { displayName: string } }) => m.sender.displayName)).toEqual(
-      ['已注销用户', friend.displayName],
-    );
+    expect(
+      msgs.items.map((m: { sender: { displayName: string } }) => m.sender.displayName),
+    ).toEqual(['已注销用户', friend.displayName]);
     // Nobody can start a new conversation with a deleted account (its policy is now 'nobody').
     const stranger = await buildUser(ctx.app);
     expectError(
@@ -249,7 +249,11 @@ describe('DELETE /api/v1/me', () => {
     await buildGroup(ctx.app, solo);
     expect((await del(solo, solo.password)).statusCode).toBe(204);
     const op = await buildUser(ctx.app);
-    await ctx.database.db.updateTable('users').set({ role: 'operator' }).where('id', '=', op.id).execute();
+    await ctx.database.db
+      .updateTable('users')
+      .set({ role: 'operator' })
+      .where('id', '=', op.id)
+      .execute();
     expect((await del(op, op.password)).statusCode).toBe(204);
     expectError(await req('GET', '/api/v1/me', op), 401);
   });

@@ -83,10 +83,7 @@ describe(`chat in Chromium (${dialect})`, () => {
       await a.page.getByRole('button', { name: '发送' }).click();
       await row.getByLabel('1 条未读').waitFor();
       await row.getByText('你好！周六的羽毛球').waitFor();
-      await b.page
-        .getByRole('navigation', { name: '消息中心' })
-        .getByLabel('1 条未读')
-        .waitFor();
+      await b.page.getByRole('navigation', { name: '消息中心' }).getByLabel('1 条未读').waitFor();
       await look(b.page, 'chat-conversations');
 
       // Lei opens it: reading it shows 已读 under Mei's message on her phone, live.
@@ -116,7 +113,9 @@ describe(`chat in Chromium (${dialect})`, () => {
       await list.evaluate((el) => (el.scrollTop = 0));
       await a.page.getByText('第30条：周末一起去爬山吗？').waitFor();
       // The place is kept: what was at the top (message 36) is still in view, not jumped away.
-      await expect.poll(() => a.page.getByText('第36条：周末一起去爬山吗？').isVisible()).toBe(true);
+      await expect
+        .poll(() => a.page.getByText('第36条：周末一起去爬山吗？').isVisible())
+        .toBe(true);
       await list.evaluate((el) => (el.scrollTop = 0));
       await a.page.getByText('第1条：周末一起去爬山吗？').waitFor();
       await a.page.getByText('以上是全部聊天记录').waitFor();

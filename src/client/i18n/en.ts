@@ -534,7 +534,8 @@ export const en: Resources = {
     effectName:
       'Your posts and messages stay but show as “已注销用户” (deleted user); your username is freed for others.',
     effectProfile: 'Your avatar, bio, home city, interests and area are cleared.',
-    effectSessions: 'Every device is logged out at once, and nobody can log in to this account again.',
+    effectSessions:
+      'Every device is logged out at once, and nobody can log in to this account again.',
     effectSignups: 'Free places and waitlist spots in upcoming activities are given up.',
     effectMoney:
       'Money records are kept as the law requires. While your wallet holds a balance, you have a paid place in an upcoming activity, organize a paid activity, or have an open split bill, settle it first.',

@@ -554,7 +554,8 @@ export const zhCN = {
     other: '出错了：{{message}}',
     loadFailed: '加载失败。',
     blocked: '你们之间有屏蔽，消息无法发送。',
-    account_holds_money: '账户里还有钱款未结清（钱包余额、你组织的未开始付费活动、未结束的 AA 账单），请先处理。',
+    account_holds_money:
+      '账户里还有钱款未结清（钱包余额、你组织的未开始付费活动、未结束的 AA 账单），请先处理。',
     account_owns_groups: '你还是有其他成员的小组的组长，请先转让小组。',
   },
 };

@@ -53,7 +53,8 @@ export const Message = Type.Object({
   body: Type.String(),
   createdAt: IsoTime,
   clientId: Type.Union([Type.String(), Type.Null()], {
-    description: "the sender's own id for the message, if it sent one (a retry returns this message)",
+    description:
+      "the sender's own id for the message, if it sent one (a retry returns this message)",
   }),
 });
 
@@ -76,7 +77,7 @@ export const SendMessageBody = Type.Object({
       maxLength: 64,
       pattern: '^[A-Za-z0-9_-]+$',
       description:
-        'the sender\'s id for this message, unique per sender and conversation: sending again with it returns the first message (200) instead of a second one',
+        "the sender's id for this message, unique per sender and conversation: sending again with it returns the first message (200) instead of a second one",
     }),
   ),
 });

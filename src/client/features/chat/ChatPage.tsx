@@ -114,7 +114,11 @@ function Chat({
     const newestKey = `${newest?.id ?? ''}:${waiting.length}`;
     if (lastOldest.current === null && messages.length > 0) {
       el.scrollTop = el.scrollHeight;
-    } else if (oldestSeq !== null && lastOldest.current !== null && oldestSeq < lastOldest.current) {
+    } else if (
+      oldestSeq !== null &&
+      lastOldest.current !== null &&
+      oldestSeq < lastOldest.current
+    ) {
       el.scrollTop += el.scrollHeight - lastHeight.current;
     } else if (newestKey !== lastNewest.current) {
       const mine = waiting.length > 0 || newest?.sender.id === myId;

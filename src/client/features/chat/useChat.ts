@@ -80,7 +80,9 @@ export function useSend(conversationId: string) {
   const post = useCallback(
     async (p: Pending) => {
       setPending((all) =>
-        all.map((x) => (x.clientId === p.clientId ? { ...x, status: 'sending', error: undefined } : x)),
+        all.map((x) =>
+          x.clientId === p.clientId ? { ...x, status: 'sending', error: undefined } : x,
+        ),
       );
       try {
         const message = await api<MessageView>(`/conversations/${conversationId}/messages`, {

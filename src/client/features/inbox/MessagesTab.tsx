@@ -52,7 +52,10 @@ export function MessagesTab() {
                 <span className="muted ellipsis">{c.lastMessage?.body ?? ''}</span>
               </span>
               {c.unreadCount > 0 && (
-                <span className="badge" aria-label={t('inbox.unreadBadge', { count: c.unreadCount })}>
+                <span
+                  className="badge"
+                  aria-label={t('inbox.unreadBadge', { count: c.unreadCount })}
+                >
                   {c.unreadCount > 99 ? '99+' : c.unreadCount}
                 </span>
               )}

@@ -105,9 +105,7 @@ function MessageButton({ p }: { p: PublicProfile }) {
         type="button"
         className="button primary"
         disabled={start.isPending}
-        onClick={() =>
-          start.mutate(p.id, { onSuccess: (c) => void navigate(`/messages/${c.id}`) })
-        }
+        onClick={() => start.mutate(p.id, { onSuccess: (c) => void navigate(`/messages/${c.id}`) })}
       >
         {t('chat.message')}
       </button>

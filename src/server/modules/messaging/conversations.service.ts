@@ -121,31 +121,31 @@ export class ConversationsService {
     const id = uuidv7();
     const message = await this.uow
       .run(async (trx, hooks) => {
-      const repo = this.repo.with(trx);
-      const seq = await repo.nextMessageSeq(conversationId, now);
-      const row = {
-        id,
-        conversationId,
-        seq,
-        senderId: viewer.userId,
-        body: text,
-        createdAt: now,
-        clientId: clientId ?? null,
-      };
-      await repo.insertMessage(row);
-      await repo.touchParticipants(conversationId, viewer.userId, seq, now);
-      const [view] = await this.messageViews([row], trx);
-      // Both people's streams get the message (the sender's other devices too); the reader's
-      // unread count moves with it, in the same transaction.
-      for (const userId of [me.otherId, viewer.userId]) {
-        await this.eventLog.append(trx, hooks, userId, 'message.created', {
+        const repo = this.repo.with(trx);
+        const seq = await repo.nextMessageSeq(conversationId, now);
+        const row = {
+          id,
           conversationId,
-          message: view,
-        });
-      }
-      await this.notifications.pushUnread(trx, hooks, me.otherId);
-      return view!;
-    })
+          seq,
+          senderId: viewer.userId,
+          body: text,
+          createdAt: now,
+          clientId: clientId ?? null,
+        };
+        await repo.insertMessage(row);
+        await repo.touchParticipants(conversationId, viewer.userId, seq, now);
+        const [view] = await this.messageViews([row], trx);
+        // Both people's streams get the message (the sender's other devices too); the reader's
+        // unread count moves with it, in the same transaction.
+        for (const userId of [me.otherId, viewer.userId]) {
+          await this.eventLog.append(trx, hooks, userId, 'message.created', {
+            conversationId,
+            message: view,
+          });
+        }
+        await this.notifications.pushUnread(trx, hooks, me.otherId);
+        return view!;
+      })
       .catch(async (err: unknown) => {
         // Two copies of one send raced: the loser answers with the winner's message.
         const first = isUniqueViolation(err) ? await again() : undefined;

@@ -79,11 +79,7 @@ export class PrivacyRepository {
   }
 
   reactions(userId: string) {
-    return this.db
-      .selectFrom('postReactions')
-      .selectAll()
-      .where('userId', '=', userId)
-      .execute();
+    return this.db.selectFrom('postReactions').selectAll().where('userId', '=', userId).execute();
   }
 
   reports(userId: string) {
@@ -168,11 +164,7 @@ export class PrivacyRepository {
   }
 
   blocks(userId: string) {
-    return this.db
-      .selectFrom('userBlocks')
-      .selectAll()
-      .where('blockerId', '=', userId)
-      .execute();
+    return this.db.selectFrom('userBlocks').selectAll().where('blockerId', '=', userId).execute();
   }
 
   mutes(userId: string) {
@@ -196,7 +188,15 @@ export class PrivacyRepository {
     return this.db
       .selectFrom('postings as p')
       .innerJoin('journalEntries as e', 'e.id', 'p.entryId')
-      .select(['p.id', 'p.entryId', 'e.kind', 'e.reference', 'e.memo', 'p.amountFen', 'p.createdAt'])
+      .select([
+        'p.id',
+        'p.entryId',
+        'e.kind',
+        'e.reference',
+        'e.memo',
+        'p.amountFen',
+        'p.createdAt',
+      ])
       .where('p.accountId', '=', accountId)
       .orderBy('p.createdAt')
       .orderBy('p.id')

@@ -258,10 +258,7 @@ export class PrivacyService {
       this.repo.unpaidShares(id),
     ]);
     const balanceFen = wallet ? Number(wallet.balanceFen) : 0;
-    if (
-      balanceFen !== 0 ||
-      activities.length + signups.length + bills.length + shares.length > 0
-    ) {
+    if (balanceFen !== 0 || activities.length + signups.length + bills.length + shares.length > 0) {
       throw new AppError('account_holds_money', undefined, {
         details: {
           walletBalanceFen: balanceFen,
