@@ -146,18 +146,23 @@ function Chat({
     return () => io.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  // Read when shown: whatever is newest, once the page is visible.
+  // Read when shown: whatever is newest, once the page is visible (each seq asked for once, so a
+  // failing receipt is not retried in a loop; the next message or visit asks again).
   const newestSeq = newest?.seq ?? 0;
-  const { mutate: markMutate, isPending: marking } = markRead;
+  const asked = useRef(0);
+  const { mutate: markMutate } = markRead;
   useEffect(() => {
     const mark = () => {
-      if (document.visibilityState !== 'visible' || marking) return;
-      if (newestSeq > conv.readUpTo) markMutate(newestSeq);
+      if (document.visibilityState !== 'visible') return;
+      if (newestSeq > conv.readUpTo && newestSeq > asked.current) {
+        asked.current = newestSeq;
+        markMutate(newestSeq);
+      }
     };
     mark();
     document.addEventListener('visibilitychange', mark);
     return () => document.removeEventListener('visibilitychange', mark);
-  }, [newestSeq, conv.readUpTo, marking, markMutate]);
+  }, [newestSeq, conv.readUpTo, markMutate]);
 
   const sendError = [...pending].reverse().find((p) => p.status === 'failed')?.error;
   const refused = sendError instanceof ApiError && sendError.code === 'blocked';
