@@ -5,7 +5,8 @@ import type { DialectName } from '../database.ts';
  * Issue #13, chat and "your data": a message may carry the sender's own id for it (`client_id`,
  * unique per sender and conversation), so a retried send returns the first message instead of
  * writing it twice; and a deleted account keeps its row (posts, messages and ledger lines point
- * at it) with `deleted_at` set.
+ * at it) with `deleted_at` set. The export and the deletion checks read a person's rows by
+ * their id: the tables that had no index from the person's side get one.
  */
 export function chatAndDeletion(_dialect: DialectName) {
   return {
@@ -19,6 +20,15 @@ export function chatAndDeletion(_dialect: DialectName) {
         .unique()
         .execute();
       await db.schema.alterTable('users').addColumn('deleted_at', 'bigint').execute();
+      const byPerson: [string, string, string[]][] = [
+        ['threads_author_idx', 'threads', ['author_id', 'created_at']],
+        ['reports_reporter_idx', 'reports', ['reporter_id', 'created_at']],
+        ['post_reactions_user_idx', 'post_reactions', ['user_id']],
+        ['groups_owner_idx', 'groups', ['owner_id']],
+      ];
+      for (const [name, table, columns] of byPerson) {
+        await db.schema.createIndex(name).on(table).columns(columns).execute();
+      }
     },
   };
 }
