@@ -99,6 +99,9 @@ function MessageButton({ p }: { p: PublicProfile }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const start = useStartConversation();
+  // While I block them we cannot message each other: only 移出黑名单 is offered.
+  const blocked = useIsBlocked(p.id);
+  if (blocked.blocked) return null;
   return (
     <div className="user-actions">
       <button
