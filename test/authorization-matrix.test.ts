@@ -503,6 +503,18 @@ row({
   call: () => ({ url: '/api/v1/me', payload: { bio: '喜欢爬山' } }),
 });
 row({
+  route: 'GET /api/v1/me/export',
+  variant: 'mine (a JSON download)',
+  expect: signedIn(200),
+  call: () => ({ url: '/api/v1/me/export' }),
+});
+row({
+  route: 'DELETE /api/v1/me',
+  variant: 'with a wrong password (nothing deleted; deletion itself: test/privacy.test.ts)',
+  expect: signedIn(403),
+  call: () => ({ url: '/api/v1/me', payload: { password: 'not the password' } }),
+});
+row({
   route: 'GET /api/v1/me/blocks',
   variant: 'mine',
   expect: signedIn(200),
@@ -1078,6 +1090,12 @@ row({
   variant: 'with the owner (who blocked `blocked`; the owner: not with oneself, 400)',
   expect: but(signedIn(200), { blocked: 403, owner: 400 }),
   call: () => ({ url: '/api/v1/conversations', payload: { userId: fx.users.owner.id } }),
+});
+row({
+  route: 'GET /api/v1/conversations/:id',
+  variant: 'the owner’s conversation with the member (its two people)',
+  expect: parties(200, ['owner', 'member']),
+  call: () => ({ url: `/api/v1/conversations/${fx.conversation}` }),
 });
 row({
   route: 'GET /api/v1/conversations/:id/messages',

@@ -373,6 +373,39 @@ describe('conversations', () => {
     expect(page2.nextCursor).toBeNull();
   });
 
+  it('a retried send with the same clientId returns the first message, not a second one', async () => {
+    const a = await buildUser(ctx.app);
+    const b = await buildUser(ctx.app);
+    const conv = (await req('POST', '/api/v1/conversations', a, { userId: b.id })).json();
+    const url = `/api/v1/conversations/${conv.id}/messages`;
+    const first = await req('POST', url, a, { body: '只发一次', clientId: 'c-1' });
+    expect(first.statusCode).toBe(201);
+    const retry = await req('POST', url, a, { body: '只发一次', clientId: 'c-1' });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toMatchObject({ id: first.json().id, seq: 1, clientId: 'c-1' });
+    // Two copies at once (a double tap on a flaky network): still one message.
+    const racing = await Promise.all(
+      [1, 2, 3].map(() => req('POST', url, a, { body: '并发', clientId: 'c-2' })),
+    );
+    expect(new Set(racing.map((r) => r.json().id)).size).toBe(1);
+    expect(racing.map((r) => r.statusCode).sort()).toEqual([200, 200, 201]);
+    // The id is the sender's own: the other person may use the same one, and no id means no check.
+    expect((await req('POST', url, b, { body: '我的', clientId: 'c-1' })).statusCode).toBe(201);
+    expect((await req('POST', url, a, { body: '无 id' })).statusCode).toBe(201);
+    expect((await req('POST', url, a, { body: '无 id' })).statusCode).toBe(201);
+    const all = (await req('GET', url, b)).json().items;
+    expect(all.map((m: { body: string }) => m.body)).toEqual([
+      '无 id',
+      '无 id',
+      '我的',
+      '并发',
+      '只发一次',
+    ]);
+    // b's own message read everything before it: only a's two after it are unread.
+    expect((await req('GET', '/api/v1/inbox', b)).json().messages).toBe(2);
+    expect((await req('POST', url, a, { body: 'x', clientId: 'bad id!' })).statusCode).toBe(400);
+  });
+
   it('keeps outsiders out and obeys blocks and who-may-message-me', async () => {
     const [a, b, c, d] = await Promise.all([
       buildUser(ctx.app),

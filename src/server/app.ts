@@ -22,6 +22,7 @@ import { activitiesRoutes } from './modules/activities/index.ts';
 import { searchRoutes } from './modules/search/index.ts';
 import { messagingRoutes } from './modules/messaging/index.ts';
 import { walletRoutes } from './modules/wallet/index.ts';
+import { privacyRoutes } from './modules/privacy/index.ts';
 import websocket from '@fastify/websocket';
 import { StreamGateway, streamSocketErrorHandler } from './platform/realtime/gateway.ts';
 import { STREAM_LIMITS } from '../shared/realtime.ts';
@@ -249,6 +250,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   activitiesRoutes(app, { activities: services.activities, publicUrl: config.publicUrl });
   messagingRoutes(app, services);
   walletRoutes(app, services);
+  privacyRoutes(app, { privacy: services.privacy });
   // A client frame over the bound closes its socket with 1009 (the ws library enforces it).
   await app.register(websocket, {
     options: { maxPayload: STREAM_LIMITS.maxFrameBytes },

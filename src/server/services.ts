@@ -19,6 +19,7 @@ import {
 import { JobScheduler } from './platform/jobs/index.ts';
 import { BillsService, WalletService } from './modules/wallet/index.ts';
 import { EventLog } from './platform/realtime/event-log.ts';
+import { PrivacyService } from './modules/privacy/index.ts';
 import { registerAccessRules } from './platform/realtime/access.ts';
 
 /** Every service of the server, wired once per process (or per test app). */
@@ -40,6 +41,7 @@ export interface Services {
   community: CommunityService;
   wallet: WalletService;
   bills: BillsService;
+  privacy: PrivacyService;
 }
 
 export function createServices(
@@ -94,7 +96,9 @@ export function createServices(
   activities.usePayments(wallet.activityPayments());
   wallet.subscribe(dispatcher);
   const bills = new BillsService({ uow, wallet, accounts, activities, groups });
+  const privacy = new PrivacyService({ uow, accounts, activities });
   return {
+    privacy,
     wallet,
     bills,
     jobs,

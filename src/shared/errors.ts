@@ -69,6 +69,17 @@ export const errorCatalogue = {
     status: 429,
     message: 'Too many wrong check-in codes; code entry is locked for a while.',
   },
+  // #13 chat and "your data"
+  blocked: { status: 403, message: 'You cannot message this person.' },
+  account_holds_money: {
+    status: 409,
+    message:
+      'This account still holds money (a wallet balance, money for its own upcoming paid activities, or open bills); settle it first.',
+  },
+  account_owns_groups: {
+    status: 409,
+    message: 'This account owns groups with other members; hand them over first.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

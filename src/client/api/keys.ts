@@ -52,5 +52,7 @@ export const keys = {
   venues: (city: string, q: string) => ['venues', city, q] as const,
   groupActivities: (groupId: string) => ['group', groupId, 'activities'] as const,
   // #13: chat
+  conversation: (id: string) => ['conversation', id] as const,
+  conversationMessages: (id: string) => ['conversation', id, 'messages'] as const,
   // #13: operator and my data
 };

@@ -66,8 +66,10 @@ const ActivityFormPage = page(
 );
 
 // #13: chat pages
+const ChatPage = page(() => import('../features/chat/ChatPage.tsx'), 'ChatPage');
 
 // #13: operator and my data pages
+const MyDataPage = page(() => import('../features/my-data/MyDataPage.tsx'), 'MyDataPage');
 
 const NotificationSettingsPage = page(
   () => import('../features/settings/NotificationSettingsPage.tsx'),
@@ -196,8 +198,10 @@ const router = createBrowserRouter([
           { path: '/activities/:id/edit', element: <ActivityFormPage /> },
 
           // #13: chat routes
+          { path: '/messages/:id', element: <ChatPage /> },
 
           // #13: operator and my data routes
+          { path: '/me/data', element: <MyDataPage /> },
 
           { path: '*', element: <NotFound /> },
         ],

@@ -2,7 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { Static } from 'typebox';
 import type { PageOf } from '../../shared/api/common.ts';
 import type { Post } from '../../shared/api/forum.ts';
-import type { Notification } from '../../shared/api/messaging.ts';
+import type { Conversation, Message, Notification } from '../../shared/api/messaging.ts';
 import type {
   ClientMessage,
   Frame,
@@ -140,10 +140,18 @@ export class Stream {
         onMoneyNotice(this.qc, notification as NotificationView);
         break;
       }
-      case 'message.created':
-      case 'conversation.read':
+      case 'message.created': {
+        const { conversationId, message } = frame.data as RealtimeEventMap['message.created'];
+        insertMessage(this.qc, conversationId, message as MessageView);
         void this.qc.invalidateQueries({ queryKey: keys.conversations });
         break;
+      }
+      case 'conversation.read': {
+        const read = frame.data as RealtimeEventMap['conversation.read'];
+        applyRead(this.qc, read.conversationId, read.userId, read.readUpTo);
+        void this.qc.invalidateQueries({ queryKey: keys.conversations });
+        break;
+      }
       case 'post.created': {
         const { threadId, post } = frame.data as RealtimeEventMap['post.created'];
         appendPost(this.qc, threadId, post as Post);
@@ -248,5 +256,47 @@ export function appendPost(qc: QueryClient, threadId: string, post: Post): void 
       ...data,
       pages: [...data.pages.slice(0, -1), { ...last, items: [...last.items, post] }],
     };
+  });
+}
+
+type MessageView = Static<typeof Message>;
+type ConversationView = Static<typeof Conversation>;
+type MessagePages = { pages: PageOf<MessageView>[]; pageParams: unknown[] };
+
+/**
+ * Puts a message into an open chat's cache (pages are newest first): once, whether it comes from
+ * the stream or from the answer to my own send, whichever is first.
+ */
+export function insertMessage(qc: QueryClient, conversationId: string, message: MessageView): void {
+  qc.setQueryData<MessagePages>(keys.conversationMessages(conversationId), (data) => {
+    if (!data || data.pages.length === 0) return data;
+    if (data.pages.some((p) => p.items.some((m) => m.id === message.id))) return data;
+    const [first, ...rest] = data.pages;
+    const items = [...first!.items, message].sort((a, b) => b.seq - a.seq);
+    return { ...data, pages: [{ ...first!, items }, ...rest] };
+  });
+  qc.setQueryData<ConversationView>(keys.conversation(conversationId), (c) => {
+    if (!c) return c;
+    // My own message means I have read everything before it (the server moves it the same way).
+    const mine = message.sender.id !== c.with.id;
+    return {
+      ...c,
+      lastMessage: message,
+      readUpTo: mine ? Math.max(c.readUpTo, message.seq) : c.readUpTo,
+    };
+  });
+}
+
+/** A read receipt: theirs moves "已读" under my messages; mine (another device) clears unread. */
+export function applyRead(
+  qc: QueryClient,
+  conversationId: string,
+  userId: string,
+  readUpTo: number,
+): void {
+  qc.setQueryData<ConversationView>(keys.conversation(conversationId), (c) => {
+    if (!c) return c;
+    if (userId === c.with.id) return { ...c, otherReadUpTo: Math.max(c.otherReadUpTo, readUpTo) };
+    return { ...c, readUpTo: Math.max(c.readUpTo, readUpTo), unreadCount: 0 };
   });
 }

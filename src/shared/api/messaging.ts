@@ -52,6 +52,10 @@ export const Message = Type.Object({
   sender: UserSummary,
   body: Type.String(),
   createdAt: IsoTime,
+  clientId: Type.Union([Type.String(), Type.Null()], {
+    description:
+      "the sender's own id for the message, if it sent one (a retry returns this message)",
+  }),
 });
 
 export const Conversation = Type.Object({
@@ -67,6 +71,15 @@ export const Conversation = Type.Object({
 export const StartConversationBody = Type.Object({ userId: Id });
 export const SendMessageBody = Type.Object({
   body: Text({ minLength: 1, maxLength: 5000, multiline: true }),
+  clientId: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      pattern: '^[A-Za-z0-9_-]+$',
+      description:
+        "the sender's id for this message, unique per sender and conversation: sending again with it returns the first message (200) instead of a second one",
+    }),
+  ),
 });
 export const ReadBody = Type.Object({ upToSeq: Type.Integer({ minimum: 0 }) });
 export const MessageListQuery = Type.Object({

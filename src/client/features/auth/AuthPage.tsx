@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { useLogin, useRegister } from './useSession.ts';
 
@@ -9,6 +9,8 @@ export function AuthPage({ mode }: { mode: 'login' | 'register' }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [params] = useSearchParams();
+  // Said once after leaving: the account was deleted (from 我的数据).
+  const notice = (useLocation().state as { notice?: string } | null)?.notice;
   const login = useLogin();
   const register = useRegister();
   const mutation = mode === 'login' ? login : register;
@@ -36,6 +38,11 @@ export function AuthPage({ mode }: { mode: 'login' | 'register' }) {
         <h1>{t('app.name')}</h1>
         <p className="muted">{t('app.tagline')}</p>
       </div>
+      {notice === 'accountDeleted' && (
+        <p className="banner auth-notice" role="status">
+          {t('myData.deletedNotice')}
+        </p>
+      )}
       <form className="card auth-card" onSubmit={submit} noValidate={false}>
         <h2>{mode === 'login' ? t('auth.login') : t('auth.register')}</h2>
         <label className="field">

@@ -42,6 +42,9 @@ export function MePage() {
         <Link to="/me/blocks" className="settings-row">
           {t('blocks.title')} <span aria-hidden="true">›</span>
         </Link>
+        <Link to="/me/data" className="settings-row">
+          {t('myData.title')} <span aria-hidden="true">›</span>
+        </Link>
         <label className="settings-row">
           {t('me.language')}
           <select

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import type { PublicProfile } from '../../../shared/api/accounts.ts';
 import { api } from '../../api/http.ts';
 import { keys } from '../../api/keys.ts';
@@ -10,6 +10,7 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { CITIES } from '../../lib/cities.ts';
 import { useMe } from '../auth/useSession.ts';
+import { useStartConversation } from '../chat/useChat.ts';
 import { useIsBlocked, useSetBlocked } from '../settings/useBlocks.ts';
 import '../settings/blocks.css';
 
@@ -84,9 +85,35 @@ function Profile({ p }: { p: PublicProfile }) {
           </Link>
         </div>
       ) : (
-        <BlockControl p={p} />
+        <>
+          <MessageButton p={p} />
+          <BlockControl p={p} />
+        </>
       )}
     </>
+  );
+}
+
+/** 发消息: opens (or reopens) our conversation and goes to it; a refusal is said here. */
+function MessageButton({ p }: { p: PublicProfile }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const start = useStartConversation();
+  // While I block them we cannot message each other: only 移出黑名单 is offered.
+  const blocked = useIsBlocked(p.id);
+  if (blocked.blocked) return null;
+  return (
+    <div className="user-actions">
+      <button
+        type="button"
+        className="button primary"
+        disabled={start.isPending}
+        onClick={() => start.mutate(p.id, { onSuccess: (c) => void navigate(`/messages/${c.id}`) })}
+      >
+        {t('chat.message')}
+      </button>
+      <ErrorText error={start.error} />
+    </div>
   );
 }
 

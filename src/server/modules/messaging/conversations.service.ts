@@ -3,9 +3,10 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Conversation, Message } from '../../../shared/api/messaging.ts';
 import { toIsoWithOffset } from '../../../shared/time.ts';
 import type { Executor } from '../../platform/db/database.ts';
+import { isUniqueViolation } from '../../platform/db/errors.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
-import { forbidden, invalidInput, notFound } from '../../platform/http/errors.ts';
+import { AppError, forbidden, invalidInput, notFound } from '../../platform/http/errors.ts';
 import { decodeCursor, encodeCursor, toPage, keysetPage } from '../../platform/http/pagination.ts';
 import type { EventLog } from '../../platform/realtime/event-log.ts';
 import type { AccountsService, UserSummary } from '../accounts/index.ts';
@@ -33,7 +34,7 @@ export class ConversationsService {
   /** May `from` write to `to`? Blocks either way stop it; starting also obeys `to`'s setting. */
   private async assertMayWrite(from: string, to: string, starting: boolean): Promise<void> {
     if (await this.accounts.eitherBlocked(from, to)) {
-      throw forbidden('You cannot message this person.');
+      throw new AppError('blocked');
     }
     if (!starting) return;
     const policy = await this.accounts.messagePolicy(to);
@@ -102,41 +103,57 @@ export class ConversationsService {
     viewer: Viewer,
     conversationId: string,
     body: string,
-  ): Promise<Static<typeof Message>> {
+    clientId?: string,
+  ): Promise<{ message: Static<typeof Message>; created: boolean }> {
     const me = await this.participantOr404(conversationId, viewer.userId);
     const text = body.normalize('NFC').trim();
     if (!text) throw invalidInput('body must not be blank.');
+    const again = async () => {
+      if (clientId === undefined) return undefined;
+      const row = await this.repo.findByClientId(conversationId, viewer.userId, clientId);
+      return row && (await this.messageViews([row]))[0];
+    };
+    // A retry of a send that already went through (its answer lost): the first message, once.
+    const earlier = await again();
+    if (earlier) return { message: earlier, created: false };
     await this.assertMayWrite(viewer.userId, me.otherId, false);
     const now = Date.now();
     const id = uuidv7();
-    const message = await this.uow.run(async (trx, hooks) => {
-      const repo = this.repo.with(trx);
-      const seq = await repo.nextMessageSeq(conversationId, now);
-      await repo.insertMessage({
-        id,
-        conversationId,
-        seq,
-        senderId: viewer.userId,
-        body: text,
-        createdAt: now,
-      });
-      await repo.touchParticipants(conversationId, viewer.userId, seq, now);
-      const [view] = await this.messageViews(
-        [{ id, conversationId, seq, senderId: viewer.userId, body: text, createdAt: now }],
-        trx,
-      );
-      // Both people's streams get the message (the sender's other devices too); the reader's
-      // unread count moves with it, in the same transaction.
-      for (const userId of [me.otherId, viewer.userId]) {
-        await this.eventLog.append(trx, hooks, userId, 'message.created', {
+    const message = await this.uow
+      .run(async (trx, hooks) => {
+        const repo = this.repo.with(trx);
+        const seq = await repo.nextMessageSeq(conversationId, now);
+        const row = {
+          id,
           conversationId,
-          message: view,
-        });
-      }
-      await this.notifications.pushUnread(trx, hooks, me.otherId);
-      return view!;
-    });
-    return message;
+          seq,
+          senderId: viewer.userId,
+          body: text,
+          createdAt: now,
+          clientId: clientId ?? null,
+        };
+        await repo.insertMessage(row);
+        await repo.touchParticipants(conversationId, viewer.userId, seq, now);
+        const [view] = await this.messageViews([row], trx);
+        // Both people's streams get the message (the sender's other devices too); the reader's
+        // unread count moves with it, in the same transaction.
+        for (const userId of [me.otherId, viewer.userId]) {
+          await this.eventLog.append(trx, hooks, userId, 'message.created', {
+            conversationId,
+            message: view,
+          });
+        }
+        await this.notifications.pushUnread(trx, hooks, me.otherId);
+        return view!;
+      })
+      .catch(async (err: unknown) => {
+        // Two copies of one send raced: the loser answers with the winner's message.
+        const first = isUniqueViolation(err) ? await again() : undefined;
+        if (first) return null;
+        throw err;
+      });
+    if (message === null) return { message: (await again())!, created: false };
+    return { message, created: true };
   }
 
   async messages(viewer: Viewer, conversationId: string, limit: number, cursor?: string) {
@@ -185,6 +202,7 @@ export class ConversationsService {
       sender: people.get(m.senderId) ?? nobody(m.senderId),
       body: m.body,
       createdAt: toIsoWithOffset(m.createdAt),
+      clientId: m.clientId ?? null,
     }));
   }
 

@@ -316,6 +316,17 @@ export class MessagingRepository {
       .execute();
   }
 
+  /** The message a sender already sent with this client id, if any. */
+  findByClientId(conversationId: string, senderId: string, clientId: string) {
+    return this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversationId', '=', conversationId)
+      .where('senderId', '=', senderId)
+      .where('clientId', '=', clientId)
+      .executeTakeFirst();
+  }
+
   listMessages(conversationId: string, limit: number, beforeSeq?: number) {
     return this.db
       .selectFrom('messages')

@@ -168,6 +168,20 @@ export function messagingRoutes(
   );
 
   app.get(
+    '/api/v1/conversations/:id',
+    {
+      config: auth,
+      schema: {
+        tags,
+        summary: 'One of my conversations (who with, unread, read receipts both ways)',
+        params: IdParams,
+        response: { 200: Conversation },
+      },
+    },
+    (req) => conversations.get(requireViewer(req), req.params.id),
+  );
+
+  app.get(
     '/api/v1/conversations/:id/messages',
     {
       config: auth,
@@ -197,13 +211,18 @@ export function messagingRoutes(
         summary: 'Send a message',
         params: IdParams,
         body: SendMessageBody,
-        response: { 201: Message },
+        response: { 200: Message, 201: Message },
       },
     },
-    async (req, reply) =>
-      reply
-        .code(201)
-        .send(await conversations.send(requireViewer(req), req.params.id, req.body.body)),
+    async (req, reply) => {
+      const { message, created } = await conversations.send(
+        requireViewer(req),
+        req.params.id,
+        req.body.body,
+        req.body.clientId,
+      );
+      return reply.code(created ? 201 : 200).send(message);
+    },
   );
 
   app.post(

@@ -24,6 +24,8 @@ export interface UsersTable {
   communitySeenAt: number;
   createdAt: number;
   updatedAt: number;
+  /** When the account was deleted (anonymised; the row stays for posts, messages, ledger); 0017. */
+  deletedAt?: number | null;
 }
 
 export interface SessionsTable {
@@ -360,6 +362,8 @@ export interface MessagesTable {
   senderId: string;
   body: string;
   createdAt: number;
+  /** The sender's own id for the message (a retried send finds the first one); 0017. */
+  clientId?: string | null;
 }
 
 export type LedgerAccountKind = 'wallet' | 'escrow' | 'platform_fee' | 'sandbox_funding';
