@@ -8,6 +8,7 @@ import { AccountsService } from './modules/accounts/index.ts';
 import { InterestsService } from './modules/interests/index.ts';
 import { ForumService, GroupsService } from './modules/groups/index.ts';
 import { ModerationService } from './modules/moderation/index.ts';
+import { OperatorService } from './modules/operator/index.ts';
 import { SearchIndex } from './modules/search/index.ts';
 import { ActivitiesService } from './modules/activities/index.ts';
 import {
@@ -40,6 +41,7 @@ export interface Services {
   community: CommunityService;
   wallet: WalletService;
   bills: BillsService;
+  operator: OperatorService;
 }
 
 export function createServices(
@@ -94,7 +96,9 @@ export function createServices(
   activities.usePayments(wallet.activityPayments());
   wallet.subscribe(dispatcher);
   const bills = new BillsService({ uow, wallet, accounts, activities, groups });
+  const operator = new OperatorService(database.db);
   return {
+    operator,
     wallet,
     bills,
     jobs,

@@ -60,6 +60,10 @@ export const errorCatalogue = {
     status: 503,
     message: 'The database took too long to answer this request; try again shortly.',
   },
+  account_banned: {
+    status: 403,
+    message: 'This account is banned from quanzi by an operator.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -14,6 +14,7 @@ import { loginAddresses } from './migrations/0011_login_addresses.ts';
 import { readPaths } from './migrations/0012_read_paths.ts';
 import { searchScopes } from './migrations/0013_search_scopes.ts';
 import { searchScopeLexemes } from './migrations/0014_search_scope_lexemes.ts';
+import { operator } from './migrations/0018_operator.ts';
 
 /** Every migration, in order. Each is a factory so it can use dialect-specific SQL where needed. */
 const migrations: Record<string, (dialect: DialectName) => Migration> = {
@@ -31,6 +32,7 @@ const migrations: Record<string, (dialect: DialectName) => Migration> = {
   '0012_read_paths': readPaths,
   '0013_search_scopes': searchScopes,
   '0014_search_scope_lexemes': searchScopeLexemes,
+  '0018_operator': operator,
 };
 
 class StaticProvider implements MigrationProvider {
