@@ -41,4 +41,9 @@ export const keys = {
   // #13: activities (create, attendees, venues)
   // #13: chat
   // #13: operator and my data
+  operatorReports: (status: 'open' | 'resolved') => ['operator', 'reports', status] as const,
+  operatorReportsAll: ['operator', 'reports'] as const,
+  operatorBans: ['operator', 'bans'] as const,
+  operatorPromotions: ['operator', 'promotions'] as const,
+  operatorFigures: (days: number, city: string) => ['operator', 'figures', days, city] as const,
 };

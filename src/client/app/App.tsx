@@ -56,6 +56,13 @@ const ActivityPage = page(() => import('../features/activities/ActivityPage.tsx'
 // #13: chat pages
 
 // #13: operator and my data pages
+const operatorPage = <K extends string>(name: K) =>
+  page(() => import('../features/operator/pages.ts') as Promise<Record<K, ComponentType>>, name);
+const OperatorPage = operatorPage('OperatorPage');
+const OperatorReports = operatorPage('OperatorReports');
+const OperatorBans = operatorPage('OperatorBans');
+const OperatorPromotions = operatorPage('OperatorPromotions');
+const OperatorFigures = operatorPage('OperatorFigures');
 
 const NotificationSettingsPage = page(
   () => import('../features/settings/NotificationSettingsPage.tsx'),
@@ -179,6 +186,17 @@ const router = createBrowserRouter([
           // #13: chat routes
 
           // #13: operator and my data routes
+          {
+            path: '/operator',
+            element: <OperatorPage />,
+            children: [
+              { index: true, element: <Navigate to="/operator/reports" replace /> },
+              { path: 'reports', element: <OperatorReports /> },
+              { path: 'bans', element: <OperatorBans /> },
+              { path: 'promotions', element: <OperatorPromotions /> },
+              { path: 'figures', element: <OperatorFigures /> },
+            ],
+          },
 
           { path: '*', element: <NotFound /> },
         ],

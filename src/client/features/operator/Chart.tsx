@@ -1,0 +1,95 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface ChartProps {
+  /** One label per bar (a day: "3/11"), shown on the x axis. */
+  labels: string[];
+  values: number[];
+  /** How a value reads on the y axis and in the legend (thousands separators, ¥). */
+  format: (v: number) => string;
+  /** What the chart says to a screen reader (its canvas says nothing). */
+  summary: string;
+  height?: number;
+}
+
+const css = (name: string) =>
+  getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+
+/**
+ * A daily bar chart drawn by uPlot, full width of its card: it follows the card's width
+ * (ResizeObserver) and the light or dark palette (the CSS variables, re-read when the scheme
+ * changes). This module — and uPlot with it — loads only with the figures screen.
+ */
+export default function Chart({ labels, values, format, summary, height = 150 }: ChartProps) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const dark = window.matchMedia('(prefers-color-scheme: dark)');
+    let plot: uPlot | null = null;
+    const draw = () => {
+      plot?.destroy();
+      const brand = css('--brand');
+      const muted = css('--muted');
+      const line = css('--line');
+      const axis = {
+        stroke: muted,
+        grid: { stroke: line, width: 1 },
+        ticks: { show: false },
+        font: '12px system-ui, sans-serif',
+      };
+      plot = new uPlot(
+        {
+          width: Math.max(200, el.clientWidth),
+          height,
+          legend: { show: false },
+          cursor: { drag: { x: false, y: false }, points: { show: false } },
+          scales: { x: { time: false, range: [-0.6, labels.length - 0.4] }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
+          axes: [
+            {
+              ...axis,
+              grid: { show: false },
+              incrs: [1, 2, 5, 7, 14, 30],
+              space: 44,
+              values: (_u, splits) => splits.map((i) => labels[Math.round(i)] ?? ''),
+            },
+            {
+              ...axis,
+              size: 56,
+              space: 30,
+              values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? format(v) : '')),
+            },
+          ],
+          series: [
+            {},
+            {
+              label: summary,
+              stroke: brand,
+              fill: `${brand}cc`,
+              width: 0,
+              paths: uPlot.paths.bars!({ size: [0.7, 18], gap: 1 }),
+              points: { show: false },
+            },
+          ],
+        },
+        [labels.map((_, i) => i), values],
+        el,
+      );
+    };
+    draw();
+    const ro = new ResizeObserver(() => {
+      if (plot && Math.abs(plot.width - el.clientWidth) > 1) {
+        plot.setSize({ width: Math.max(200, el.clientWidth), height });
+      }
+    });
+    ro.observe(el);
+    dark.addEventListener('change', draw);
+    return () => {
+      ro.disconnect();
+      dark.removeEventListener('change', draw);
+      plot?.destroy();
+    };
+  }, [labels, values, format, summary, height]);
+  return <div ref={box} className="op-chart" role="img" aria-label={summary} />;
+}
