@@ -35,6 +35,10 @@ export function browserSuite(name: string) {
     get browser() {
       return browser;
     },
+    /** The environment the server runs with (its data directory or database), for CLIs. */
+    get env(): Record<string, string> {
+      return storage.env;
+    },
     /** Stops the server (gracefully); `startServer` brings it back on the same port and data. */
     async stopServer() {
       await server?.stop();

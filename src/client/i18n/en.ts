@@ -540,7 +540,7 @@ export const en: Resources = {
       inForce: 'Banned now',
       empty: 'Nobody is banned.',
       lift: 'Lift ban',
-      liftName: 'Lift the ban on {{name}}',
+      liftName: ' on {{name}}',
       lifted: 'The ban on {{name}} is lifted',
       until: 'Banned until {{time}}',
       since: 'banned',
@@ -569,7 +569,7 @@ export const en: Resources = {
       starts: 'starts {{time}}',
       until: 'Until {{time}}',
       end: 'End',
-      endName: 'End the promotion of “{{title}}”',
+      endName: ' “{{title}}”',
       ended: 'The promotion of “{{title}}” has ended',
     },
     figures: {

@@ -522,7 +522,7 @@ export const zhCN = {
       inForce: '封禁中',
       empty: '目前没有被封禁的用户。',
       lift: '解除封禁',
-      liftName: '解除 {{name}} 的封禁',
+      liftName: '：{{name}}',
       lifted: '已解除 {{name}} 的封禁',
       until: '封禁至 {{time}}',
       since: '封禁于',
@@ -550,7 +550,7 @@ export const zhCN = {
       starts: '{{time}} 开始',
       until: '推广至 {{time}}',
       end: '结束推广',
-      endName: '结束「{{title}}」的推广',
+      endName: '「{{title}}」',
       ended: '「{{title}}」的推广已结束',
     },
     figures: {

@@ -45,7 +45,10 @@ export default function Chart({ labels, values, format, summary, height = 150 }:
           height,
           legend: { show: false },
           cursor: { drag: { x: false, y: false }, points: { show: false } },
-          scales: { x: { time: false, range: [-0.6, labels.length - 0.4] }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
+          scales: {
+            x: { time: false, range: [-0.6, labels.length - 0.4] },
+            y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
+          },
           axes: [
             {
               ...axis,

@@ -65,7 +65,6 @@ export function OperatorBans() {
                   <button
                     type="button"
                     className="button small outline"
-                    aria-label={t('operator.bans.liftName', { name: b.user.displayName })}
                     onClick={() =>
                       lift.mutate(b.user.id, {
                         onSuccess: () =>
@@ -82,6 +81,9 @@ export function OperatorBans() {
                     }
                   >
                     {t('operator.bans.lift')}
+                    <span className="visually-hidden">
+                      {t('operator.bans.liftName', { name: b.user.displayName })}
+                    </span>
                   </button>
                 </div>
                 <p className="op-ban-reason">{b.reason}</p>

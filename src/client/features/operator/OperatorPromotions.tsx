@@ -55,22 +55,28 @@ export function OperatorPromotions() {
             {items.map((p) => (
               <li key={p.activityId} className="card op-promo">
                 <div className="op-promo-head">
-                  <span className="pill promoted">{p.label ?? t('operator.promotions.defaultLabel')}</span>
+                  <span className="pill promoted">
+                    {p.label ?? t('operator.promotions.defaultLabel')}
+                  </span>
                   <Link className="op-promo-title" to={`/activities/${p.activityId}`}>
                     {p.title}
                   </Link>
                 </div>
                 <p className="muted small">
-                  {p.city} · {t('operator.promotions.starts', { time: shortDateTime(p.startsAt, i18n.language) })}
+                  {p.city} ·{' '}
+                  {t('operator.promotions.starts', {
+                    time: shortDateTime(p.startsAt, i18n.language),
+                  })}
                 </p>
                 <div className="op-promo-foot">
                   <span className="small">
-                    {t('operator.promotions.until', { time: shortDateTime(p.until, i18n.language) })}
+                    {t('operator.promotions.until', {
+                      time: shortDateTime(p.until, i18n.language),
+                    })}
                   </span>
                   <button
                     type="button"
                     className="button small outline"
-                    aria-label={t('operator.promotions.endName', { title: p.title })}
                     onClick={() =>
                       end.mutate(p.activityId, {
                         onSuccess: () =>
@@ -87,6 +93,9 @@ export function OperatorPromotions() {
                     }
                   >
                     {t('operator.promotions.end')}
+                    <span className="visually-hidden">
+                      {t('operator.promotions.endName', { title: p.title })}
+                    </span>
                   </button>
                 </div>
               </li>
@@ -110,7 +119,9 @@ function PromoteForm({ onDone }: { onDone: (title: string) => void }) {
   const byId = useActivityById(chosen ? null : pasted);
   const search = useActivitySearch(!chosen && !pasted ? text.trim() : '');
   const promote = usePromote();
-  const hits = (search.data?.items ?? []).flatMap((h) => (h.type === 'activity' ? [h.activity] : []));
+  const hits = (search.data?.items ?? []).flatMap((h) =>
+    h.type === 'activity' ? [h.activity] : [],
+  );
   const labelLength = [...label].length;
 
   const submit = (e: FormEvent) => {
@@ -133,7 +144,11 @@ function PromoteForm({ onDone }: { onDone: (title: string) => void }) {
   };
 
   return (
-    <form className="card op-form" onSubmit={submit} aria-label={t('operator.promotions.formTitle')}>
+    <form
+      className="card op-form"
+      onSubmit={submit}
+      aria-label={t('operator.promotions.formTitle')}
+    >
       {chosen ? (
         <div className="op-chosen">
           <div>

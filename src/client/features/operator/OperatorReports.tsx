@@ -99,7 +99,9 @@ export function OperatorReports() {
             <Icon name="check" size={28} />
           </span>
           <p>
-            {status === 'open' ? t('operator.reports.emptyOpen') : t('operator.reports.emptyResolved')}
+            {status === 'open'
+              ? t('operator.reports.emptyOpen')
+              : t('operator.reports.emptyResolved')}
           </p>
         </div>
       ) : (

@@ -95,7 +95,15 @@ export function useSiteBans() {
 export function useBan() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ userId, reason, until }: { userId: string; reason: string; until: string | null }) =>
+    mutationFn: ({
+      userId,
+      reason,
+      until,
+    }: {
+      userId: string;
+      reason: string;
+      until: string | null;
+    }) =>
       api<SiteBan>(`/operator/users/${encodeURIComponent(userId)}/ban`, {
         method: 'POST',
         body: { reason, until },
