@@ -10,6 +10,8 @@ export interface ChartProps {
   format: (v: number) => string;
   /** What the chart says to a screen reader (its canvas says nothing). */
   summary: string;
+  /** The smallest top of the y axis (1 for counts, 100 fen = ¥1 for money). */
+  minTop?: number;
   height?: number;
 }
 
@@ -21,7 +23,14 @@ const css = (name: string) =>
  * (ResizeObserver) and the light or dark palette (the CSS variables, re-read when the scheme
  * changes). This module — and uPlot with it — loads only with the figures screen.
  */
-export default function Chart({ labels, values, format, summary, height = 150 }: ChartProps) {
+export default function Chart({
+  labels,
+  values,
+  format,
+  summary,
+  minTop = 1,
+  height = 150,
+}: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
@@ -53,8 +62,14 @@ export default function Chart({ labels, values, format, summary, height = 150 }:
             {
               ...axis,
               grid: { show: false },
-              incrs: [1, 2, 5, 7, 14, 30],
-              space: 44,
+              // Labelled back from the last day (today), a week apart from a month on.
+              splits: () => {
+                const n = labels.length;
+                const step = n <= 8 ? 1 : n <= 35 ? 7 : 14;
+                const out: number[] = [];
+                for (let i = n - 1; i >= 0; i -= step) out.unshift(i);
+                return out;
+              },
               values: (_u, splits) => splits.map((i) => labels[Math.round(i)] ?? ''),
             },
             {
@@ -93,6 +108,6 @@ export default function Chart({ labels, values, format, summary, height = 150 }:
       dark.removeEventListener('change', draw);
       plot?.destroy();
     };
-  }, [labels, values, format, summary, height]);
+  }, [labels, values, format, summary, minTop, height]);
   return <div ref={box} className="op-chart" role="img" aria-label={summary} />;
 }

@@ -142,6 +142,7 @@ export function OperatorFigures() {
                     labels={labels}
                     values={values}
                     format={format(k)}
+                    minTop={k === 'paidFen' ? 100 : 1}
                     summary={t('operator.figures.chartSummary', {
                       title,
                       from: f.from,
