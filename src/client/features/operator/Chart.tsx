@@ -10,8 +10,7 @@ export interface ChartProps {
   format: (v: number) => string;
   /** What the chart says to a screen reader (its canvas says nothing). */
   summary: string;
-  /** The smallest top of the y axis (1 for counts, 100 fen = ¥1 for money). */
-  minTop?: number;
+
   height?: number;
 }
 
@@ -23,14 +22,7 @@ const css = (name: string) =>
  * (ResizeObserver) and the light or dark palette (the CSS variables, re-read when the scheme
  * changes). This module — and uPlot with it — loads only with the figures screen.
  */
-export default function Chart({
-  labels,
-  values,
-  format,
-  summary,
-  minTop = 1,
-  height = 150,
-}: ChartProps) {
+export default function Chart({ labels, values, format, summary, height = 150 }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
@@ -48,6 +40,7 @@ export default function Chart({
         ticks: { show: false },
         font: '12px system-ui, sans-serif',
       };
+      const top = Math.max(1, Math.ceil(Math.max(0, ...values) * 1.1));
       plot = new uPlot(
         {
           width: Math.max(200, el.clientWidth),
@@ -76,6 +69,8 @@ export default function Chart({
               ...axis,
               size: 56,
               space: 30,
+              // Whole steps of the unit only (1, 2, 5, 10 …; money is plotted in yuan).
+              incrs: Array.from({ length: 12 }, (_, i) => [1, 2, 5].map((m) => m * 10 ** i)).flat(),
               values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? format(v) : '')),
             },
           ],
@@ -108,6 +103,6 @@ export default function Chart({
       dark.removeEventListener('change', draw);
       plot?.destroy();
     };
-  }, [labels, values, format, summary, minTop, height]);
+  }, [labels, values, format, summary, height]);
   return <div ref={box} className="op-chart" role="img" aria-label={summary} />;
 }

@@ -30,6 +30,7 @@ function useFormats() {
     });
     return {
       count: (v: number) => n.format(v),
+      yuan: (v: number) => `¥${whole.format(v)}`,
       money: (fen: number) => `¥${(fen % 100 === 0 ? whole : cents).format(fen / 100)}`,
     };
   }, [i18n.language]);
@@ -140,9 +141,9 @@ export function OperatorFigures() {
                   </header>
                   <Chart
                     labels={labels}
-                    values={values}
-                    format={format(k)}
-                    minTop={k === 'paidFen' ? 100 : 1}
+                    // Money is plotted in yuan, so the axis steps are whole yuan.
+                    values={k === 'paidFen' ? values.map((v) => v / 100) : values}
+                    format={k === 'paidFen' ? fmt.yuan : fmt.count}
                     summary={t('operator.figures.chartSummary', {
                       title,
                       from: f.from,
