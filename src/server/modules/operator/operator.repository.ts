@@ -26,8 +26,50 @@ type DayCount = { day: number; n: number };
 export class OperatorRepository {
   constructor(private readonly db: Executor) {}
 
+  /** Every series and breakdown of a range, run in parallel (each one GROUP BY). */
+  async figures(r: Range) {
+    const [
+      signupsByDay,
+      paidByDay,
+      newMembersByDay,
+      postsByDay,
+      activeMembersByDay,
+      signupsByInterest,
+      newMembersByInterest,
+      signupsByCity,
+      paidByCity,
+      newMembersByCity,
+      postsByCity,
+    ] = await Promise.all([
+      this.signupsByDayQuery(r).execute(),
+      this.paidByDayQuery(r).execute(),
+      this.newMembersByDayQuery(r).execute(),
+      this.postsByDayQuery(r).execute(),
+      this.activeMembersByDayQuery(r).execute(),
+      this.signupsByInterestQuery(r).execute(),
+      this.newMembersByInterestQuery(r).execute(),
+      this.signupsByCityQuery(r).execute(),
+      this.paidByCityQuery(r).execute(),
+      this.newMembersByCityQuery(r).execute(),
+      this.postsByCityQuery(r).execute(),
+    ]);
+    return {
+      signupsByDay,
+      paidByDay,
+      newMembersByDay,
+      postsByDay,
+      activeMembersByDay,
+      signupsByInterest,
+      newMembersByInterest,
+      signupsByCity,
+      paidByCity,
+      newMembersByCity,
+      postsByCity,
+    };
+  }
+
   /** Sign-ups per day. */
-  signupsByDay(r: Range): Promise<DayCount[]> {
+  signupsByDayQuery(r: Range) {
     return this.db
       .selectFrom('activitySignups as s')
       .$if(r.city !== undefined, (q) =>
@@ -36,12 +78,11 @@ export class OperatorRepository {
       .select([dayOf('s.createdAt').as('day'), (eb) => eb.fn.countAll<number>().as('n')])
       .where('s.createdAt', '>=', r.from)
       .where('s.createdAt', '<', r.to)
-      .groupBy(dayOf('s.createdAt'))
-      .execute();
+      .groupBy(dayOf('s.createdAt'));
   }
 
   /** Fen paid into escrow for sign-ups, per day (the escrow leg of each signup_payment). */
-  paidByDay(r: Range): Promise<DayCount[]> {
+  paidByDayQuery(r: Range) {
     return this.db
       .selectFrom('journalEntries as j')
       .innerJoin('postings as p', 'p.entryId', 'j.id')
@@ -53,12 +94,11 @@ export class OperatorRepository {
       .where('j.createdAt', '>=', r.from)
       .where('j.createdAt', '<', r.to)
       .where('p.amountFen', '>', 0)
-      .groupBy(dayOf('j.createdAt'))
-      .execute();
+      .groupBy(dayOf('j.createdAt'));
   }
 
   /** Group memberships created per day (requests still pending are not members). */
-  newMembersByDay(r: Range): Promise<DayCount[]> {
+  newMembersByDayQuery(r: Range) {
     return this.db
       .selectFrom('groupMembers as m')
       .$if(r.city !== undefined, (q) =>
@@ -68,12 +108,11 @@ export class OperatorRepository {
       .where('m.createdAt', '>=', r.from)
       .where('m.createdAt', '<', r.to)
       .where('m.status', '!=', 'pending')
-      .groupBy(dayOf('m.createdAt'))
-      .execute();
+      .groupBy(dayOf('m.createdAt'));
   }
 
   /** Posts and the groups they were written in, per day. */
-  postsByDay(r: Range): Promise<{ day: number; n: number; groups: number }[]> {
+  postsByDayQuery(r: Range) {
     return this.db
       .selectFrom('posts as p')
       .$if(r.city !== undefined, (q) =>
@@ -86,12 +125,11 @@ export class OperatorRepository {
       ])
       .where('p.createdAt', '>=', r.from)
       .where('p.createdAt', '<', r.to)
-      .groupBy(dayOf('p.createdAt'))
-      .execute();
+      .groupBy(dayOf('p.createdAt'));
   }
 
   /** People who posted, signed up or joined a group, per day (each counted once a day). */
-  activeMembersByDay(r: Range): Promise<DayCount[]> {
+  activeMembersByDayQuery(r: Range) {
     const posts = this.db
       .selectFrom('posts as p')
       .$if(r.city !== undefined, (q) =>
@@ -120,12 +158,11 @@ export class OperatorRepository {
     return this.db
       .selectFrom(posts.unionAll(signups).unionAll(joins).as('x'))
       .select(['x.day', sql<number>`count(distinct ${sql.ref('x.userId')})`.as('n')])
-      .groupBy('x.day')
-      .execute();
+      .groupBy('x.day');
   }
 
   /** Sign-ups per interest of the activity, in the range. */
-  signupsByInterest(r: Range) {
+  signupsByInterestQuery(r: Range) {
     return this.db
       .selectFrom('activitySignups as s')
       .innerJoin('activityInterests as ai', 'ai.activityId', 's.activityId')
@@ -135,12 +172,11 @@ export class OperatorRepository {
       .select(['ai.interestId', (eb) => eb.fn.countAll<number>().as('n')])
       .where('s.createdAt', '>=', r.from)
       .where('s.createdAt', '<', r.to)
-      .groupBy('ai.interestId')
-      .execute();
+      .groupBy('ai.interestId');
   }
 
   /** New members per interest of the group, in the range. */
-  newMembersByInterest(r: Range) {
+  newMembersByInterestQuery(r: Range) {
     return this.db
       .selectFrom('groupMembers as m')
       .innerJoin('groupInterests as gi', 'gi.groupId', 'm.groupId')
@@ -151,8 +187,7 @@ export class OperatorRepository {
       .where('m.createdAt', '>=', r.from)
       .where('m.createdAt', '<', r.to)
       .where('m.status', '!=', 'pending')
-      .groupBy('gi.interestId')
-      .execute();
+      .groupBy('gi.interestId');
   }
 
   interestNames(ids: readonly string[]) {
@@ -165,7 +200,7 @@ export class OperatorRepository {
   }
 
   /** Sign-ups and paid fen per activity city, in the range. */
-  signupsByCity(r: Range) {
+  signupsByCityQuery(r: Range) {
     return this.db
       .selectFrom('activitySignups as s')
       .innerJoin('activities as a', 'a.id', 's.activityId')
@@ -173,11 +208,10 @@ export class OperatorRepository {
       .where('s.createdAt', '>=', r.from)
       .where('s.createdAt', '<', r.to)
       .$if(r.city !== undefined, (q) => q.where('a.city', '=', r.city!))
-      .groupBy('a.city')
-      .execute();
+      .groupBy('a.city');
   }
 
-  paidByCity(r: Range) {
+  paidByCityQuery(r: Range) {
     return this.db
       .selectFrom('journalEntries as j')
       .innerJoin('postings as p', 'p.entryId', 'j.id')
@@ -188,11 +222,10 @@ export class OperatorRepository {
       .where('j.createdAt', '<', r.to)
       .where('p.amountFen', '>', 0)
       .$if(r.city !== undefined, (q) => q.where('a.city', '=', r.city!))
-      .groupBy('a.city')
-      .execute();
+      .groupBy('a.city');
   }
 
-  newMembersByCity(r: Range) {
+  newMembersByCityQuery(r: Range) {
     return this.db
       .selectFrom('groupMembers as m')
       .innerJoin('groups as g', 'g.id', 'm.groupId')
@@ -201,11 +234,10 @@ export class OperatorRepository {
       .where('m.createdAt', '<', r.to)
       .where('m.status', '!=', 'pending')
       .$if(r.city !== undefined, (q) => q.where('g.city', '=', r.city!))
-      .groupBy('g.city')
-      .execute();
+      .groupBy('g.city');
   }
 
-  postsByCity(r: Range) {
+  postsByCityQuery(r: Range) {
     return this.db
       .selectFrom('posts as p')
       .innerJoin('groups as g', 'g.id', 'p.groupId')
@@ -213,7 +245,6 @@ export class OperatorRepository {
       .where('p.createdAt', '>=', r.from)
       .where('p.createdAt', '<', r.to)
       .$if(r.city !== undefined, (q) => q.where('g.city', '=', r.city!))
-      .groupBy('g.city')
-      .execute();
+      .groupBy('g.city');
   }
 }

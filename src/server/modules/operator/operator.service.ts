@@ -41,20 +41,16 @@ export class OperatorService {
       to: (to + 1) * DAY_MS - SHANGHAI_OFFSET_MS,
       city,
     };
-    const [signups, paid, members, posts, active, intSignups, intMembers, ...cities] =
-      await Promise.all([
-        this.repo.signupsByDay(range),
-        this.repo.paidByDay(range),
-        this.repo.newMembersByDay(range),
-        this.repo.postsByDay(range),
-        this.repo.activeMembersByDay(range),
-        this.repo.signupsByInterest(range),
-        this.repo.newMembersByInterest(range),
-        this.repo.signupsByCity(range),
-        this.repo.paidByCity(range),
-        this.repo.newMembersByCity(range),
-        this.repo.postsByCity(range),
-      ]);
+    const rows = await this.repo.figures(range);
+    const [signups, paid, members, posts, active, intSignups, intMembers] = [
+      rows.signupsByDay,
+      rows.paidByDay,
+      rows.newMembersByDay,
+      rows.postsByDay,
+      rows.activeMembersByDay,
+      rows.signupsByInterest,
+      rows.newMembersByInterest,
+    ];
     const byDay = (rows: { day: number; n: number }[]) =>
       new Map(rows.map((r) => [Number(r.day), Number(r.n)]));
     const s = byDay(signups);
@@ -97,11 +93,11 @@ export class OperatorService {
       (await this.repo.interestNames(top.map(([id]) => id))).map((n) => [n.id, n]),
     );
 
-    const [cSignups, cPaid, cMembers, cPosts] = cities as [
-      { city: string | null; n: number }[],
-      { city: string | null; n: number }[],
-      { city: string | null; n: number }[],
-      { city: string | null; n: number }[],
+    const [cSignups, cPaid, cMembers, cPosts] = [
+      rows.signupsByCity,
+      rows.paidByCity,
+      rows.newMembersByCity,
+      rows.postsByCity,
     ];
     const byCity = new Map<
       string | null,
