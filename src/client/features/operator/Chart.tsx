@@ -49,7 +49,7 @@ export default function Chart({ labels, values, format, summary, height = 150 }:
           cursor: { drag: { x: false, y: false }, points: { show: false } },
           scales: {
             x: { time: false, range: [-0.6, labels.length - 0.4] },
-            y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
+            y: { range: [0, top] },
           },
           axes: [
             {

@@ -17,8 +17,6 @@ export interface Range {
   city?: string;
 }
 
-type DayCount = { day: number; n: number };
-
 /**
  * SQL for the operator's figures. Each series is one GROUP BY over an index range on its time
  * column (migration 0018's covering indexes); the city filter joins the activity or group.
