@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/server/platform/db/database.ts';
@@ -17,6 +18,8 @@ import {
 import { expectError, requester } from './support/http.ts';
 import { markedEnv, processStorage } from './support/server.ts';
 import { fundedUser, paidSignup } from './support/wallet.ts';
+import { openStream } from './support/ws.ts';
+import { STREAM_CLOSE } from '../src/shared/realtime.ts';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -98,6 +101,38 @@ describe('site bans', () => {
     expect(again.statusCode).toBe(200);
     const after = (await req('GET', '/api/v1/operator/bans?limit=100', op)).json();
     expect(after.items.map((b: { user: { id: string } }) => b.user.id)).not.toContain(target.id);
+  });
+
+  it('closes the banned person’s open streams with 4401 (all their sessions)', async () => {
+    await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
+    const op = await buildOperator();
+    const target = await buildUser(ctx.app);
+    const second = (
+      await req('POST', '/api/v1/auth/login', undefined, {
+        username: target.username,
+        password: target.password,
+      })
+    ).json<{ token: string }>().token;
+    const streams = [await openStream(base, target.token), await openStream(base, second)];
+    const closed = streams.map(
+      (s) =>
+        new Promise<number | string>((resolve) => {
+          s.ws.once('close', (code) => resolve(code));
+          setTimeout(() => resolve('still open after 10 s'), 10_000);
+        }),
+    );
+    await req('POST', `/api/v1/operator/users/${target.id}/ban`, op, { reason: '刷屏' });
+    expect(await Promise.all(closed)).toEqual([
+      STREAM_CLOSE.unauthenticated,
+      STREAM_CLOSE.unauthenticated,
+    ]);
+    // A new socket with the ended session is let in and closed at once (auth: 'socket').
+    const again = await openStream(base, second).then(
+      (s) => new Promise<number>((resolve) => s.ws.once('close', resolve)),
+      (err: Error) => Number(/closed (\d+)/.exec(err.message)?.[1]),
+    );
+    expect(again).toBe(STREAM_CLOSE.unauthenticated);
   });
 
   it('a ban with an end lets the person back in once it has passed', async () => {
