@@ -39,7 +39,7 @@ export function operator(_dialect: DialectName) {
       await db.schema
         .createIndex('group_members_created_idx')
         .on('group_members')
-        .columns(['created_at', 'group_id', 'user_id'])
+        .columns(['created_at', 'group_id', 'user_id', 'status'])
         .execute();
       await db.schema
         .createIndex('posts_created_idx')
