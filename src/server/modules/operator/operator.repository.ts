@@ -24,8 +24,12 @@ export interface Range {
 export class OperatorRepository {
   constructor(private readonly db: Executor) {}
 
-  /** Every series and breakdown of a range, run in parallel (each one GROUP BY). */
+  /**
+   * Every series and breakdown of a range, run in parallel (each one GROUP BY). With a city the
+   * by-city breakdown is that city's totals, so its four queries are not run.
+   */
   async figures(r: Range) {
+    const none = Promise.resolve([] as { city: string | null; n: number }[]);
     const [
       signupsByDay,
       paidByDay,
@@ -46,10 +50,10 @@ export class OperatorRepository {
       this.activeMembersByDayQuery(r).execute(),
       this.signupsByInterestQuery(r).execute(),
       this.newMembersByInterestQuery(r).execute(),
-      this.signupsByCityQuery(r).execute(),
-      this.paidByCityQuery(r).execute(),
-      this.newMembersByCityQuery(r).execute(),
-      this.postsByCityQuery(r).execute(),
+      r.city === undefined ? this.signupsByCityQuery(r).execute() : none,
+      r.city === undefined ? this.paidByCityQuery(r).execute() : none,
+      r.city === undefined ? this.newMembersByCityQuery(r).execute() : none,
+      r.city === undefined ? this.postsByCityQuery(r).execute() : none,
     ]);
     return {
       signupsByDay,

@@ -112,6 +112,14 @@ export class OperatorService {
     for (const r of cPaid) cityRow(r.city).paidFen = Number(r.n);
     for (const r of cMembers) cityRow(r.city).newMembers = Number(r.n);
     for (const r of cPosts) cityRow(r.city).posts = Number(r.n);
+    if (city !== undefined) {
+      // One city: its breakdown is the totals (the by-city queries were not run).
+      const c = cityRow(city);
+      c.signups = sum('signups');
+      c.paidFen = sum('paidFen');
+      c.newMembers = sum('newMembers');
+      c.posts = sum('posts');
+    }
 
     return {
       from: dayString(from),
