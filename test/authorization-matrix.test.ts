@@ -862,6 +862,45 @@ row({
   call: () => ({ url: '/api/v1/moderation/reports' }),
 });
 
+// The operator's console: operators only, whatever the subject.
+row({
+  route: 'GET /api/v1/operator/figures',
+  variant: 'the last 30 days (operators)',
+  expect: operatorsOnly(200),
+  call: () => ({ url: '/api/v1/operator/figures' }),
+});
+row({
+  route: 'GET /api/v1/operator/bans',
+  variant: 'site bans in force (operators)',
+  expect: operatorsOnly(200),
+  call: () => ({ url: '/api/v1/operator/bans' }),
+});
+row({
+  route: 'GET /api/v1/operator/promotions',
+  variant: 'live promotions (operators)',
+  expect: operatorsOnly(200),
+  call: () => ({ url: '/api/v1/operator/promotions' }),
+});
+row({
+  route: 'POST /api/v1/operator/users/:id/ban',
+  variant: 'a site-wide ban of a throwaway person (operators)',
+  expect: operatorsOnly(200),
+  call: async () => ({
+    url: `/api/v1/operator/users/${(await buildUser(app())).id}/ban`,
+    payload: { reason: '广告' },
+  }),
+});
+row({
+  route: 'DELETE /api/v1/operator/users/:id/ban',
+  variant: 'lift a throwaway person’s ban (operators)',
+  expect: operatorsOnly(204),
+  call: async () => {
+    const u = await buildUser(app());
+    await must('POST', `/api/v1/operator/users/${u.id}/ban`, fx.users.operator, { reason: 'x' });
+    return { url: `/api/v1/operator/users/${u.id}/ban` };
+  },
+});
+
 // Search: open to all; what it finds is filtered (test/private-leaks.test.ts).
 for (const type of ['groups', 'threads', 'activities']) {
   row({

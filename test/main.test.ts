@@ -71,6 +71,23 @@ describe(`npm start (${dialect})`, () => {
         )
       ).json()) as { items: unknown[] };
       expect(near.items.length).toBeGreaterThan(5);
+      // The demo operator: the console's API answers, and one demo activity is promoted.
+      const op = await fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'yunying', password: 'quanzi-demo-2026' }),
+      });
+      expect(op.status).toBe(200);
+      const opAuth = { authorization: `Bearer ${((await op.json()) as { token: string }).token}` };
+      const promos = (await (
+        await fetch(`${server.url}/api/v1/operator/promotions`, { headers: opAuth })
+      ).json()) as { items: { label: string | null }[] };
+      expect(promos.items.map((p) => p.label)).toEqual(['官方推荐']);
+      const figures = await fetch(`${server.url}/api/v1/operator/figures`, { headers: opAuth });
+      expect(figures.status).toBe(200);
+      expect(
+        ((await figures.json()) as { totals: { signups: number } }).totals.signups,
+      ).toBeGreaterThan(0);
     } finally {
       await server.stop();
     }

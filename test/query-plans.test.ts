@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActivitiesRepository } from '../src/server/modules/activities/index.ts';
 import { cellsOf, coveringCells } from '../src/server/modules/activities/geo.ts';
 import { ForumRepository } from '../src/server/modules/groups/forum.repository.ts';
+import { OperatorRepository } from '../src/server/modules/operator/operator.repository.ts';
 import { createTestApp, dialect, type TestContext } from './support/context.ts';
 import { buildGroup, buildUser } from './support/factories.ts';
 import { prng } from './support/random.ts';
@@ -214,5 +215,149 @@ describe('venue suggestions', () => {
     expect(found.every((v) => v.city === '杭州' && v.name.includes('场地1'))).toBe(true);
     const uses = found.map((v) => Number(v.uses));
     expect([...uses].sort((a, b) => b - a)).toEqual(uses);
+  });
+});
+
+describe('the operator’s figures', () => {
+  // A year of events; the figures read the last 30 days of it through the time-column indexes.
+  beforeAll(async () => {
+    const db = ctx.database.db;
+    const rand = prng(20261201).next;
+    const when = () => now - Math.floor(rand() * 365 * DAY);
+    const people = Array.from({ length: 2000 }, (_, i) => ({
+      id: `plan-u-${i}`,
+      username: `plan_u_${i}`,
+      usernameLower: `plan_u_${i}`,
+      displayName: `用户${i}`,
+      passwordHash: 'x',
+      avatarUrl: null,
+      bio: '',
+      homeCity: null,
+      locale: 'zh-CN',
+      role: 'user' as const,
+      messagePolicy: 'everyone' as const,
+      communitySeenAt: 0,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    const members = people.flatMap((p, i) =>
+      [0, 1, 2].map((k) => ({
+        groupId: groupIds[(i + k) % groupIds.length]!,
+        userId: p.id,
+        role: 'member' as const,
+        status: 'member' as const,
+        requestMessage: null,
+        banReason: null,
+        lastPostAt: null,
+        createdAt: when(),
+        updatedAt: now,
+      })),
+    );
+    const signups = Array.from({ length: 6000 }, (_, i) => ({
+      activityId: `plan-a-${i}`,
+      userId: people[i % people.length]!.id,
+      status: 'confirmed' as const,
+      waitlistSeq: null,
+      checkedInAt: null,
+      createdAt: when(),
+      updatedAt: now,
+    }));
+    const posts = Array.from({ length: 6000 }, (_, i) => ({
+      id: `plan-p-${i}`,
+      threadId: `plan-t-${i}`,
+      groupId: groupIds[i % groupIds.length]!,
+      authorId: people[i % people.length]!.id,
+      seq: 1,
+      replyToId: null,
+      body: '内容',
+      bodyHtml: '<p>内容</p>',
+      excerpt: '内容',
+      status: 'visible' as const,
+      reactionCounts: '{}',
+      editCount: 0,
+      createdAt: when(),
+      editedAt: null,
+      deletedAt: null,
+    }));
+    const entries = Array.from({ length: 6000 }, (_, i) => ({
+      id: `plan-j-${i}`,
+      kind: i % 3 === 0 ? 'topup' : 'signup_payment',
+      userId: people[i % people.length]!.id,
+      reference: `plan-a-${i}`,
+      memo: '{}',
+      transferKey: null,
+      createdAt: when(),
+    }));
+    const account = {
+      id: 'plan-escrow',
+      kind: 'escrow' as const,
+      ownerId: 'plan',
+      balanceFen: 0,
+      createdAt: now,
+    };
+    const postings = entries.map((e, i) => ({
+      id: `plan-q-${i}`,
+      entryId: e.id,
+      accountId: account.id,
+      amountFen: 100,
+      createdAt: e.createdAt,
+    }));
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('ledgerAccounts').values(account).execute();
+      for (const [table, rows] of [
+        ['users', people],
+        ['groupMembers', members],
+        ['activitySignups', signups],
+        ['posts', posts],
+        ['journalEntries', entries],
+        ['postings', postings],
+      ] as const) {
+        for (let i = 0; i < rows.length; i += 200)
+          await trx
+            .insertInto(table)
+            .values(rows.slice(i, i + 200) as never)
+            .execute();
+      }
+    });
+    if (dialect === 'postgres') await db.executeQuery(CompiledQuery.raw('analyze'));
+  }, 120_000);
+
+  const range = { from: now - 30 * DAY, to: now + DAY };
+  const repo = () => new OperatorRepository(ctx.database.db);
+
+  it('reads each daily series as a range of its time-column index', async () => {
+    for (const [query, index, table] of [
+      [repo().signupsByDayQuery(range), 'activity_signups_created_idx', 'activity_signups'],
+      [repo().newMembersByDayQuery(range), 'group_members_created_idx', 'group_members'],
+      [repo().postsByDayQuery(range), 'posts_created_idx', 'posts'],
+      [repo().paidByDayQuery(range), 'journal_entries_kind_created_idx', 'journal_entries'],
+    ] as const) {
+      const p = await plan(query);
+      expect(p, p).toContain(index);
+      expect(p, p).not.toMatch(new RegExp(`SCAN ${table}\\b|Seq Scan on ${table}\\b`));
+    }
+    // The sums are the rows': one GROUP BY per series gives the same as counting them.
+    const byDay = await repo().signupsByDayQuery(range).execute();
+    const counted = await ctx.database.db
+      .selectFrom('activitySignups')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('createdAt', '>=', range.from)
+      .where('createdAt', '<', range.to)
+      .executeTakeFirstOrThrow();
+    expect(byDay.reduce((t, r) => t + Number(r.n), 0)).toBe(Number(counted.n));
+  });
+
+  it('reads active members from the same index ranges', async () => {
+    const p = await plan(repo().activeMembersByDayQuery(range));
+    for (const index of [
+      'activity_signups_created_idx',
+      'group_members_created_idx',
+      'posts_created_idx',
+    ]) {
+      expect(p, p).toContain(index);
+    }
+    expect(p, p).not.toMatch(
+      /SCAN (posts|activity_signups|group_members)\b|Seq Scan on (posts|activity_signups|group_members)\b/,
+    );
   });
 });

@@ -18,6 +18,7 @@ import { accountsRoutes } from './modules/accounts/index.ts';
 import { interestsRoutes } from './modules/interests/index.ts';
 import { forumRoutes, groupsRoutes } from './modules/groups/index.ts';
 import { moderationRoutes } from './modules/moderation/index.ts';
+import { operatorRoutes } from './modules/operator/index.ts';
 import { activitiesRoutes } from './modules/activities/index.ts';
 import { searchRoutes } from './modules/search/index.ts';
 import { messagingRoutes } from './modules/messaging/index.ts';
@@ -251,6 +252,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   messagingRoutes(app, services);
   walletRoutes(app, services);
   privacyRoutes(app, { privacy: services.privacy });
+  operatorRoutes(app, services);
   // A client frame over the bound closes its socket with 1009 (the ws library enforces it).
   await app.register(websocket, {
     options: { maxPayload: STREAM_LIMITS.maxFrameBytes },

@@ -8,6 +8,7 @@ import { AccountsService } from './modules/accounts/index.ts';
 import { InterestsService } from './modules/interests/index.ts';
 import { ForumService, GroupsService } from './modules/groups/index.ts';
 import { ModerationService } from './modules/moderation/index.ts';
+import { OperatorService } from './modules/operator/index.ts';
 import { SearchIndex } from './modules/search/index.ts';
 import { ActivitiesService } from './modules/activities/index.ts';
 import {
@@ -42,6 +43,7 @@ export interface Services {
   wallet: WalletService;
   bills: BillsService;
   privacy: PrivacyService;
+  operator: OperatorService;
 }
 
 export function createServices(
@@ -97,8 +99,10 @@ export function createServices(
   wallet.subscribe(dispatcher);
   const bills = new BillsService({ uow, wallet, accounts, activities, groups });
   const privacy = new PrivacyService({ uow, accounts, activities });
+  const operator = new OperatorService(database.db);
   return {
     privacy,
+    operator,
     wallet,
     bills,
     jobs,

@@ -80,6 +80,10 @@ export const errorCatalogue = {
     status: 409,
     message: 'This account owns groups with other members; hand them over first.',
   },
+  account_banned: {
+    status: 403,
+    message: 'This account is banned from quanzi by an operator.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

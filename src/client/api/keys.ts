@@ -55,4 +55,9 @@ export const keys = {
   conversation: (id: string) => ['conversation', id] as const,
   conversationMessages: (id: string) => ['conversation', id, 'messages'] as const,
   // #13: operator and my data
+  operatorReports: (status: 'open' | 'resolved') => ['operator', 'reports', status] as const,
+  operatorReportsAll: ['operator', 'reports'] as const,
+  operatorBans: ['operator', 'bans'] as const,
+  operatorPromotions: ['operator', 'promotions'] as const,
+  operatorFigures: (days: number, city: string) => ['operator', 'figures', days, city] as const,
 };

@@ -70,6 +70,13 @@ const ChatPage = page(() => import('../features/chat/ChatPage.tsx'), 'ChatPage')
 
 // #13: operator and my data pages
 const MyDataPage = page(() => import('../features/my-data/MyDataPage.tsx'), 'MyDataPage');
+const operatorPage = <K extends string>(name: K) =>
+  page(() => import('../features/operator/pages.ts') as Promise<Record<K, ComponentType>>, name);
+const OperatorPage = operatorPage('OperatorPage');
+const OperatorReports = operatorPage('OperatorReports');
+const OperatorBans = operatorPage('OperatorBans');
+const OperatorPromotions = operatorPage('OperatorPromotions');
+const OperatorFigures = operatorPage('OperatorFigures');
 
 const NotificationSettingsPage = page(
   () => import('../features/settings/NotificationSettingsPage.tsx'),
@@ -202,6 +209,17 @@ const router = createBrowserRouter([
 
           // #13: operator and my data routes
           { path: '/me/data', element: <MyDataPage /> },
+          {
+            path: '/operator',
+            element: <OperatorPage />,
+            children: [
+              { index: true, element: <Navigate to="/operator/reports" replace /> },
+              { path: 'reports', element: <OperatorReports /> },
+              { path: 'bans', element: <OperatorBans /> },
+              { path: 'promotions', element: <OperatorPromotions /> },
+              { path: 'figures', element: <OperatorFigures /> },
+            ],
+          },
 
           { path: '*', element: <NotFound /> },
         ],

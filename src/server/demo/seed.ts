@@ -2,7 +2,7 @@ import { AppError } from '../platform/http/errors.ts';
 import type { Services } from '../services.ts';
 import { demoActivities } from './activities.ts';
 import { demoGroups } from './groups.ts';
-import { DEMO_PASSWORD, DEMO_PIN, demoUsers } from './users.ts';
+import { DEMO_OPERATOR, DEMO_PASSWORD, DEMO_PIN, demoUsers } from './users.ts';
 
 /**
  * Creates the demo data through the services (so it obeys the same rules as real use), only
@@ -35,6 +35,17 @@ export async function seedDemoData(services: Services): Promise<boolean> {
     await services.wallet.setPin(viewer, DEMO_PIN);
     await services.wallet.topup(viewer, 200_000, `demo-topup-${u.username}`);
   }
+  // The demo operator: the console at /operator (made an operator as `npm run operator` does).
+  const op = await services.accounts.register(
+    {
+      username: DEMO_OPERATOR.username,
+      password: DEMO_PASSWORD,
+      displayName: DEMO_OPERATOR.displayName,
+    },
+    'demo',
+  );
+  await services.accounts.setRoleByUsername(DEMO_OPERATOR.username, 'operator');
+  const operator = { userId: op.user.id, role: 'operator' as const, sessionId: '' };
   const as = (username: string) => viewers.get(username)!;
   const groupIds = new Map<string, string>();
   for (const g of demoGroups) {
@@ -79,6 +90,15 @@ export async function seedDemoData(services: Services): Promise<boolean> {
       groupId: a.groupName ? groupIds.get(a.groupName) : undefined,
       venue: a.venue,
     });
+    // The first activity is promoted for a week with a label, as the operator would.
+    if (i === 0) {
+      await services.activities.setPromotion(
+        activity.id,
+        operator,
+        startAt + a.durationMinutes * 60_000,
+        '官方推荐',
+      );
+    }
     const joined: string[] = [];
     for (const u of demoUsers) {
       if (

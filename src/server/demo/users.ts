@@ -3,6 +3,9 @@ export const DEMO_PASSWORD = 'quanzi-demo-2026';
 /** Every demo account's 6-digit payment PIN. */
 export const DEMO_PIN = '135790';
 
+/** The demo operator (users.role = 'operator'): the console at /operator. */
+export const DEMO_OPERATOR = { username: 'yunying', displayName: '圈子运营' } as const;
+
 export const demoUsers = [
   {
     username: 'xiaoming',

@@ -98,6 +98,9 @@ export const Activity = Type.Object({
   spotsLeft: Type.Integer(),
   signupOpen: Type.Boolean(),
   promoted: Type.Boolean(),
+  promotedLabel: Nullable(Type.String(), {
+    description: 'the promotion’s label (e.g. 官方推荐) while promoted; null: the default (推广)',
+  }),
   cancelReason: Nullable(Type.String()),
   mySignup: Nullable(MySignup),
   sequence: Type.Integer({ description: 'raised by every change (iCalendar SEQUENCE)' }),
@@ -188,4 +191,20 @@ export const AttendeeQuery = Type.Object({
   cursor: Type.Optional(Cursor()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 });
-export const PromotionBody = Type.Object({ until: Type.String({ format: 'date-time' }) });
+export const PromotionBody = Type.Object({
+  until: Type.String({ format: 'date-time' }),
+  label: Type.Optional(
+    Text({ minLength: 1, maxLength: 12, description: 'shown on the card, e.g. 官方推荐' }),
+  ),
+});
+
+/** A live promotion, in the operator's list. */
+export const Promotion = Type.Object({
+  activityId: Id,
+  title: Type.String(),
+  city: Type.String(),
+  startsAt: IsoTime,
+  label: Nullable(Type.String()),
+  until: IsoTime,
+});
+export type Promotion = Static<typeof Promotion>;

@@ -238,7 +238,11 @@ export function fixUp(
       );
     }
   }
-  if (typeof query.from === 'string') {
+  if (typeof query.from === 'string' && op.key === 'GET /api/v1/operator/figures') {
+    // Days, not times: a range of a week ending on `from` + 6 (at most 92 days are allowed).
+    const from = Date.parse(`${query.from}T00:00:00Z`);
+    if (Number.isFinite(from)) query.to = new Date(from + 6 * DAY).toISOString().slice(0, 10);
+  } else if (typeof query.from === 'string') {
     query.to = new Date(Date.parse(query.from) + 7 * DAY).toISOString();
   }
   // A cursor belongs to its list: the same filters it was made with.

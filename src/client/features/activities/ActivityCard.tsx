@@ -27,7 +27,9 @@ export function ActivityCard({ a, distanceKm }: { a: ActivityView; distanceKm?: 
     <Link className="card activity-card" to={`/activities/${a.id}`}>
       <span className="row-between">
         <strong className="ellipsis">{a.title}</strong>
-        {a.promoted && <span className="pill promoted">{t('community.promoted')}</span>}
+        {a.promoted && (
+          <span className="pill promoted">{a.promotedLabel ?? t('community.promoted')}</span>
+        )}
       </span>
       <span className="muted small">
         <Time iso={a.startsAt} /> · {shortDateTime(a.startsAt, i18n.language)}

@@ -70,7 +70,9 @@ function ActivityDetails({ a }: { a: ActivityView }) {
       <header className="activity-head">
         <h2 className="activity-title">{a.title}</h2>
         <div className="tags">
-          {a.promoted && <span className="pill promoted">{t('community.promoted')}</span>}
+          {a.promoted && (
+            <span className="pill promoted">{a.promotedLabel ?? t('community.promoted')}</span>
+          )}
           {a.interestIds.map(
             (i) =>
               interests.has(i) && (

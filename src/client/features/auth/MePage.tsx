@@ -59,6 +59,17 @@ export function MePage() {
           </select>
         </label>
       </section>
+      {user?.role === 'operator' && (
+        <section className="card settings">
+          <Link to="/operator" className="settings-row">
+            <span>
+              {t('operator.entry')}
+              <span className="muted small settings-hint">{t('operator.entryHint')}</span>
+            </span>
+            <span aria-hidden="true">›</span>
+          </Link>
+        </section>
+      )}
       <button
         type="button"
         className="button danger block"

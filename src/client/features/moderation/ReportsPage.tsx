@@ -150,12 +150,16 @@ export function ReportsPage() {
   );
 }
 
-function ReportCard({
+/** One report with its actions; the operator's global queue reuses it with a site-wide ban. */
+export function ReportCard({
   report: r,
   onResolve,
+  ban,
 }: {
   report: ReportView;
   onResolve: (report: ReportView, action: Resolution) => void;
+  /** Wording of the ban action when it is not the group's (the operator's site-wide ban). */
+  ban?: { label: string; hint: string; confirm: string };
 }) {
   const { t } = useTranslation();
   const [confirmBan, setConfirmBan] = useState(false);
@@ -214,9 +218,13 @@ function ReportCard({
           </span>
         </p>
       ) : confirmBan ? (
-        <div className="report-confirm" role="group" aria-label={t('moderation.reports.banAuthor')}>
+        <div
+          className="report-confirm"
+          role="group"
+          aria-label={ban?.label ?? t('moderation.reports.banAuthor')}
+        >
           <p className="small">
-            {t('moderation.reports.banHint', { name: r.post.author.displayName })}
+            {ban?.hint ?? t('moderation.reports.banHint', { name: r.post.author.displayName })}
           </p>
           <div className="row-end">
             <button
@@ -232,7 +240,7 @@ function ReportCard({
               className="button small danger-fill"
               onClick={() => onResolve(r, 'ban_author')}
             >
-              {t('moderation.reports.banConfirm')}
+              {ban?.confirm ?? t('moderation.reports.banConfirm')}
             </button>
           </div>
         </div>
@@ -268,7 +276,7 @@ function ReportCard({
             className="button ghost small report-ban"
             onClick={() => setConfirmBan(true)}
           >
-            {t('moderation.reports.banAuthor')}
+            {ban?.label ?? t('moderation.reports.banAuthor')}
           </button>
         </div>
       )}
@@ -276,7 +284,7 @@ function ReportCard({
   );
 }
 
-function ReportSkeleton() {
+export function ReportSkeleton() {
   return (
     <div className="card" aria-hidden="true">
       <span className="skeleton line short" />

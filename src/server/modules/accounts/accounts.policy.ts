@@ -1,4 +1,4 @@
-import { invalidInput } from '../../platform/http/errors.ts';
+import { forbidden, invalidInput } from '../../platform/http/errors.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
 
 /** Who may do what with accounts. */
@@ -6,5 +6,10 @@ export const accountsPolicy = {
   /** A person can block anyone but themselves. */
   assertCanBlock(viewer: Viewer, targetId: string): void {
     if (viewer.userId === targetId) throw invalidInput('You cannot block yourself.');
+  },
+
+  /** Site bans and the operator's console: operators only. */
+  assertOperator(viewer: Viewer): void {
+    if (viewer.role !== 'operator') throw forbidden('Only operators can do this.');
   },
 };

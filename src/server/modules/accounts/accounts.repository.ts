@@ -84,12 +84,15 @@ export class AccountsRepository {
     return this.db
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.userId')
+      .leftJoin('siteBans', 'siteBans.userId', 'sessions.userId')
       .select([
         'sessions.id as sessionId',
         'sessions.userId',
         'sessions.expiresAt',
         'sessions.lastSeenAt',
         'users.role',
+        'siteBans.until as bannedUntil',
+        'siteBans.createdAt as bannedAt',
       ])
       .where('sessions.tokenHash', '=', tokenHash)
       .executeTakeFirst();
@@ -127,6 +130,99 @@ export class AccountsRepository {
   }
 
   /** The people `blockerId` blocked, newest first, after the cursor position. */
+  findSiteBan(userId: string) {
+    return this.db
+      .selectFrom('siteBans')
+      .selectAll()
+      .where('userId', '=', userId)
+      .executeTakeFirst();
+  }
+
+  /** Bans (or re-bans with a new reason and end) a person site-wide. */
+  async upsertSiteBan(row: {
+    userId: string;
+    reason: string;
+    until: number | null;
+    bannedBy: string;
+    createdAt: number;
+  }): Promise<void> {
+    await this.db
+      .insertInto('siteBans')
+      .values(row)
+      .onConflict((oc) =>
+        oc.column('userId').doUpdateSet({
+          reason: row.reason,
+          until: row.until,
+          bannedBy: row.bannedBy,
+          createdAt: row.createdAt,
+        }),
+      )
+      .execute();
+  }
+
+  async deleteSiteBan(userId: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('siteBans').where('userId', '=', userId).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  /** Bans in force at `now`, newest first (expired ones are left out). */
+  listSiteBans(now: number, limit: number, after?: { createdAt: number; id: string }) {
+    return this.db
+      .selectFrom('siteBans')
+      .innerJoin('users', 'users.id', 'siteBans.userId')
+      .select([
+        'users.id',
+        'users.username',
+        'users.displayName',
+        'siteBans.reason',
+        'siteBans.until',
+        'siteBans.bannedBy',
+        'siteBans.createdAt',
+      ])
+      .where((eb) => eb.or([eb('siteBans.until', 'is', null), eb('siteBans.until', '>', now)]))
+      .$if(after !== undefined, (q) =>
+        q.where((eb) =>
+          eb(
+            eb.refTuple('siteBans.createdAt', 'siteBans.userId'),
+            '<',
+            eb.tuple(after!.createdAt, after!.id),
+          ),
+        ),
+      )
+      .orderBy('siteBans.createdAt', 'desc')
+      .orderBy('siteBans.userId', 'desc')
+      .limit(limit + 1)
+      .execute();
+  }
+
+  /** Ends every session of a person; returns the ids of those ended. */
+  async deleteSessionsOf(userId: string): Promise<string[]> {
+    const rows = await this.db
+      .deleteFrom('sessions')
+      .where('userId', '=', userId)
+      .returning('id')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Sets a person's role (the operator CLI). */
+  async setRole(userId: string, role: 'user' | 'operator', now: number): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ role, updatedAt: now })
+      .where('id', '=', userId)
+      .execute();
+  }
+
+  listByRole(role: 'user' | 'operator') {
+    return this.db
+      .selectFrom('users')
+      .select(['id', 'username', 'displayName', 'createdAt'])
+      .where('role', '=', role)
+      .orderBy('usernameLower')
+      .execute();
+  }
+
   listBlocks(blockerId: string, limit: number, after?: { createdAt: number; id: string }) {
     return this.db
       .selectFrom('userBlocks')

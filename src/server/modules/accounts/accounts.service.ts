@@ -15,8 +15,8 @@ import type { UserRow } from '../../platform/db/tables.ts';
 import { recordEvent } from '../../platform/events/outbox.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
-import { AppError, invalidInput, notFound } from '../../platform/http/errors.ts';
-import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
+import { AppError, forbidden, invalidInput, notFound } from '../../platform/http/errors.ts';
+import { decodeCursor, encodeCursor, keysetPage, toPage } from '../../platform/http/pagination.ts';
 import { accountsPolicy } from './accounts.policy.ts';
 import { AccountsRepository } from './accounts.repository.ts';
 import { hashSecret, verifyAgainstDummy, verifySecret } from './password.ts';
@@ -53,6 +53,13 @@ export interface UserSummary {
   id: string;
   username: string;
   displayName: string;
+}
+
+export interface SiteBanView {
+  user: UserSummary;
+  reason: string;
+  until: string | null;
+  bannedAt: string;
 }
 
 export interface Session {
@@ -182,6 +189,7 @@ export class AccountsService {
     }
     await this.repo.clearThrottle(accountKey);
     await releaseAddress();
+    await this.assertNotBanned(user.id, Date.now());
     return this.openSession(user, address);
   }
 
@@ -236,6 +244,7 @@ export class AccountsService {
       await this.repo.deleteSession(row.sessionId);
       return null;
     }
+    if (row.bannedAt !== null && (row.bannedUntil === null || row.bannedUntil > now)) return null;
     if (now - row.lastSeenAt > HOUR) {
       await this.repo.touchSession(row.sessionId, now, now + this.sessionDays * DAY);
     }
@@ -251,6 +260,95 @@ export class AccountsService {
         sessionId: viewer.sessionId,
       });
     });
+  }
+
+  /** Refuses a person banned site-wide (403 account_banned, with when the ban ends). */
+  private async assertNotBanned(userId: string, now: number): Promise<void> {
+    const ban = await this.repo.findSiteBan(userId);
+    if (ban && (ban.until === null || ban.until > now)) {
+      throw new AppError('account_banned', undefined, {
+        details: { until: ban.until === null ? null : toIsoWithOffset(ban.until) },
+      });
+    }
+  }
+
+  /**
+   * Bans a person site-wide (operators; never an operator): they cannot log in, every session
+   * ends (its stream sockets are closed after commit) and so every write is refused.
+   */
+  async siteBan(
+    viewer: Viewer,
+    targetId: string,
+    reason: string,
+    until: number | null,
+  ): Promise<SiteBanView> {
+    accountsPolicy.assertOperator(viewer);
+    const target = await this.repo.findUserById(targetId);
+    if (!target) throw notFound('No such user.');
+    if (target.role === 'operator') throw forbidden('Operators cannot be banned.');
+    const text = cleanText(reason);
+    if (!text) throw invalidInput('reason must not be blank.');
+    const now = Date.now();
+    if (until !== null && until <= now) throw invalidInput('until must be in the future.');
+    await this.uow.run(async (trx) => {
+      const repo = this.repo.with(trx);
+      await repo.upsertSiteBan({
+        userId: targetId,
+        reason: text,
+        until,
+        bannedBy: viewer.userId,
+        createdAt: now,
+      });
+      for (const sessionId of await repo.deleteSessionsOf(targetId)) {
+        await recordEvent(trx, 'session.ended', { userId: targetId, sessionId });
+      }
+    });
+    return {
+      user: { id: target.id, username: target.username, displayName: target.displayName },
+      reason: text,
+      until: until === null ? null : toIsoWithOffset(until),
+      bannedAt: toIsoWithOffset(now),
+    };
+  }
+
+  /** Lifts a site ban (operators); 404 when there is none. */
+  async liftSiteBan(viewer: Viewer, targetId: string): Promise<void> {
+    accountsPolicy.assertOperator(viewer);
+    if (!(await this.repo.deleteSiteBan(targetId))) throw notFound('This person is not banned.');
+  }
+
+  /** Bans in force, newest first (operators). */
+  async listSiteBans(viewer: Viewer, limit: number, cursor?: string) {
+    accountsPolicy.assertOperator(viewer);
+    const page = await keysetPage(
+      'site-bans',
+      limit,
+      cursor,
+      (after) =>
+        this.repo.listSiteBans(Date.now(), limit, after && { createdAt: after[0], id: after[1] }),
+      (r) => [r.createdAt, r.id],
+    );
+    return {
+      items: page.items.map((r): SiteBanView => ({
+        user: { id: r.id, username: r.username, displayName: r.displayName },
+        reason: r.reason,
+        until: r.until === null ? null : toIsoWithOffset(r.until),
+        bannedAt: toIsoWithOffset(r.createdAt),
+      })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  /** Makes a person an operator or a user again (`npm run operator`); false if unknown. */
+  async setRoleByUsername(username: string, role: 'user' | 'operator'): Promise<boolean> {
+    const u = await this.repo.findUserByUsername(username);
+    if (!u) return false;
+    await this.repo.setRole(u.id, role, Date.now());
+    return true;
+  }
+
+  listOperators() {
+    return this.repo.listByRole('operator');
   }
 
   async getMe(viewer: Viewer): Promise<Me> {

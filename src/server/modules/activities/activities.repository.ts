@@ -78,6 +78,24 @@ export class ActivitiesRepository {
       .executeTakeFirst();
   }
 
+  /** Live promotions, ending soonest first (the partial activities_promotions_idx). */
+  listPromotions(now: number, limit: number, after?: { until: number; id: string }) {
+    return this.db
+      .selectFrom('activities')
+      .select(['id', 'title', 'city', 'startAt', 'promotionLabel', 'promotedUntil'])
+      .where('promotedUntil', 'is not', null)
+      .where('promotedUntil', '>', now)
+      .$if(after !== undefined, (q) =>
+        q.where((eb) =>
+          eb(eb.refTuple('promotedUntil', 'id'), '>', eb.tuple(after!.until, after!.id)),
+        ),
+      )
+      .orderBy('promotedUntil')
+      .orderBy('id')
+      .limit(limit + 1)
+      .execute();
+  }
+
   async update(id: string, patch: Updateable<ActivitiesTable>): Promise<void> {
     await this.db.updateTable('activities').set(patch).where('id', '=', id).execute();
   }

@@ -286,13 +286,19 @@ export function activitiesRoutes(
       config: auth,
       schema: {
         tags,
-        summary: 'Promote until a time (operators)',
+        summary: 'Promote until a time, with a label for the card (operators)',
         params: IdParams,
         body: PromotionBody,
         response: { 200: Activity },
       },
     },
-    (req) => activities.setPromotion(req.params.id, requireViewer(req), Date.parse(req.body.until)),
+    (req) =>
+      activities.setPromotion(
+        req.params.id,
+        requireViewer(req),
+        Date.parse(req.body.until),
+        req.body.label,
+      ),
   );
 
   app.delete(

@@ -6,6 +6,7 @@ import type {
   CreateActivityBody,
   NearbyActivity,
   NearbyQuery,
+  Promotion,
   UpdateActivityBody,
 } from '../../../shared/api/activities.ts';
 import { toIsoWithOffset } from '../../../shared/time.ts';
@@ -749,12 +750,46 @@ export class ActivitiesService {
     };
   }
 
-  async setPromotion(id: string, viewer: Viewer, until: number | null): Promise<Activity> {
+  async setPromotion(
+    id: string,
+    viewer: Viewer,
+    until: number | null,
+    label?: string,
+  ): Promise<Activity> {
     activitiesPolicy.assertOperator(viewer);
     const a = await this.visible(id, viewer);
     if (until !== null && until <= Date.now()) throw invalidInput('until must be in the future.');
-    await this.repo.update(a.id, { promotedUntil: until, updatedAt: Date.now() });
+    const text = label?.normalize('NFC').trim() || null;
+    await this.repo.update(a.id, {
+      promotedUntil: until,
+      promotionLabel: until === null ? null : text,
+      updatedAt: Date.now(),
+    });
     return this.get(id, viewer);
+  }
+
+  /** Live promotions for the operator's console, ending soonest first. */
+  async listPromotions(viewer: Viewer, limit: number, cursor?: string) {
+    activitiesPolicy.assertOperator(viewer);
+    const page = await keysetPage(
+      'promotions',
+      limit,
+      cursor,
+      (after) =>
+        this.repo.listPromotions(Date.now(), limit, after && { until: after[0], id: after[1] }),
+      (r) => [r.promotedUntil!, r.id],
+    );
+    return {
+      items: page.items.map((r): Promotion => ({
+        activityId: r.id,
+        title: r.title,
+        city: r.city,
+        startsAt: toIsoWithOffset(r.startAt),
+        label: r.promotionLabel,
+        until: toIsoWithOffset(r.promotedUntil!),
+      })),
+      nextCursor: page.nextCursor,
+    };
   }
 
   /**
@@ -864,6 +899,7 @@ export class ActivitiesService {
       return {
         ...v,
         promoted: isPromoted,
+        promotedLabel: isPromoted ? v.promotedLabel : null,
         distanceKm: Math.round(distanceKm(q.lat, q.lng, v.venue.lat, v.venue.lng) * 1000) / 1000,
         score: r6(item.score),
         scoreParts: {
@@ -1020,6 +1056,7 @@ export class ActivitiesService {
         spotsLeft: Math.max(0, a.capacity - a.confirmedCount),
         signupOpen: a.status === 'published' && now <= a.signupDeadline && now < a.startAt,
         promoted: a.promotedUntil !== null && a.promotedUntil > now,
+        promotedLabel: a.promotedUntil !== null && a.promotedUntil > now ? a.promotionLabel : null,
         cancelReason: a.cancelReason,
         mySignup: s
           ? {

@@ -16,6 +16,7 @@ import { searchScopes } from './migrations/0013_search_scopes.ts';
 import { searchScopeLexemes } from './migrations/0014_search_scope_lexemes.ts';
 import { checkinCodesVenues } from './migrations/0015_checkin_codes_venues.ts';
 import { chatAndDeletion } from './migrations/0017_chat_and_deletion.ts';
+import { operator } from './migrations/0018_operator.ts';
 
 /** Every migration, in order. Each is a factory so it can use dialect-specific SQL where needed. */
 const migrations: Record<string, (dialect: DialectName) => Migration> = {
@@ -35,6 +36,7 @@ const migrations: Record<string, (dialect: DialectName) => Migration> = {
   '0014_search_scope_lexemes': searchScopeLexemes,
   '0015_checkin_codes_venues': checkinCodesVenues,
   '0017_chat_and_deletion': chatAndDeletion,
+  '0018_operator': operator,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -248,6 +248,8 @@ export interface ActivitiesTable {
   popularity: number;
   popularityAt: number;
   promotedUntil: number | null;
+  /** Shown on the promoted card (e.g. 官方推荐); null: the default label. */
+  promotionLabel: Generated<string | null>;
   /** iCalendar SEQUENCE: raised by every change attendees should hear about. */
   sequence: number;
   cancelReason: string | null;
@@ -455,7 +457,18 @@ export interface NotificationCountersTable {
   unread: number;
 }
 
+/** A site-wide ban by an operator: no log-in, no sessions, no writes until lifted or `until`. */
+export interface SiteBansTable {
+  userId: string;
+  reason: string;
+  /** null: until lifted. */
+  until: number | null;
+  bannedBy: string;
+  createdAt: number;
+}
+
 export interface Database extends SearchTables, JobTables {
+  siteBans: SiteBansTable;
   notificationCounters: NotificationCountersTable;
   bills: BillsTable;
   billShares: BillSharesTable;

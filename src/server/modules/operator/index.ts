@@ -1,0 +1,3 @@
+/** The operator module's surface for the rest of the server. */
+export { OperatorService } from './operator.service.ts';
+export { operatorRoutes } from './operator.routes.ts';
