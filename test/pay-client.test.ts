@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { equalShares, parseYuan } from '../src/client/features/wallet/amount.ts';
+import { parseYuan } from '../src/client/lib/money.ts';
+import { equalShares } from '../src/client/features/wallet/amount.ts';
 
 /** The wallet screens' arithmetic, which must match the server to the fen. */
 describe('amounts typed in yuan', () => {

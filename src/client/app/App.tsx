@@ -7,10 +7,10 @@ import { ErrorText } from '../components/ErrorText.tsx';
 import { OfflineBanner } from '../components/OfflineBanner.tsx';
 import { AuthPage } from '../features/auth/AuthPage.tsx';
 import { useMe } from '../features/auth/useSession.ts';
-import { CommunityTab } from '../features/inbox/CommunityTab.tsx';
 import { InboxPage } from '../features/inbox/InboxPage.tsx';
 import { MessagesTab } from '../features/inbox/MessagesTab.tsx';
 import { NotificationsTab } from '../features/inbox/NotificationsTab.tsx';
+import { featureStrings } from '../i18n/index.ts';
 import { StreamProvider } from '../stream/StreamProvider.tsx';
 import { NotFound } from './NotFound.tsx';
 
@@ -19,7 +19,12 @@ import { NotFound } from './NotFound.tsx';
  * first screen downloads only what it shows (docs/benchmarks.md, "Web client").
  */
 const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
-  lazy(async () => ({ default: (await load())[name] }));
+  lazy(async () => {
+    // The screen's Chinese strings are their own chunk too (i18n/index.ts), fetched beside it.
+    const [module] = await Promise.all([load(), featureStrings()]);
+    return { default: module[name] };
+  });
+const CommunityTab = page(() => import('../features/inbox/CommunityTab.tsx'), 'CommunityTab');
 const MePage = page(() => import('../features/auth/MePage.tsx'), 'MePage');
 const OnboardingPage = page(
   () => import('../features/onboarding/OnboardingPage.tsx'),

@@ -16,6 +16,7 @@ export const en: Resources = {
   },
   nav: { notifications: 'Notifications', messages: 'Messages', community: 'Community', me: 'Me' },
   auth: {
+    deletedNotice: 'Your account was deleted and every device logged out.',
     login: 'Log in',
     logout: 'Log out',
     register: 'Sign up',
@@ -184,6 +185,8 @@ export const en: Resources = {
     waitlistPay: 'Waitlist for “{{title}}” (charged only when you move up)',
   },
   community: {
+    discoverGroups: 'Discover groups',
+    newActivity: 'New activity',
     newThreads: 'New in my groups',
     newSince: '{{count}} new',
     upcoming: 'My upcoming activities',
@@ -621,6 +624,7 @@ export const en: Resources = {
     mine: 'My split bills',
     bill: 'Split bill',
     split: 'Split the bill',
+    splitWithMembers: 'Split a bill with group members',
     empty: 'No split bills yet. Start one with “Split the bill” on an activity.',
     by: 'Started by {{name}}',
     you: 'you',
@@ -769,7 +773,6 @@ export const en: Resources = {
     deleteButton: 'Delete my account for good',
     deleting: 'Deleting…',
     wrongPassword: 'Wrong password; your account was not deleted.',
-    deletedNotice: 'Your account was deleted and every device logged out.',
   },
   operator: {
     title: 'Operator console',

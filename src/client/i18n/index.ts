@@ -45,6 +45,21 @@ export const languageReady: Promise<void> = load(initialLanguage()).catch(() => 
   document.documentElement.lang = 'zh-CN';
 });
 
+let features: Promise<void> | undefined;
+/**
+ * The Chinese strings of every screen beyond the messaging centre (zh-CN.features.ts), one chunk
+ * fetched with the first such screen: App.tsx's lazy pages wait for it before they render. (The
+ * English bundle is whole: it is fetched only by English readers anyway.)
+ */
+export function featureStrings(): Promise<void> {
+  features ??= import('./zh-CN.features.ts').then(({ zhCNFeatures }) => {
+    i18n.addResourceBundle('zh-CN', 'translation', zhCNFeatures, true, false);
+  });
+  // A failed fetch (offline) may be tried again by the next screen.
+  features.catch(() => (features = undefined));
+  return features;
+}
+
 export async function setLanguage(lang: Language): Promise<void> {
   localStorage.setItem(STORAGE_KEY, lang);
   await load(lang);

@@ -11,7 +11,8 @@ import { CITIES } from '../../lib/cities.ts';
 import { useMe } from '../auth/useSession.ts';
 import { InterestChips } from '../groups/InterestChips.tsx';
 import { locate, type LocateError } from '../inbox/location.ts';
-import { fenToYuanText, isoToLocal, localToIso, yuanToFen } from './shanghai.ts';
+import { fenToYuanText, parseYuan } from '../../lib/money.ts';
+import { isoToLocal, localToIso } from './shanghai.ts';
 import {
   useActivity,
   useActivityGroup,
@@ -83,7 +84,7 @@ function ActivityForm({ a }: { a?: ActivityView }) {
     a ? { lat: a.venue.lat, lng: a.venue.lng, from: 'saved' } : null,
   );
   const set = (patch: Partial<typeof f>) => setF((x) => ({ ...x, ...patch }));
-  const priceFen = yuanToFen(f.price);
+  const priceFen = parseYuan(f.price);
 
   const serverErrors = new Map<string, string>();
   if (save.error instanceof ApiError) {

@@ -13,6 +13,7 @@ import { usePlaces } from './ActivityCard.tsx';
 import { OrganizerPanel } from './OrganizerPanel.tsx';
 import { PaidSignup } from './PaidSignup.tsx';
 import { SignupActions } from './SignupActions.tsx';
+import { SplitBillLink } from '../bills/SplitBillLink.tsx';
 import { Ticket } from './Ticket.tsx';
 import {
   useActivity,
@@ -182,6 +183,9 @@ function ActivityDetails({ a }: { a: ActivityView }) {
       <Ticket a={a} />
       {(!isOrganizer || a.mySignup) && <SignupActions a={a} onPaidSignup={() => setPaying(true)} />}
       {(isOrganizer || me.data?.role === 'operator') && <OrganizerPanel a={a} />}
+      {a.status !== 'cancelled' && (isOrganizer || a.mySignup?.status === 'confirmed') && (
+        <SplitBillLink activityId={a.id} />
+      )}
       <PaidSignup a={a} open={paying} onClose={() => setPaying(false)} />
       <section className="card activity-people" aria-label={t('activity.people')}>
         <Link

@@ -40,7 +40,7 @@ export function AuthPage({ mode }: { mode: 'login' | 'register' }) {
       </div>
       {notice === 'accountDeleted' && (
         <p className="banner auth-notice" role="status">
-          {t('myData.deletedNotice')}
+          {t('auth.deletedNotice')}
         </p>
       )}
       <form className="card auth-card" onSubmit={submit} noValidate={false}>

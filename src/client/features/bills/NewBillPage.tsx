@@ -7,7 +7,8 @@ import { Icon } from '../../components/Icon.tsx';
 import { ListSkeleton } from '../../components/ListSkeleton.tsx';
 import { yuan } from '../../lib/money.ts';
 import { useMe } from '../auth/useSession.ts';
-import { equalShares, parseYuan } from '../wallet/amount.ts';
+import { parseYuan } from '../../lib/money.ts';
+import { equalShares } from '../wallet/amount.ts';
 import {
   useAttendees,
   useBillActivity,

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useParams, useSearchParams } from 'react-router';
 import { AppBar } from '../../components/AppBar.tsx';
+import { Icon } from '../../components/Icon.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { InfiniteFooter } from '../../components/InfiniteFooter.tsx';
 import { Time } from '../../components/Time.tsx';
@@ -42,6 +43,11 @@ export function MembersPage() {
         }
         back={fromManage ? `/groups/${id}/manage` : `/groups/${id}`}
       />
+      {group.data?.myMembership?.status === 'member' && !fromManage && (
+        <Link className="button block split-bill-link" to={`/bills/new?groupId=${id}`}>
+          <Icon name="bill" size={18} /> {t('bills.splitWithMembers')}
+        </Link>
+      )}
       {members.isPending ? (
         <ListSkeleton />
       ) : members.isError ? (

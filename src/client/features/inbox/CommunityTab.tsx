@@ -58,7 +58,7 @@ export function CommunityTab() {
             <p>{t('community.emptyThreads')}</p>
             <div className="empty-actions">
               <Link className="button primary small" to="/groups">
-                {t('groups.discover')}
+                {t('community.discoverGroups')}
               </Link>
             </div>
           </div>
@@ -82,7 +82,7 @@ export function CommunityTab() {
         <div className="section-title row-between">
           <h2 id="c-upcoming">{t('community.upcoming')}</h2>
           <Link className="button act-outline small" to="/activities/new">
-            {t('activityEdit.entry')}
+            {t('community.newActivity')}
           </Link>
         </div>
         {c.myUpcoming.length === 0 ? (

@@ -1,5 +1,7 @@
+import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet } from 'react-router';
+import { ListSkeleton } from '../../components/ListSkeleton.tsx';
 import { useStreamStatus } from '../../stream/StreamProvider.tsx';
 import { useMe } from '../auth/useSession.ts';
 import { useUnread } from './useInbox.ts';
@@ -20,7 +22,7 @@ export function InboxPage() {
       <header className="app-bar">
         <h1>{t('inbox.title')}</h1>
         <Link to="/groups" className="app-bar-link">
-          {t('groups.discover')}
+          {t('community.discoverGroups')}
         </Link>
         <NavLink to="/me" className="app-bar-action avatar-button" aria-label={t('nav.me')}>
           <span aria-hidden="true">{me.data?.displayName.slice(0, 1) ?? ''}</span>
@@ -43,7 +45,10 @@ export function InboxPage() {
           </NavLink>
         ))}
       </nav>
-      <Outlet />
+      {/* The community tab is its own chunk (App.tsx): a skeleton while it arrives. */}
+      <Suspense fallback={<ListSkeleton />}>
+        <Outlet />
+      </Suspense>
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { useErrorMessage } from '../../components/ErrorText.tsx';
 import { Sheet } from '../../components/Sheet.tsx';
 import { useIntentKey } from '../../lib/idempotency.ts';
 import { yuan } from '../../lib/money.ts';
-import { parseYuan } from './amount.ts';
+import { parseYuan } from '../../lib/money.ts';
 import { useTopup } from './useWallet.ts';
 
 const PRESETS_FEN = [5_000, 10_000, 20_000, 50_000];

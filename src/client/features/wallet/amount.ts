@@ -1,10 +1,3 @@
-/** "12.5" → 1250 fen, exactly (no floating point); null when it is not an amount in yuan. */
-export function parseYuan(text: string): number | null {
-  const m = /^\s*(\d{1,7})(?:\.(\d{1,2}))?\s*$/.exec(text);
-  if (!m) return null;
-  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-}
-
 /**
  * The server's equal split (docs/wallet.md): among the chosen people and the creator, everyone
  * owes ⌊total / n⌋ and the creator's own share takes the remaining fen.
