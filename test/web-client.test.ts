@@ -115,3 +115,31 @@ describe('the web client at /', () => {
     expect(post.json()).toMatchObject({ error: { code: 'route_not_found' } });
   });
 });
+
+describe('the web client and the rate limit', () => {
+  it('serves the client’s files beyond RATE_LIMIT_PER_MINUTE, while the API is still limited', async () => {
+    const dir = fakeBuild();
+    const ctx = await createTestApp({ RATE_LIMIT_PER_MINUTE: '5' }, { webClient: dir });
+    try {
+      const get = (url: string) =>
+        ctx.app.inject({
+          method: 'GET',
+          url,
+          remoteAddress: '203.0.113.9',
+          headers: { accept: 'text/html,*/*' },
+        });
+      for (let i = 0; i < 12; i++) {
+        const asset = await get('/assets/index-Ab12.js');
+        expect(asset.statusCode, `asset #${i + 1}`).toBe(200);
+        expect((await get('/groups/g1')).statusCode, `page #${i + 1}`).toBe(200);
+      }
+      const api = [];
+      for (let i = 0; i < 6; i++) api.push((await get('/api/v1/interests')).statusCode);
+      expect(api.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+      expect(api[5]).toBe(429);
+    } finally {
+      await ctx.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -181,6 +181,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     ...(deps.redis
       ? { redis: deps.redis, nameSpace: `${deps.redisNamespace ?? 'quanzi'}:rl:` }
       : {}),
+    // The web client's files (everything outside the API that is only read) are not counted: a
+    // first visit fetches some thirty of them, and a school or office behind one address would
+    // otherwise spend its API allowance on loading the app. They are static, precompressed files
+    // with their own cache headers; the API, /openapi.json and /docs stay limited.
+    allowList: (req) =>
+      (req.method === 'GET' || req.method === 'HEAD') &&
+      !req.url.startsWith('/api/') &&
+      !req.url.startsWith('/docs') &&
+      !req.url.startsWith('/openapi.json'),
     // Logged-in callers are counted per token, others per address.
     keyGenerator: (req) => {
       const token = bearerToken(req);
