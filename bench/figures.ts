@@ -1,7 +1,9 @@
 /**
  * `npm run bench:figures -- --data-dir=DIR` (or `--database-url=…`): the operator's figures
  * (`GET /api/v1/operator/figures`, every series, top interests and cities) on a seeded data set,
- * timed in-process for 7, 30 and 92 days (`--days=7,30`), all cities and the biggest one. Seed first:
+ * timed in-process for 7, 30 and 92 days (`--days=7,30`), all cities and the biggest one, after
+ * rolling up the closed days as the server does at start (timed too; `--no-roll-up` skips it and
+ * measures every day counted live). Seed first:
  * `npm run seed -- --scale=city --data-dir=/tmp/city`. Prints a markdown table.
  */
 import os from 'node:os';
@@ -27,6 +29,13 @@ try {
   console.log(
     `figures on ${handle.dialect} (${dataDir}${databaseUrl ? `, ${databaseUrl}` : ''}), ${runs} runs each after a warm-up, ${os.cpus().length} cores\n`,
   );
+  if (!process.argv.includes('--no-roll-up')) {
+    const t0 = performance.now();
+    const added = await service.rollUp();
+    console.log(
+      `roll-up of closed days (as the server does at start): ${added} days added in ${(performance.now() - t0).toFixed(0)} ms\n`,
+    );
+  }
   console.log('| days | city | sign-ups | posts | median ms | p95 ms |');
   console.log('| ---: | --- | ---: | ---: | ---: | ---: |');
   const biggest = await handle.db

@@ -394,6 +394,34 @@ describe('figures', () => {
       },
     ]);
     expect(hz.byCity).toEqual([{ city: '杭州', signups: 1, paidFen: 0, newMembers: 1, posts: 0 }]);
+
+    // The roll-up: closed days are counted once and then read back, with the same answer.
+    const operator = ctx.app.services.operator;
+    const march20 = Date.parse('2026-03-20T12:00:00+08:00');
+    expect(await operator.rollUp(march20)).toBe(92);
+    expect(await operator.rollUp(march20)).toBe(0); // nothing left to add
+    const rolled = await db
+      .selectFrom('figuresDays')
+      .select(['day', 'figures'])
+      .where('city', '=', '')
+      .where('day', '=', Date.parse('2026-03-11T00:00:00Z') / 86_400_000)
+      .executeTakeFirstOrThrow();
+    expect({ day: '2026-03-11', ...JSON.parse(rolled.figures).counts }).toEqual(f.days[2]);
+    const again = await req('GET', '/api/v1/operator/figures?from=2026-03-09&to=2026-03-12', op);
+    expect(again.json()).toEqual(f);
+    // A closed day is read from the roll-up, not counted again: a row changed afterwards (here
+    // by hand) no longer moves it. The city view is always counted live.
+    await db.updateTable('posts').set({ createdAt: LATE }).where('id', '=', reply.id).execute();
+    const frozen = (
+      await req('GET', '/api/v1/operator/figures?from=2026-03-09&to=2026-03-12', op)
+    ).json();
+    expect(frozen.days[1].posts).toBe(1);
+    expect(frozen.days[2].posts).toBe(1);
+    const live = await ctx.app.services.operator.figures(
+      { userId: op.id, role: 'operator', sessionId: 'test' },
+      { from: '2026-03-09', to: '2026-03-12', city: '上海' },
+    );
+    expect(live.days[1]?.posts).toBe(2);
   });
 
   it('defaults to the last 30 days ending today in Shanghai; refuses bad ranges', async () => {

@@ -72,8 +72,23 @@ if (config.demoData && (await seedDemoData(app.services))) {
   app.log.info(`Demo data created; log in as xiaoming / ${DEMO_PASSWORD}`);
 }
 
+// The operator's figures read closed days from a roll-up (docs/api.md, "Operator figures"): the
+// days missing from it are added now, in the background, and then every hour. Each process may
+// do it; a day saved twice keeps the first.
+const rollUpFigures = () =>
+  app.services.operator
+    .rollUp()
+    .then((days) => {
+      if (days) app.log.info(`rolled up the figures of ${days} closed days`);
+    })
+    .catch((err: unknown) => app.log.error({ err }, 'rolling up the figures failed'));
+void rollUpFigures();
+const figuresTimer = setInterval(() => void rollUpFigures(), 3_600_000);
+figuresTimer.unref();
+
 const shutdown = async (signal: string) => {
   app.log.info({ signal }, 'shutting down');
+  clearInterval(figuresTimer);
   await app.close();
   await pubsub.close();
   redis?.disconnect();

@@ -61,7 +61,8 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const dir = path.join(SCREENS, process.env.TEST_DIALECT ?? 'sqlite');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  // Transitions finish first (a progress bar mid-animation is not what a person looks at).
+  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
   return file;
 }
 

@@ -70,6 +70,27 @@ export class OperatorRepository {
     };
   }
 
+  /** Rolled-up closed days of `city` ('' = all) between two day numbers, inclusive. */
+  rolledUpDays(city: string, fromDay: number, toDay: number) {
+    return this.db
+      .selectFrom('figuresDays')
+      .select(['day', 'figures'])
+      .where('city', '=', city)
+      .where('day', '>=', fromDay)
+      .where('day', '<=', toDay)
+      .orderBy('day')
+      .execute();
+  }
+
+  /** Keeps a closed day's tally; a day another process rolled up first is left as it is. */
+  async saveDay(city: string, day: number, figures: string, now: number): Promise<void> {
+    await this.db
+      .insertInto('figuresDays')
+      .values({ day, city, figures, computedAt: now })
+      .onConflict((oc) => oc.columns(['city', 'day']).doNothing())
+      .execute();
+  }
+
   /** Sign-ups per day. */
   signupsByDayQuery(r: Range) {
     return this.db

@@ -19,12 +19,150 @@ const dayNumber = (ymd: string, name: string): number => {
 const dayString = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
 const todayNumber = (now: number) => Math.floor((now + SHANGHAI_OFFSET_MS) / DAY_MS);
 
+type DayCounts = Omit<Figures['days'][number], 'day'>;
+type CityCounts = { signups: number; paidFen: number; newMembers: number; posts: number };
+
+/**
+ * Figures before they are laid out. Every part adds up across days (a day's active members are
+ * only ever shown for that day), so a range is the sum of its days: closed days come from the
+ * roll-up, the rest is counted live.
+ */
+interface Tally {
+  days: Map<number, DayCounts>;
+  interests: Map<string, { signups: number; newMembers: number }>;
+  cities: Map<string | null, CityCounts>;
+}
+
+const emptyTally = (): Tally => ({ days: new Map(), interests: new Map(), cities: new Map() });
+
+function addInto(into: Tally, t: Tally): Tally {
+  for (const [d, c] of t.days) into.days.set(d, c);
+  for (const [id, v] of t.interests) {
+    const x = into.interests.get(id) ?? { signups: 0, newMembers: 0 };
+    into.interests.set(id, {
+      signups: x.signups + v.signups,
+      newMembers: x.newMembers + v.newMembers,
+    });
+  }
+  for (const [c, v] of t.cities) {
+    const x = into.cities.get(c) ?? { signups: 0, paidFen: 0, newMembers: 0, posts: 0 };
+    into.cities.set(c, {
+      signups: x.signups + v.signups,
+      paidFen: x.paidFen + v.paidFen,
+      newMembers: x.newMembers + v.newMembers,
+      posts: x.posts + v.posts,
+    });
+  }
+  return into;
+}
+
+/** A closed day's tally as stored in `figures_days.figures`. */
+interface StoredDay {
+  counts: DayCounts;
+  interests: [string, number, number][];
+  cities: [string | null, number, number, number, number][];
+}
+const storeDay = (day: number, t: Tally): string => {
+  const counts = t.days.get(day)!;
+  return JSON.stringify({
+    counts,
+    interests: [...t.interests].map(([id, v]) => [id, v.signups, v.newMembers]),
+    cities: [...t.cities].map(([c, v]) => [c, v.signups, v.paidFen, v.newMembers, v.posts]),
+  } satisfies StoredDay);
+};
+const loadDay = (day: number, json: string): Tally => {
+  const s = JSON.parse(json) as StoredDay;
+  return {
+    days: new Map([[day, s.counts]]),
+    interests: new Map(
+      s.interests.map(([id, signups, newMembers]) => [id, { signups, newMembers }]),
+    ),
+    cities: new Map(
+      s.cities.map(([c, signups, paidFen, newMembers, posts]) => [
+        c,
+        { signups, paidFen, newMembers, posts },
+      ]),
+    ),
+  };
+};
+
+/** Events may commit a little after their time; a day is closed this long after midnight. */
+export const FIGURES_CLOSE_GRACE_MS = 10 * 60_000;
+/** The last closed day at `now`. */
+const lastClosedDay = (now: number) =>
+  Math.floor((now - FIGURES_CLOSE_GRACE_MS + SHANGHAI_OFFSET_MS) / DAY_MS) - 1;
+const dayStart = (d: number) => d * DAY_MS - SHANGHAI_OFFSET_MS;
+
 /** The operator's figures: daily series, top interests and cities, from indexed tables. */
 export class OperatorService {
   private readonly repo: OperatorRepository;
 
   constructor(db: Executor) {
     this.repo = new OperatorRepository(db);
+  }
+
+  /** Counts days `fromDay`…`toDay` (inclusive) from the tables, every day present. */
+  private async count(fromDay: number, toDay: number, city?: string): Promise<Tally> {
+    const rows = await this.repo.figures({
+      from: dayStart(fromDay),
+      to: dayStart(toDay + 1),
+      city,
+    });
+    const byDay = (rows: { day: number; n: number }[]) =>
+      new Map(rows.map((r) => [Number(r.day), Number(r.n)]));
+    const s = byDay(rows.signupsByDay);
+    const p = byDay(rows.paidByDay);
+    const m = byDay(rows.newMembersByDay);
+    const a = byDay(rows.activeMembersByDay);
+    const po = byDay(rows.postsByDay);
+    const g = new Map(rows.postsByDay.map((r) => [Number(r.day), Number(r.groups)]));
+    const t = emptyTally();
+    for (let d = fromDay; d <= toDay; d++) {
+      t.days.set(d, {
+        signups: s.get(d) ?? 0,
+        paidFen: p.get(d) ?? 0,
+        newMembers: m.get(d) ?? 0,
+        activeMembers: a.get(d) ?? 0,
+        activeGroups: g.get(d) ?? 0,
+        posts: po.get(d) ?? 0,
+      });
+    }
+    const interest = (id: string) => {
+      let v = t.interests.get(id);
+      if (!v) t.interests.set(id, (v = { signups: 0, newMembers: 0 }));
+      return v;
+    };
+    for (const r of rows.signupsByInterest) interest(r.interestId).signups = Number(r.n);
+    for (const r of rows.newMembersByInterest) interest(r.interestId).newMembers = Number(r.n);
+    const cityRow = (c: string | null) => {
+      let v = t.cities.get(c);
+      if (!v) t.cities.set(c, (v = { signups: 0, paidFen: 0, newMembers: 0, posts: 0 }));
+      return v;
+    };
+    for (const r of rows.signupsByCity) cityRow(r.city).signups = Number(r.n);
+    for (const r of rows.paidByCity) cityRow(r.city).paidFen = Number(r.n);
+    for (const r of rows.newMembersByCity) cityRow(r.city).newMembers = Number(r.n);
+    for (const r of rows.postsByCity) cityRow(r.city).posts = Number(r.n);
+    return t;
+  }
+
+  /**
+   * Rolls up every closed day of the last FIGURES_MAX_DAYS not rolled up yet (all cities), one
+   * day at a time: each day's queries read only that day's index ranges, and the write is one
+   * small insert, so the process never waits on it. Safe in every process at once (a day saved
+   * twice keeps the first). Returns how many days it added.
+   */
+  async rollUp(now = Date.now()): Promise<number> {
+    const last = lastClosedDay(now);
+    const first = last - FIGURES_MAX_DAYS + 1;
+    const have = new Set((await this.repo.rolledUpDays('', first, last)).map((r) => Number(r.day)));
+    let added = 0;
+    for (let d = first; d <= last; d++) {
+      if (have.has(d)) continue;
+      await this.repo.saveDay('', d, storeDay(d, await this.count(d, d)), now);
+      added++;
+    }
+    return added;
   }
 
   async figures(viewer: Viewer, q: FiguresQuery, now = Date.now()): Promise<Figures> {
@@ -36,53 +174,27 @@ export class OperatorService {
       throw invalidInput(`The range is at most ${FIGURES_MAX_DAYS} days.`);
     }
     const city = q.city?.normalize('NFC').trim() || undefined;
-    const range = {
-      from: from * DAY_MS - SHANGHAI_OFFSET_MS,
-      to: (to + 1) * DAY_MS - SHANGHAI_OFFSET_MS,
-      city,
-    };
-    const rows = await this.repo.figures(range);
-    const [signups, paid, members, posts, active, intSignups, intMembers] = [
-      rows.signupsByDay,
-      rows.paidByDay,
-      rows.newMembersByDay,
-      rows.postsByDay,
-      rows.activeMembersByDay,
-      rows.signupsByInterest,
-      rows.newMembersByInterest,
-    ];
-    const byDay = (rows: { day: number; n: number }[]) =>
-      new Map(rows.map((r) => [Number(r.day), Number(r.n)]));
-    const s = byDay(signups);
-    const p = byDay(paid);
-    const m = byDay(members);
-    const a = byDay(active);
-    const po = byDay(posts);
-    const g = new Map(posts.map((r) => [Number(r.day), Number(r.groups)]));
-    const days: Figures['days'] = [];
-    for (let d = from; d <= to; d++) {
-      days.push({
-        day: dayString(d),
-        signups: s.get(d) ?? 0,
-        paidFen: p.get(d) ?? 0,
-        newMembers: m.get(d) ?? 0,
-        activeMembers: a.get(d) ?? 0,
-        activeGroups: g.get(d) ?? 0,
-        posts: po.get(d) ?? 0,
-      });
+
+    // All cities: the rolled-up closed days from `from` on, then the rest (today, and any day
+    // not rolled up yet) counted live. One city: counted live.
+    const tally = emptyTally();
+    let liveFrom = from;
+    if (city === undefined) {
+      const rolled = await this.repo.rolledUpDays('', from, Math.min(to, lastClosedDay(now)));
+      for (const r of rolled) {
+        if (Number(r.day) !== liveFrom) break;
+        addInto(tally, loadDay(liveFrom, r.figures));
+        liveFrom++;
+      }
     }
+    if (liveFrom <= to) addInto(tally, await this.count(liveFrom, to, city));
+
+    const days: Figures['days'] = [];
+    for (let d = from; d <= to; d++) days.push({ day: dayString(d), ...tally.days.get(d)! });
     const sum = (k: 'signups' | 'paidFen' | 'newMembers' | 'posts') =>
       days.reduce((t, x) => t + x[k], 0);
 
-    const interests = new Map<string, { signups: number; newMembers: number }>();
-    const interest = (id: string) => {
-      let v = interests.get(id);
-      if (!v) interests.set(id, (v = { signups: 0, newMembers: 0 }));
-      return v;
-    };
-    for (const r of intSignups) interest(r.interestId).signups = Number(r.n);
-    for (const r of intMembers) interest(r.interestId).newMembers = Number(r.n);
-    const top = [...interests.entries()]
+    const top = [...tally.interests.entries()]
       .sort(
         (x, y) =>
           y[1].signups + y[1].newMembers - (x[1].signups + x[1].newMembers) ||
@@ -92,33 +204,16 @@ export class OperatorService {
     const names = new Map(
       (await this.repo.interestNames(top.map(([id]) => id))).map((n) => [n.id, n]),
     );
-
-    const [cSignups, cPaid, cMembers, cPosts] = [
-      rows.signupsByCity,
-      rows.paidByCity,
-      rows.newMembersByCity,
-      rows.postsByCity,
-    ];
-    const byCity = new Map<
-      string | null,
-      { city: string | null; signups: number; paidFen: number; newMembers: number; posts: number }
-    >();
-    const cityRow = (c: string | null) => {
-      let v = byCity.get(c);
-      if (!v) byCity.set(c, (v = { city: c, signups: 0, paidFen: 0, newMembers: 0, posts: 0 }));
-      return v;
-    };
-    for (const r of cSignups) cityRow(r.city).signups = Number(r.n);
-    for (const r of cPaid) cityRow(r.city).paidFen = Number(r.n);
-    for (const r of cMembers) cityRow(r.city).newMembers = Number(r.n);
-    for (const r of cPosts) cityRow(r.city).posts = Number(r.n);
+    const byCity = [...tally.cities].map(([c, v]) => ({ city: c, ...v }));
     if (city !== undefined) {
       // One city: its breakdown is the totals (the by-city queries were not run).
-      const c = cityRow(city);
-      c.signups = sum('signups');
-      c.paidFen = sum('paidFen');
-      c.newMembers = sum('newMembers');
-      c.posts = sum('posts');
+      byCity.push({
+        city,
+        signups: sum('signups'),
+        paidFen: sum('paidFen'),
+        newMembers: sum('newMembers'),
+        posts: sum('posts'),
+      });
     }
 
     return {
@@ -138,7 +233,7 @@ export class OperatorService {
         nameEn: names.get(id)?.nameEn ?? id,
         ...v,
       })),
-      byCity: [...byCity.values()].sort(
+      byCity: byCity.sort(
         (x, y) =>
           y.signups - x.signups ||
           y.newMembers - x.newMembers ||

@@ -467,8 +467,22 @@ export interface SiteBansTable {
   createdAt: number;
 }
 
+/**
+ * The operator's figures of one closed Asia/Shanghai day, rolled up once after it ended
+ * (docs/api.md, "Operator figures"): `figures` is the day's JSON tally.
+ */
+export interface FiguresDaysTable {
+  /** Days since 1970-01-01 in Asia/Shanghai. */
+  day: number;
+  /** '' = all cities (the only roll-up kept today). */
+  city: string;
+  figures: string;
+  computedAt: number;
+}
+
 export interface Database extends SearchTables, JobTables {
   siteBans: SiteBansTable;
+  figuresDays: FiguresDaysTable;
   notificationCounters: NotificationCountersTable;
   bills: BillsTable;
   billShares: BillSharesTable;

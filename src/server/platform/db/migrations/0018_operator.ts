@@ -3,7 +3,8 @@ import type { DialectName } from '../database.ts';
 
 /**
  * The operator's console: site bans, a label on promotions, the live-promotions list and the
- * time-column indexes the daily figures read (each series one GROUP BY over an index range).
+ * time-column indexes the daily figures read (each series one GROUP BY over an index range), and
+ * the roll-up of closed days (`figures_days`).
  */
 export function operator(_dialect: DialectName) {
   return {
@@ -50,6 +51,15 @@ export function operator(_dialect: DialectName) {
         .createIndex('journal_entries_kind_created_idx')
         .on('journal_entries')
         .columns(['kind', 'created_at', 'id'])
+        .execute();
+      // Closed days' figures, rolled up once (OperatorService.rollUp); read by primary key.
+      await db.schema
+        .createTable('figures_days')
+        .addColumn('day', 'integer', (c) => c.notNull())
+        .addColumn('city', 'text', (c) => c.notNull())
+        .addColumn('figures', 'text', (c) => c.notNull())
+        .addColumn('computed_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('figures_days_pk', ['city', 'day'])
         .execute();
     },
   };
