@@ -6,7 +6,9 @@
  *   - `/login` as someone who is not signed in meets it;
  *   - `/` the messaging centre (通知), signed in as the demo user 小明 (session cookie);
  *   - `/community` the Interest Community tab, signed in;
- *   - a thread page of the demo data, signed in.
+ *   - a thread page of the demo data, signed in;
+ *   - an activity page (one the demo user signed up for, else one near them), signed in;
+ *   - `/wallet`, signed in.
  *
  * It prints the performance, accessibility and best-practices scores per page with the metrics
  * behind performance, and writes each full report (HTML) to bench/results/lighthouse-*.html.
@@ -50,14 +52,23 @@ try {
   const community = await fetch(`${server.url}/api/v1/inbox/community`, {
     headers: { authorization: `Bearer ${token}` },
   });
-  const threadId = ((await community.json()) as { newThreads: { id: string }[] }).newThreads[0]?.id;
+  const tab = (await community.json()) as {
+    newThreads: { id: string }[];
+    myUpcoming: { id: string }[];
+    popularNearby: { id: string }[];
+  };
+  const threadId = tab.newThreads[0]?.id;
   if (!threadId) throw new Error('the demo user has no thread in the community tab');
+  const activityId = tab.myUpcoming[0]?.id ?? tab.popularNearby[0]?.id;
+  if (!activityId) throw new Error('the demo user has no activity in the community tab');
 
   const pages: { name: string; path: string; signedIn: boolean }[] = [
     { name: 'login', path: '/login', signedIn: false },
     { name: 'inbox', path: '/', signedIn: true },
     { name: 'community', path: '/community', signedIn: true },
     { name: 'thread', path: `/threads/${threadId}`, signedIn: true },
+    { name: 'activity', path: `/activities/${activityId}`, signedIn: true },
+    { name: 'wallet', path: '/wallet', signedIn: true },
   ];
   const rows: string[] = [];
   for (const p of pages) {

@@ -49,7 +49,7 @@ describe('errors before a route is chosen', () => {
     expect(del.headers.allow).toBe('GET, HEAD, PATCH');
     const options = await ctx.app.inject({ method: 'OPTIONS', url: '/api/v1/me' });
     expectShape(options, 405, 'method_not_allowed');
-    expect(options.headers.allow).toBe('GET, HEAD, PATCH');
+    expect(options.headers.allow).toBe('DELETE, GET, HEAD, PATCH'); // DELETE: account deletion
   });
 });
 
