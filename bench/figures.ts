@@ -23,7 +23,7 @@ const viewer = { userId: 'bench', role: 'operator' as const, sessionId: '' };
 
 const day = (ms: number) =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(ms));
-const to = day(Date.now());
+const today = day(Date.now());
 const days = (arg('days') ?? '7,30,92').split(',').map(Number);
 try {
   console.log(
@@ -36,17 +36,26 @@ try {
       `roll-up of closed days (as the server does at start): ${added} days added in ${(performance.now() - t0).toFixed(0)} ms\n`,
     );
   }
-  console.log('| days | city | sign-ups | posts | median ms | p95 ms |');
-  console.log('| ---: | --- | ---: | ---: | ---: | ---: |');
+  console.log('| days | ending | city | sign-ups | posts | median ms | p95 ms |');
+  console.log('| ---: | --- | --- | ---: | ---: | ---: | ---: |');
   const biggest = await handle.db
     .selectFrom('activities')
     .select('city')
     .groupBy('city')
     .orderBy((eb) => eb.fn.countAll(), 'desc')
     .executeTakeFirst();
+  const yesterday = day(Date.now() - 86_400_000);
   for (const n of days) {
-    for (const city of [undefined, biggest?.city]) {
-      const from = day(Date.now() - (n - 1) * 86_400_000);
+    // Ending today (today counted live), for all cities and the biggest one; and ending
+    // yesterday for all cities: closed days only, read from the roll-up.
+    for (const [city, end] of [
+      [undefined, 'today'],
+      [biggest?.city, 'today'],
+      [undefined, 'yesterday'],
+    ] as const) {
+      const last = end === 'today' ? 0 : 1;
+      const from = day(Date.now() - (n - 1 + last) * 86_400_000);
+      const to = end === 'today' ? today : yesterday;
       const times: number[] = [];
       let totals = { signups: 0, posts: 0 };
       for (let i = 0; i < runs + 1; i++) {
@@ -57,7 +66,7 @@ try {
         totals = f.totals;
       }
       console.log(
-        `| ${n} | ${city ?? 'all'} | ${totals.signups.toLocaleString('en')} | ${totals.posts.toLocaleString('en')} | ${pct(times, 50).toFixed(0)} | ${pct(times, 95).toFixed(0)} |`,
+        `| ${n} | ${end} | ${city ?? 'all'} | ${totals.signups.toLocaleString('en')} | ${totals.posts.toLocaleString('en')} | ${pct(times, 50).toFixed(0)} | ${pct(times, 95).toFixed(0)} |`,
       );
     }
   }
