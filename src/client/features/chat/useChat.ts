@@ -5,6 +5,7 @@ import type { PageOf } from '../../../shared/api/common.ts';
 import type { Conversation, Message } from '../../../shared/api/messaging.ts';
 import { api } from '../../api/http.ts';
 import { keys } from '../../api/keys.ts';
+import { mergeConversation } from './receipts.ts';
 import { insertMessage } from '../../stream/stream.ts';
 
 export type MessageView = Static<typeof Message>;
@@ -16,6 +17,8 @@ export function useConversation(id: string) {
   return useQuery({
     queryKey: keys.conversation(id),
     queryFn: ({ signal }) => api<ConversationView>(`/conversations/${id}`, { signal }),
+    structuralSharing: (old, next) =>
+      mergeConversation(old as ConversationView | undefined, next as ConversationView),
   });
 }
 
@@ -41,7 +44,10 @@ export function useStartConversation() {
   return useMutation({
     mutationFn: (userId: string) =>
       api<ConversationView>('/conversations', { method: 'POST', body: { userId } }),
-    onSuccess: (c) => qc.setQueryData(keys.conversation(c.id), c),
+    onSuccess: (c) =>
+      qc.setQueryData<ConversationView>(keys.conversation(c.id), (old) =>
+        mergeConversation(old, c),
+      ),
   });
 }
 
@@ -52,7 +58,7 @@ export function useMarkConversationRead(id: string) {
     mutationFn: (upToSeq: number) =>
       api<ConversationView>(`/conversations/${id}/read`, { method: 'POST', body: { upToSeq } }),
     onSuccess: (c) => {
-      qc.setQueryData(keys.conversation(id), c);
+      qc.setQueryData<ConversationView>(keys.conversation(id), (old) => mergeConversation(old, c));
       void qc.invalidateQueries({ queryKey: keys.conversations });
     },
   });
