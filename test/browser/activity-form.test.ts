@@ -1,8 +1,14 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { dialect } from '../support/context.ts';
-import { browserSuite, type Auth } from '../support/browser-suite.ts';
+import { browserSuite } from '../support/browser-suite.ts';
 import { closeAll, expectAccessible, phone, screenshot } from '../support/browser.ts';
+import {
+  activityAt,
+  logIn as logInAs,
+  moneyCall,
+  register as registerPerson,
+} from '../support/pay-browser.ts';
 
 /**
  * Creating, editing and cancelling an activity through the form, in Chromium against a real
@@ -11,54 +17,20 @@ import { closeAll, expectAccessible, phone, screenshot } from '../support/browse
  */
 const suite = browserSuite('activity-form');
 const call = suite.call.bind(suite);
-const password = 'correct horse 2026';
 const HOUR = 3_600_000;
 const PIN = '246810';
 
-async function register(username: string, displayName: string) {
-  return call<Auth>('POST', '/auth/register', undefined, { username, password, displayName });
-}
-
-async function logIn(page: Page, username: string) {
-  await page.goto(`${suite.server.url}/login`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(password);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect.poll(() => new URL(page.url()).pathname).toBe('/');
-}
-
+// The shared set-up of browser journeys (test/support/pay-browser.ts), bound to this suite.
+const register = (username: string, displayName: string) =>
+  registerPerson(suite, username, displayName);
+const logIn = (page: Page, username: string) => logInAs(page, suite.server.url, username);
 /** A wallet with a PIN and money in it, through the API (set-up, not the journey). */
 async function fund(token: string, amountFen: number) {
   await call('PUT', '/wallet/pin', token, { pin: PIN });
-  const res = await fetch(`${suite.server.url}/api/v1/wallet/topup`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${token}`,
-      'idempotency-key': crypto.randomUUID(),
-    },
-    body: JSON.stringify({ amountFen }),
-  });
-  expect(res.status).toBe(201);
+  await moneyCall(suite, 'POST', '/wallet/topup', token, { amountFen });
 }
-
-const activity = (
-  token: string,
-  title: string,
-  startMs: number,
-  extra: Record<string, unknown> = {},
-) =>
-  call<{ id: string }>('POST', '/activities', token, {
-    title,
-    description: '绕湖一圈，**记得带水**。',
-    interestIds: ['running'],
-    startsAt: new Date(startMs).toISOString(),
-    endsAt: new Date(startMs + 2 * HOUR).toISOString(),
-    capacity: 10,
-    priceFen: 0,
-    venue: { name: '断桥', address: '北山街', city: '杭州', lat: 30.2588, lng: 120.1505 },
-    ...extra,
-  });
+const activity = (token: string, title: string, startMs: number, extra?: Record<string, unknown>) =>
+  activityAt(suite, token, title, startMs, extra);
 
 describe(`the activity form in Chromium (${dialect})`, () => {
   it('creates one through the form with a known venue, edits it, and cancels it (refunding)', async () => {

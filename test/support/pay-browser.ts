@@ -49,6 +49,27 @@ export async function fundedPerson(
   return auth;
 }
 
+/** A free run by West Lake, Hangzhou, starting at `startMs` (two hours long); `extra` overrides. */
+export function activityAt(
+  suite: Suite,
+  token: string,
+  title: string,
+  startMs: number,
+  extra: Record<string, unknown> = {},
+) {
+  return suite.call<{ id: string }>('POST', '/activities', token, {
+    title,
+    description: '绕湖一圈，**记得带水**。',
+    interestIds: ['running'],
+    startsAt: new Date(startMs).toISOString(),
+    endsAt: new Date(startMs + 2 * 3_600_000).toISOString(),
+    capacity: 10,
+    priceFen: 0,
+    venue: { name: '断桥', address: '北山街', city: '杭州', lat: 30.2588, lng: 120.1505 },
+    ...extra,
+  });
+}
+
 /** A free dinner activity by `organizer` with these people signed up (confirmed). */
 export async function dinner(suite: Suite, organizer: Auth, attendees: Auth[], title = '周五火锅') {
   const start = Date.now() + 2 * 3_600_000;
