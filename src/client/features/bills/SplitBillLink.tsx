@@ -12,7 +12,7 @@ export function SplitBillLink({ activityId }: { activityId: string }) {
   return (
     <Link
       to={`/bills/new?activityId=${encodeURIComponent(activityId)}`}
-      className="button split-bill-link"
+      className="button block split-bill-link"
     >
       <Icon name="bill" size={18} /> {t('bills.split')}
     </Link>
