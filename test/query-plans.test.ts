@@ -138,6 +138,21 @@ describe('"popular near you"', () => {
     }
   });
 
+  it('reads the blocks of the ranking through the cell6 index, a range per cell', async () => {
+    const cover = coveringCells(SHANGHAI.lat, SHANGHAI.lng, 10, { finest: 6, maxCells: 1000 });
+    const blocks = [
+      { precision: 6 as const, cells: cover.cells.slice(300, 320), from: now, to: now + DAY },
+      { precision: 6 as const, cells: cover.cells.slice(320, 330), from: now, to: now + 3 * DAY },
+      { precision: 6 as const, cells: cover.cells.slice(0, 5), from: now + DAY, to: now + 2 * DAY },
+    ];
+    const p = await plan(repo().rankedCandidatesQuery({ ...base(false, 10), blocks }));
+    expect(p).toMatch(/activities_cell6_idx/);
+    expect(p).not.toMatch(/activities_cell[45]_idx|activities_status_end_idx/);
+    expect(p).not.toMatch(/SCAN activities\b|Seq Scan on activities/);
+    const rows = await repo().rankedCandidates({ ...base(false, 10), blocks });
+    expect(rows.length).toBeGreaterThan(0);
+  });
+
   it('reads promoted candidates through the promoted index, not the cells a second time', async () => {
     const p = await plan(repo().rankedCandidatesQuery(base(true, 10)));
     expect(p).toMatch(/activities_promoted_idx/);

@@ -41,6 +41,7 @@ const ACTIVITY_COLUMNS = [
   'lng',
   'cell4',
   'cell5',
+  'cell6',
   'capacity',
   'price_fen',
   'refund_cutoff_hours',

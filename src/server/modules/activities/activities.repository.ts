@@ -10,6 +10,7 @@ export type ActivityRow = Selectable<ActivitiesTable>;
 export type SignupRow = Selectable<ActivitySignupsTable>;
 
 import { EARTH_RADIUS_KM, prefixUpperBound, type Cover } from './geo.ts';
+import type { Block } from './nearby.ts';
 import { POPULARITY_HALF_LIFE_MS, POPULARITY_SCALE, TIME_SCALE_MS, WEIGHTS } from './ranking.ts';
 
 /** SQL for activities, their interests, sign-ups and people's coarse areas. */
@@ -27,6 +28,11 @@ export interface RankedCandidatesQuery {
   promoted: boolean;
   after?: { score: number; id: string };
   limit: number;
+  /**
+   * Read only these blocks (nearby.ts) instead of the whole cover and window. Their cells are
+   * read through the covering (cellN, start_at, …) index, one range per cell.
+   */
+  blocks?: Block[];
 }
 
 export class ActivitiesRepository {
@@ -170,22 +176,31 @@ export class ActivitiesRepository {
       .selectFrom('activities')
       .select(['id', score.as('score')])
       .where((eb) =>
-        precision === 5
-          ? eb(cell5, 'in', cells)
-          : precision === 4
-            ? eb(cell4, 'in', cells)
-            : // Shorter cells are prefixes of cell4: one index range each.
-              eb.or(
-                cells.map((prefix) => {
-                  const upper = prefixUpperBound(prefix);
-                  return upper === null
-                    ? eb(cell4, '>=', prefix)
-                    : eb.and([eb(cell4, '>=', prefix), eb(cell4, '<', upper)]);
-                }),
+        p.blocks
+          ? eb.or(
+              p.blocks.map((b) =>
+                eb.and([
+                  eb(`cell${b.precision}`, 'in', b.cells),
+                  eb('startAt', '>=', b.from),
+                  eb('startAt', '<', b.to),
+                ]),
               ),
+            )
+          : precision === 5
+            ? eb(cell5, 'in', cells)
+            : precision === 4
+              ? eb(cell4, 'in', cells)
+              : // Shorter cells are prefixes of cell4: one index range each.
+                eb.or(
+                  cells.map((prefix) => {
+                    const upper = prefixUpperBound(prefix);
+                    return upper === null
+                      ? eb(cell4, '>=', prefix)
+                      : eb.and([eb(cell4, '>=', prefix), eb(cell4, '<', upper)]);
+                  }),
+                ),
       )
-      .where('startAt', '>=', p.from)
-      .where('startAt', '<=', p.to)
+      .$if(!p.blocks, (q) => q.where('startAt', '>=', p.from).where('startAt', '<=', p.to))
       .where(unindexed('status', true), '=', 'published')
       .where((eb) =>
         p.memberOfGroupIds.length

@@ -25,6 +25,7 @@ import { ActivitiesRepository, type ActivityRow, type SignupRow } from './activi
 import { newCheckinCode } from '../../platform/db/migrations/0015_checkin_codes_venues.ts';
 import { activitiesPolicy } from './activities.policy.ts';
 import { cellsOf, coarseCell, coveringCells, distanceKm } from './geo.ts';
+import { bestByBlocks } from './nearby.ts';
 import { decayedPopularity, interleave, SIGNUP_POPULARITY, VIEW_POPULARITY } from './ranking.ts';
 
 const HOUR = 3_600_000;
@@ -851,17 +852,32 @@ export class ActivitiesService {
       weights,
       limit,
     };
+    const organicQuery = {
+      ...base,
+      promoted: false,
+      after: c && c[5] ? { score: c[4], id: c[5] } : undefined,
+    };
     const [promoted, organic] = await Promise.all([
       this.repo.rankedCandidates({
         ...base,
         promoted: true,
         after: c && c[3] ? { score: c[2], id: c[3] } : undefined,
       }),
-      this.repo.rankedCandidates({
-        ...base,
-        promoted: false,
-        after: c && c[5] ? { score: c[4], id: c[5] } : undefined,
-      }),
+      // Best block first, stopping when nothing unread can reach the page (nearby.ts); near the
+      // poles, where no cover of precision 4 or finer fits, the whole cover is ranked.
+      bestByBlocks(
+        {
+          lat: q.lat,
+          lng: q.lng,
+          radiusKm,
+          now,
+          from,
+          to,
+          maxWeight: Math.max(0, ...weights.map((w) => w.weight)),
+          limit: limit + 1,
+        },
+        (blocks) => this.repo.rankedCandidates({ ...organicQuery, blocks }),
+      ).then((r) => r?.rows ?? this.repo.rankedCandidates(organicQuery)),
     ]);
     const start = c ? c[1] : 0;
     const merged = interleave(promoted, organic, start, limit);

@@ -15,10 +15,13 @@ export function distanceKm(lat1: number, lng1: number, lat2: number, lng2: numbe
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
-/** The cells of a point: precision 4 (≈39×20 km) and 5 (≈4.9×4.9 km). */
-export function cellsOf(lat: number, lng: number): { cell4: string; cell5: string } {
-  const cell5 = geohash.encode(lat, lng, 5);
-  return { cell4: cell5.slice(0, 4), cell5 };
+/** The cells of a point: precision 4 (≈39×20 km), 5 (≈4.9×4.9 km) and 6 (≈1.2×0.6 km). */
+export function cellsOf(
+  lat: number,
+  lng: number,
+): { cell4: string; cell5: string; cell6: string } {
+  const cell6 = geohash.encode(lat, lng, 6);
+  return { cell4: cell6.slice(0, 4), cell5: cell6.slice(0, 5), cell6 };
 }
 
 /** A coarse (≈5 km) cell: the most of a person's location quanzi ever stores. */
@@ -103,13 +106,20 @@ export interface Cover {
  * poles, where longitude degrees shrink and the box widens, coarser prefixes (precision 3…1)
  * take over; a circle around a pole spans every longitude (32 prefixes). Across the ±180°
  * meridian the box is two ranges. The cover only selects candidates; the exact (haversine)
- * distance decides.
+ * distance decides. `finest` and `maxCells` change the first precision tried and the limit (the
+ * ranking's blocks, nearby.ts, start at precision 6).
  */
-export function coveringCells(lat: number, lng: number, radiusKm: number): Cover {
+export function coveringCells(
+  lat: number,
+  lng: number,
+  radiusKm: number,
+  opts: { finest?: number; maxCells?: number } = {},
+): Cover {
   const box = boundingBox(lat, lng, radiusKm);
-  for (let precision = radiusKm <= 12 ? 5 : 4; ; precision--) {
+  const maxCells = opts.maxCells ?? MAX_COVER_CELLS;
+  for (let precision = opts.finest ?? (radiusKm <= 12 ? 5 : 4); ; precision--) {
     const g = gridCells(box, precision);
-    if (precision > 1 && g.rowCount * g.cols.length > MAX_COVER_CELLS) continue;
+    if (precision > 1 && g.rowCount * g.cols.length > maxCells) continue;
     const cellH = 180 / g.grid.rows;
     const cellW = 360 / g.grid.cols;
     const cells: string[] = [];

@@ -17,6 +17,7 @@ import { searchScopeLexemes } from './migrations/0014_search_scope_lexemes.ts';
 import { checkinCodesVenues } from './migrations/0015_checkin_codes_venues.ts';
 import { chatAndDeletion } from './migrations/0017_chat_and_deletion.ts';
 import { operator } from './migrations/0018_operator.ts';
+import { nearbyBlocks } from './migrations/0019_nearby_blocks.ts';
 
 /** Every migration, in order. Each is a factory so it can use dialect-specific SQL where needed. */
 const migrations: Record<string, (dialect: DialectName) => Migration> = {
@@ -37,6 +38,7 @@ const migrations: Record<string, (dialect: DialectName) => Migration> = {
   '0015_checkin_codes_venues': checkinCodesVenues,
   '0017_chat_and_deletion': chatAndDeletion,
   '0018_operator': operator,
+  '0019_nearby_blocks': nearbyBlocks,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -229,9 +229,10 @@ export interface ActivitiesTable {
   city: string;
   lat: number;
   lng: number;
-  /** Geohash of the venue at precision 4 (≈39×20 km) and 5 (≈4.9×4.9 km). */
+  /** Geohash of the venue at precision 4 (≈39×20 km), 5 (≈4.9×4.9 km) and 6 (≈1.2×0.6 km). */
   cell4: string;
   cell5: string;
+  cell6: string;
   capacity: number;
   priceFen: number;
   /** A sign-up cancelled at least this many hours before start is refunded in full. */

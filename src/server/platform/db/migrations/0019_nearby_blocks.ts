@@ -1,0 +1,58 @@
+import { sql, type Kysely } from 'kysely';
+import { cellsOf } from '../../../modules/activities/geo.ts';
+import type { DialectName } from '../database.ts';
+
+/**
+ * Issue #11, "popular near you" bounded by the page: activities also carry their geohash at
+ * precision 6 (≈1.2 × 0.6 km at Shanghai), and a covering (cell6, start_at, …) index like the
+ * cell5 and cell4 ones (0005). The ranking reads a 10 km circle as blocks of (cell6, time
+ * range), best possible score first, and stops when no unread block can beat the page
+ * (modules/activities/nearby.ts); a cell5 block is too coarse for that at 10 km (its distance
+ * part alone spans a fifth of the score's range).
+ */
+export function nearbyBlocks(_dialect: DialectName) {
+  return {
+    async up(db: Kysely<unknown>) {
+      // SQLite adds a NOT NULL column only with a default; every row is filled below.
+      await db.schema
+        .alterTable('activities')
+        .addColumn('cell6', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      // Geohashes are computed here, not in SQL (neither database has a geohash function): in
+      // batches by primary key, one UPDATE … FROM a VALUES list per batch.
+      const BATCH = 2_000;
+      let after = '';
+      for (;;) {
+        const rows = await sql<{ id: string; lat: number; lng: number }>`
+          select id, lat, lng from activities where id > ${after} order by id limit ${BATCH}
+        `.execute(db);
+        if (rows.rows.length === 0) break;
+        const values = sql.join(
+          rows.rows.map((r) => sql`(${r.id}, ${cellsOf(Number(r.lat), Number(r.lng)).cell6})`),
+        );
+        await sql`
+          with v(id, cell6) as (values ${values})
+          update activities set cell6 = v.cell6 from v where activities.id = v.id
+        `.execute(db);
+        after = rows.rows[rows.rows.length - 1]!.id;
+      }
+      await db.schema
+        .createIndex('activities_cell6_idx')
+        .on('activities')
+        .columns([
+          'cell6',
+          'start_at',
+          'status',
+          'restricted',
+          'group_id',
+          'lat',
+          'lng',
+          'popularity',
+          'popularity_at',
+          'promoted_until',
+          'id',
+        ])
+        .execute();
+    },
+  };
+}
