@@ -114,7 +114,8 @@ async function seedActivities(h: DatabaseHandle, n: number, organizerId: string)
       const k = 1 + Math.floor(rand() * 3);
       const chosen = new Set<string>();
       while (chosen.size < k) chosen.add(INTERESTS[Math.floor(rand() * INTERESTS.length)]!);
-      for (const interestId of chosen) links.push({ activityId: id, interestId });
+      const { cell6, startAt } = rows[rows.length - 1]!;
+      for (const interestId of chosen) links.push({ activityId: id, interestId, cell6, startAt });
     }
     await h.db.transaction().execute(async (trx) => {
       await trx.insertInto('activities').values(rows).execute();

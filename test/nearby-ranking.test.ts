@@ -82,7 +82,7 @@ beforeAll(async () => {
   const links = activities.flatMap((a) =>
     interestIds
       .filter(() => r.chance(0.25))
-      .map((interestId) => ({ activityId: a.id, interestId })),
+      .map((interestId) => ({ activityId: a.id, interestId, cell6: a.cell6, startAt: a.startAt })),
   );
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < activities.length; i += 200)
@@ -105,7 +105,7 @@ describe('blocks, best bound first', () => {
   it('rank exactly as scoring every candidate does, on random queries and their later pages', async () => {
     const r = prng(seed + 1);
     let compared = 0;
-    for (let n = 0; n < 40; n++) {
+    for (let n = 0; n < 80; n++) {
       const dense = r.chance(0.6);
       const lat = SHANGHAI.lat + (r.next() - 0.5) * (dense ? 0.02 : 0.5);
       const lng = SHANGHAI.lng + (r.next() - 0.5) * (dense ? 0.02 : 0.5);
@@ -116,7 +116,7 @@ describe('blocks, best bound first', () => {
         ? []
         : interestIds
             .filter(() => r.chance(0.4))
-            .map((interestId) => ({ interestId, weight: r.pick([1, 0.5, 0.25]) }));
+            .map((interestId) => ({ interestId, weight: r.chance(0.5) ? 1 : r.next() }));
       const limit = r.pick([5, 20]);
       const base: RankedCandidatesQuery = {
         cover: coveringCells(lat, lng, radiusKm),
@@ -147,7 +147,8 @@ describe('blocks, best bound first', () => {
             now,
             from,
             to,
-            maxWeight: Math.max(0, ...weights.map((w) => w.weight)),
+            weights,
+            interest: base.interest,
             limit: limit + 1,
           },
           (b) => {
@@ -181,7 +182,7 @@ describe('blocks, best bound first', () => {
       promoted: false,
       limit: 20,
     };
-    const got = await bestByBlocks({ ...base, maxWeight: 0, limit: 21 }, (b) => {
+    const got = await bestByBlocks({ ...base, limit: 21 }, (b) => {
       cellsRead += b.reduce((sum, x) => sum + x.cells.length, 0);
       return repo().rankedCandidates({ ...base, blocks: b });
     });

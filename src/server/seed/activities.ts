@@ -94,7 +94,12 @@ export async function makeActivities(ctx: SeedContext, world: World, ledger: Led
   const { now, scale, sink } = ctx;
   const rng = Rng.for(ctx.seed, 'activities');
   const activities = counted(ctx, world, 'activities', 'activities', ACTIVITY_COLUMNS);
-  const interestsOut = ctx.sink.table('activity_interests', ['activity_id', 'interest_id']);
+  const interestsOut = ctx.sink.table('activity_interests', [
+    'activity_id',
+    'interest_id',
+    'cell6',
+    'start_at',
+  ]);
   const signups = counted(ctx, world, 'signups', 'activity_signups', SIGNUP_COLUMNS);
   const jobs = counted(ctx, world, 'jobs', 'jobs', JOB_COLUMNS);
   const docs = counted(ctx, world, 'searchDocuments', 'search_documents', searchDocColumns);
@@ -307,7 +312,7 @@ export async function makeActivities(ctx: SeedContext, world: World, ledger: Led
       createdAt,
       past ? endAt : createdAt,
     ]);
-    for (const i of interestIds) interestsOut.add([id, i]);
+    for (const i of interestIds) interestsOut.add([id, i, cellsOf(lat, lng).cell6, startAt]);
     docs.add(
       searchDocRow({
         kind: 'activity',

@@ -45,19 +45,44 @@ export class ActivitiesRepository {
     return new ActivitiesRepository(db, this.dialect);
   }
 
+  /*
+   * `activity_interests` rows carry copies of their activity's cell6 and start_at (the ranking's
+   * interest lists, nearby.ts). This repository is the only writer of both tables and keeps the
+   * copies in step: on insert, on new interests, and in `update` when either column changes.
+   */
+
   async insert(row: Insertable<ActivitiesTable>, interestIds: string[]): Promise<void> {
     await this.db.insertInto('activities').values(row).execute();
     await this.db
       .insertInto('activityInterests')
-      .values(interestIds.map((interestId) => ({ activityId: row.id, interestId })))
+      .values(
+        interestIds.map((interestId) => ({
+          activityId: row.id,
+          interestId,
+          cell6: row.cell6,
+          startAt: row.startAt,
+        })),
+      )
       .execute();
   }
 
   async replaceInterests(activityId: string, interestIds: string[]): Promise<void> {
     await this.db.deleteFrom('activityInterests').where('activityId', '=', activityId).execute();
+    const a = await this.db
+      .selectFrom('activities')
+      .select(['cell6', 'startAt'])
+      .where('id', '=', activityId)
+      .executeTakeFirstOrThrow();
     await this.db
       .insertInto('activityInterests')
-      .values(interestIds.map((interestId) => ({ activityId, interestId })))
+      .values(
+        interestIds.map((interestId) => ({
+          activityId,
+          interestId,
+          cell6: a.cell6,
+          startAt: Number(a.startAt),
+        })),
+      )
       .execute();
   }
 
@@ -104,6 +129,16 @@ export class ActivitiesRepository {
 
   async update(id: string, patch: Updateable<ActivitiesTable>): Promise<void> {
     await this.db.updateTable('activities').set(patch).where('id', '=', id).execute();
+    if (patch.cell6 !== undefined || patch.startAt !== undefined) {
+      await this.db
+        .updateTable('activityInterests')
+        .set({
+          ...(patch.cell6 !== undefined ? { cell6: patch.cell6 } : {}),
+          ...(patch.startAt !== undefined ? { startAt: patch.startAt } : {}),
+        })
+        .where('activityId', '=', id)
+        .execute();
+    }
   }
 
   async interestIdsFor(ids: readonly string[]): Promise<Map<string, string[]>> {
@@ -117,6 +152,34 @@ export class ActivitiesRepository {
       .execute();
     for (const r of rows) map.get(r.activityId)?.push(r.interestId);
     return map;
+  }
+
+  /**
+   * The ranking's blocks (nearby.ts) as the rows of one bound parameter: a JSON array of
+   * `[cell, from, to]`, or `[interest, cell, from, to]` for interest blocks, read with json_each
+   * (SQLite) or jsonb_array_elements (PostgreSQL) and joined to the index one range per row. The
+   * statement's text is the same whatever the blocks, so the prepared-statement cache and the
+   * statement timings (sqlite-readers.ts) keep one entry for it.
+   */
+  private blockRows(blocks: readonly Block[]) {
+    const rows = blocks.flatMap((b) =>
+      b.cells.flatMap((cell) =>
+        b.interestIds ? b.interestIds.map((i) => [i, cell, b.from, b.to]) : [[cell, b.from, b.to]],
+      ),
+    );
+    const json = JSON.stringify(rows);
+    return this.dialect === 'sqlite'
+      ? sql`json_each(${json})`
+      : sql`jsonb_array_elements(cast(${json} as jsonb))`;
+  }
+
+  /** Field `i` of a block row (`b.value`), as text or as an integer. */
+  private blockField(i: number, type: 'text' | 'bigint') {
+    if (this.dialect === 'sqlite')
+      return sql`json_extract(${sql.ref('b.value')}, ${sql.lit(`$[${i}]`)})`;
+    return type === 'text'
+      ? sql`(${sql.ref('b.value')} ->> ${sql.lit(i)})`
+      : sql`cast(${sql.ref('b.value')} ->> ${sql.lit(i)} as bigint)`;
   }
 
   /**
@@ -172,33 +235,36 @@ export class ActivitiesRepository {
     // The candidates are ranked by their score alone; the score's parts are computed only for
     // the page's rows (each candidate would otherwise carry all five through the sort, and the
     // interest subquery would run twice per candidate).
-    const ranked = this.db
-      .selectFrom('activities')
-      .select(['id', score.as('score')])
+    const interestBlocks = p.blocks?.[0]?.interestIds !== undefined;
+    const activityBlocks = p.blocks !== undefined && !interestBlocks;
+    const plain = this.db.selectFrom('activities');
+    // Activity blocks: each block row drives one range of the covering (cellN, start_at, …)
+    // index (CROSS JOIN keeps the block rows outside on SQLite).
+    const from = activityBlocks
+      ? (this.db
+          .selectFrom(this.blockRows(p.blocks!).as('b'))
+          .crossJoin('activities') as unknown as typeof plain)
+      : plain;
+    const ranked = from
+      .select([sql.ref<string>('activities.id').as('id'), score.as('score')])
       .where((eb) =>
-        p.blocks
-          ? eb.or(
-              p.blocks.map((b) =>
-                eb.and([
-                  eb(`cell${b.precision}`, 'in', b.cells),
-                  eb('startAt', '>=', b.from),
-                  eb('startAt', '<', b.to),
-                ]),
-              ),
-            )
-          : precision === 5
-            ? eb(cell5, 'in', cells)
-            : precision === 4
-              ? eb(cell4, 'in', cells)
-              : // Shorter cells are prefixes of cell4: one index range each.
-                eb.or(
-                  cells.map((prefix) => {
-                    const upper = prefixUpperBound(prefix);
-                    return upper === null
-                      ? eb(cell4, '>=', prefix)
-                      : eb.and([eb(cell4, '>=', prefix), eb(cell4, '<', upper)]);
-                  }),
-                ),
+        activityBlocks
+          ? sql<boolean>`${sql.ref(`activities.cell${p.blocks![0]!.precision}`)} = ${this.blockField(0, 'text')} and ${sql.ref('activities.startAt')} >= ${this.blockField(1, 'bigint')} and ${sql.ref('activities.startAt')} < ${this.blockField(2, 'bigint')}`
+          : interestBlocks
+            ? sql<boolean>`${sql.ref('activities.id')} in (select ${sql.ref('ab.activityId')} from ${this.blockRows(p.blocks!)} as b cross join ${sql.table('activityInterests')} as ab where ${sql.ref('ab.interestId')} = ${this.blockField(0, 'text')} and ${sql.ref('ab.cell6')} = ${this.blockField(1, 'text')} and ${sql.ref('ab.startAt')} >= ${this.blockField(2, 'bigint')} and ${sql.ref('ab.startAt')} < ${this.blockField(3, 'bigint')})`
+            : precision === 5
+              ? eb(cell5, 'in', cells)
+              : precision === 4
+                ? eb(cell4, 'in', cells)
+                : // Shorter cells are prefixes of cell4: one index range each.
+                  eb.or(
+                    cells.map((prefix) => {
+                      const upper = prefixUpperBound(prefix);
+                      return upper === null
+                        ? eb(cell4, '>=', prefix)
+                        : eb.and([eb(cell4, '>=', prefix), eb(cell4, '<', upper)]);
+                    }),
+                  ),
       )
       .$if(!p.blocks, (q) => q.where('startAt', '>=', p.from).where('startAt', '<=', p.to))
       .where(unindexed('status', true), '=', 'published')
@@ -226,7 +292,7 @@ export class ActivitiesRepository {
       )
       .$if(p.after !== undefined, (q) =>
         q.where(
-          sql<boolean>`(${score} < ${num(p.after!.score)} or (${score} = ${num(p.after!.score)} and ${sql.ref('id')} < ${p.after!.id}))`,
+          sql<boolean>`(${score} < ${num(p.after!.score)} or (${score} = ${num(p.after!.score)} and ${sql.ref('activities.id')} < ${p.after!.id}))`,
         ),
       )
       .orderBy('score', 'desc')

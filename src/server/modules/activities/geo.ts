@@ -16,10 +16,7 @@ export function distanceKm(lat1: number, lng1: number, lat2: number, lng2: numbe
 }
 
 /** The cells of a point: precision 4 (≈39×20 km), 5 (≈4.9×4.9 km) and 6 (≈1.2×0.6 km). */
-export function cellsOf(
-  lat: number,
-  lng: number,
-): { cell4: string; cell5: string; cell6: string } {
+export function cellsOf(lat: number, lng: number): { cell4: string; cell5: string; cell6: string } {
   const cell6 = geohash.encode(lat, lng, 6);
   return { cell4: cell6.slice(0, 4), cell5: cell6.slice(0, 5), cell6 };
 }

@@ -40,6 +40,8 @@ const EPSILON = 1e-9;
 export interface Block {
   precision: 4 | 5 | 6;
   cells: string[];
+  /** Read through `activity_interests`: only activities with one of these (precision 6). */
+  interestIds?: string[];
   from: number;
   /** Exclusive. */
   to: number;
@@ -100,10 +102,49 @@ export interface BlockQuery {
   from: number;
   /** Inclusive, as the window's `to`. */
   to: number;
-  /** The person's highest interest weight (0 when anonymous). */
-  maxWeight: number;
+  /** The person's interest weights (none when anonymous). */
+  weights: { interestId: string; weight: number }[];
+  /** Only activities with this interest (the `interest` filter). */
+  interest?: string;
   /** How many of the best to return. */
   limit: number;
+}
+
+/** A list of blocks with one bound on the interest part: every activity, or some interests'. */
+interface List {
+  /** Read through `activity_interests` for these interests; undefined: every activity. */
+  interestIds?: string[];
+  /** The interest part's weight in the bound (0…1). */
+  weight: number;
+  /** Per cell, the start time read up to (exclusive). */
+  reached: number[];
+}
+
+/**
+ * The lists to read. With a person's interests (and blocks of precision 6, which
+ * `activity_interests` carries) each interest's activities are a list of their own, bounded by
+ * its weight (rounded up to a tenth, so interests of similar weight share one), and every
+ * activity is a list bounded by an interest part of 0: an activity with interest part w is in a
+ * list bounded by at least w, so nothing is left out, and the activities of no interest of the
+ * person are read only when the page reaches down to scores they can have.
+ */
+function listsFor(q: BlockQuery, precision: number, cells: number, from: number): List[] {
+  const reached = () => Array.from({ length: cells }, () => from);
+  const maxWeight = Math.max(0, ...q.weights.map((w) => w.weight));
+  if (precision !== 6) return [{ weight: maxWeight, reached: reached() }];
+  if (q.interest !== undefined) {
+    return [{ interestIds: [q.interest], weight: maxWeight, reached: reached() }];
+  }
+  const byBucket = new Map<number, string[]>();
+  for (const w of q.weights) {
+    if (w.weight <= 0) continue;
+    const bucket = Math.min(1, Math.ceil(w.weight * 10) / 10);
+    byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), w.interestId]);
+  }
+  return [
+    { weight: 0, reached: reached() },
+    ...[...byBucket].map(([weight, interestIds]) => ({ interestIds, weight, reached: reached() })),
+  ];
 }
 
 const byRank = (a: { score: number; id: string }, b: { score: number; id: string }) =>
@@ -111,8 +152,9 @@ const byRank = (a: { score: number; id: string }, b: { score: number; id: string
 
 /**
  * The `limit` best activities (score, then id, descending), reading blocks best bound first;
- * `read` returns the best `limit` of the given blocks. Null when the circle is too large for
- * blocks of precision 4 or finer (near the poles): the caller then ranks the whole cover.
+ * `read` returns the best `limit` of the given blocks (all of one kind: every activity, or
+ * through interests). Null when the circle is too large for blocks of precision 4 or finer (near
+ * the poles): the caller then ranks the whole cover.
  */
 export async function bestByBlocks<T extends { id: string; score: number }>(
   q: BlockQuery,
@@ -123,38 +165,65 @@ export async function bestByBlocks<T extends { id: string; score: number }>(
   const precision = cover.precision as 4 | 5 | 6;
   const cells = cellBounds(q.lat, q.lng, q.radiusKm, cover.cells);
   const end = q.to + 1;
-  const reached = cells.map(() => q.from);
-  const fixed = WEIGHTS.interest * q.maxWeight + WEIGHTS.popularity + EPSILON;
+  const lists = listsFor(q, precision, cells.length, q.from);
+  const fixed = (l: List) => WEIGHTS.interest * l.weight + WEIGHTS.popularity + EPSILON;
   const bestDistance = Math.max(0, ...cells.map((c) => c.distance));
   const bestTime = Math.exp((q.now - q.from) / TIME_SCALE_MS);
   let step = FIRST_STEP;
-  let level = fixed + WEIGHTS.distance * bestDistance + WEIGHTS.time * bestTime - step;
-  let best: T[] = [];
+  let level =
+    Math.max(...lists.map(fixed)) +
+    WEIGHTS.distance * bestDistance +
+    WEIGHTS.time * bestTime -
+    step;
+  const best = new Map<string, T>();
+  let page: T[] = [];
   let rounds = 0;
   let blocks = 0;
   for (;;) {
-    const terms = new Map<string, Block>();
-    cells.forEach((c, i) => {
-      const need = (level - fixed - WEIGHTS.distance * c.distance) / WEIGHTS.time;
-      const h = horizon(need, q.now, q.from, end);
-      if (h <= reached[i]!) return;
-      const key = `${reached[i]}:${h}`;
-      const term = terms.get(key) ?? { precision, cells: [], from: reached[i]!, to: h };
-      term.cells.push(c.cell);
-      terms.set(key, term);
-      reached[i] = h;
-      blocks++;
+    const general = new Map<string, Block>();
+    const viaInterests = new Map<string, Block>();
+    lists.forEach((list, l) => {
+      const terms = list.interestIds ? viaInterests : general;
+      cells.forEach((c, i) => {
+        const need = (level - fixed(list) - WEIGHTS.distance * c.distance) / WEIGHTS.time;
+        const h = horizon(need, q.now, q.from, end);
+        const from = list.reached[i]!;
+        if (h <= from) return;
+        const key = `${l}:${from}:${h}`;
+        const term = terms.get(key) ?? {
+          precision,
+          cells: [],
+          from,
+          to: h,
+          ...(list.interestIds ? { interestIds: list.interestIds } : {}),
+        };
+        term.cells.push(c.cell);
+        terms.set(key, term);
+        list.reached[i] = h;
+        blocks++;
+      });
     });
-    if (terms.size > 0) {
+    const reads = [general, viaInterests].filter((t) => t.size > 0);
+    if (reads.length > 0) {
       rounds++;
-      best = [...best, ...(await read([...terms.values()]))].sort(byRank).slice(0, q.limit);
+      for (const rows of await Promise.all(reads.map((t) => read([...t.values()])))) {
+        for (const row of rows) best.set(row.id, row);
+      }
+      page = [...best.values()].sort(byRank).slice(0, q.limit);
     }
     // Every unread activity scores below `level`: done when the page's last place reaches it.
-    const last = best[q.limit - 1];
-    if ((last && last.score >= level) || reached.every((r) => r >= end)) {
-      return { rows: best, rounds, blocks };
+    const last = page[q.limit - 1];
+    if ((last && last.score >= level) || lists.every((l) => l.reached.every((r) => r >= end))) {
+      return { rows: page, rounds, blocks };
     }
-    step *= 2;
-    level -= step;
+    // With a full page, the blocks that can still beat its last place are all that is left to
+    // read: the next level is that score, and the round after it ends. Until then, the level
+    // falls by a step that doubles.
+    if (last) {
+      level = last.score;
+    } else {
+      step *= 2;
+      level -= step;
+    }
   }
 }

@@ -277,6 +277,9 @@ export interface VenuesTable {
 export interface ActivityInterestsTable {
   activityId: string;
   interestId: string;
+  /** Copies of the activity's cell6 and start_at, for the ranking's interest lists (0019). */
+  cell6: string;
+  startAt: number;
 }
 
 export interface ActivitySignupsTable {

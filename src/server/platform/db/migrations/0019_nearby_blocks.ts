@@ -8,7 +8,10 @@ import type { DialectName } from '../database.ts';
  * cell5 and cell4 ones (0005). The ranking reads a 10 km circle as blocks of (cell6, time
  * range), best possible score first, and stops when no unread block can beat the page
  * (modules/activities/nearby.ts); a cell5 block is too coarse for that at 10 km (its distance
- * part alone spans a fifth of the score's range).
+ * part alone spans a fifth of the score's range). A person's interests are read as lists of
+ * their own: `activity_interests` carries each activity's cell6 and start, indexed by
+ * (interest, cell6, start_at), so the activities that can score the interest part are read
+ * without the ones that cannot.
  */
 export function nearbyBlocks(_dialect: DialectName) {
   return {
@@ -36,6 +39,27 @@ export function nearbyBlocks(_dialect: DialectName) {
         `.execute(db);
         after = rows.rows[rows.rows.length - 1]!.id;
       }
+      // The interest lists of the ranking: an activity's interests carry its cell6 and start, so
+      // one interest's activities in a cell and time range are one index range (kept in step by
+      // ActivitiesRepository, the one writer of both tables).
+      await db.schema
+        .alterTable('activity_interests')
+        .addColumn('cell6', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      await db.schema
+        .alterTable('activity_interests')
+        .addColumn('start_at', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await sql`
+        update activity_interests
+        set cell6 = (select a.cell6 from activities a where a.id = activity_interests.activity_id),
+            start_at = (select a.start_at from activities a where a.id = activity_interests.activity_id)
+      `.execute(db);
+      await db.schema
+        .createIndex('activity_interests_block_idx')
+        .on('activity_interests')
+        .columns(['interest_id', 'cell6', 'start_at', 'activity_id'])
+        .execute();
       await db.schema
         .createIndex('activities_cell6_idx')
         .on('activities')
