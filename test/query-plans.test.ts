@@ -85,11 +85,22 @@ beforeAll(async () => {
       updatedAt: createdAt,
     };
   });
+  const interestIds = ['hiking', 'running', 'photography', 'badminton', 'coffee'];
+  const links = activities.flatMap((a, i) =>
+    [interestIds[i % 5]!, interestIds[(i * 7) % 5]!]
+      .filter((x, k, all) => all.indexOf(x) === k)
+      .map((interestId) => ({ activityId: a.id, interestId, cell6: a.cell6, startAt: a.startAt })),
+  );
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < activities.length; i += 200)
       await trx
         .insertInto('activities')
         .values(activities.slice(i, i + 200))
+        .execute();
+    for (let i = 0; i < links.length; i += 500)
+      await trx
+        .insertInto('activityInterests')
+        .values(links.slice(i, i + 500))
         .execute();
     for (let i = 0; i < threads.length; i += 200)
       await trx
@@ -151,6 +162,24 @@ describe('"popular near you"', () => {
     expect(p).not.toMatch(/SCAN activities\b|Seq Scan on activities/);
     const rows = await repo().rankedCandidates({ ...base(false, 10), blocks });
     expect(rows.length).toBeGreaterThan(0);
+  });
+
+  it("reads a person's interest blocks through activity_interests' (interest, cell6, start_at) index", async () => {
+    const cover = coveringCells(SHANGHAI.lat, SHANGHAI.lng, 10, { finest: 6, maxCells: 1000 });
+    const blocks = [
+      {
+        precision: 6 as const,
+        cells: cover.cells.slice(300, 340),
+        from: now,
+        to: now + 3 * DAY,
+        interestIds: ['hiking', 'running'],
+      },
+    ];
+    const p = await plan(repo().rankedCandidatesQuery({ ...base(false, 10), blocks }));
+    expect(p).toMatch(/activity_interests_block_idx/);
+    expect(p).not.toMatch(
+      /SCAN activities\b|Seq Scan on activities|SCAN ab\b|Seq Scan on activity_interests/,
+    );
   });
 
   it('reads promoted candidates through the promoted index, not the cells a second time', async () => {

@@ -183,6 +183,19 @@ export class ActivitiesRepository {
   }
 
   /**
+   * The ids in interest blocks: one (interest, cell6, start_at) index range per block row. On
+   * PostgreSQL the range is a LATERAL subquery behind `offset 0`, which the planner may not
+   * flatten, so it stays one index scan per block row; flattened, it once hash-joined the block
+   * rows to a full scan of activity_interests.
+   */
+  private interestBlockIds(blocks: readonly Block[]) {
+    const range = sql`${sql.ref('ab.interestId')} = ${this.blockField(0, 'text')} and ${sql.ref('ab.cell6')} = ${this.blockField(1, 'text')} and ${sql.ref('ab.startAt')} >= ${this.blockField(2, 'bigint')} and ${sql.ref('ab.startAt')} < ${this.blockField(3, 'bigint')}`;
+    return this.dialect === 'sqlite'
+      ? sql`select ${sql.ref('ab.activityId')} from ${this.blockRows(blocks)} as b cross join ${sql.table('activityInterests')} as ab where ${range}`
+      : sql`select ${sql.ref('x.activityId')} from ${this.blockRows(blocks)} as b cross join lateral (select ${sql.ref('ab.activityId')} from ${sql.table('activityInterests')} as ab where ${range} offset 0) as x`;
+  }
+
+  /**
    * One ranked list of "popular near you" (promoted or organic), scored inside the database.
    * The WHERE clause is an index range scan per geo cell on (cell, start_at, status, …) — a
    * covering index, so candidates are read from the index alone — and only `limit + 1` rows,
@@ -251,7 +264,7 @@ export class ActivitiesRepository {
         activityBlocks
           ? sql<boolean>`${sql.ref(`activities.cell${p.blocks![0]!.precision}`)} = ${this.blockField(0, 'text')} and ${sql.ref('activities.startAt')} >= ${this.blockField(1, 'bigint')} and ${sql.ref('activities.startAt')} < ${this.blockField(2, 'bigint')}`
           : interestBlocks
-            ? sql<boolean>`${sql.ref('activities.id')} in (select ${sql.ref('ab.activityId')} from ${this.blockRows(p.blocks!)} as b cross join ${sql.table('activityInterests')} as ab where ${sql.ref('ab.interestId')} = ${this.blockField(0, 'text')} and ${sql.ref('ab.cell6')} = ${this.blockField(1, 'text')} and ${sql.ref('ab.startAt')} >= ${this.blockField(2, 'bigint')} and ${sql.ref('ab.startAt')} < ${this.blockField(3, 'bigint')})`
+            ? sql<boolean>`${sql.ref('activities.id')} in (${this.interestBlockIds(p.blocks!)})`
             : precision === 5
               ? eb(cell5, 'in', cells)
               : precision === 4
