@@ -791,6 +791,36 @@ describe('nearby and popular', () => {
     ).toEqual([...promotedIds].sort());
   });
 
+  it('fills a page with promoted activities when the organic ones run out', async () => {
+    const { center, make } = await scene();
+    const op = await buildUser(ctx.app);
+    await ctx.database.db
+      .updateTable('users')
+      .set({ role: 'operator' })
+      .where('id', '=', op.id)
+      .execute();
+    // One organic activity and five promoted: the first page of five is P O P P P, the second P.
+    const all = [];
+    for (let i = 0; i < 6; i++) all.push(await make(i * 0.3, 0));
+    for (const a of all.slice(1)) {
+      const res = await req('PUT', `/api/v1/activities/${a.id}/promotion`, op, {
+        until: iso(Date.now() + 24 * HOUR),
+      });
+      expect(res.statusCode).toBe(200);
+    }
+    const first = (await nearby(center, '&limit=5')).json();
+    expect(first.items.map((x: { promoted: boolean }) => x.promoted)).toEqual([
+      true,
+      false,
+      true,
+      true,
+      true,
+    ]);
+    const second = (await nearby(center, `&limit=5&cursor=${first.nextCursor}`)).json();
+    expect(second.items.map((x: { promoted: boolean }) => x.promoted)).toEqual([true]);
+    expect(second.nextCursor).toBeNull();
+  });
+
   it('validates the query', async () => {
     const c = SHANGHAI;
     for (const extra of [

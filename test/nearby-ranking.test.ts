@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActivitiesRepository } from '../src/server/modules/activities/index.ts';
 import { cellsOf, coveringCells, distanceKm } from '../src/server/modules/activities/geo.ts';
-import {
-  bestByBlocks,
-  cellBounds,
-  horizon,
-  type Block,
-} from '../src/server/modules/activities/nearby.ts';
+import { bestByBlocks, cellBounds, horizon } from '../src/server/modules/activities/nearby.ts';
 import { TIME_SCALE_MS } from '../src/server/modules/activities/ranking.ts';
 import type { RankedCandidatesQuery } from '../src/server/modules/activities/activities.repository.ts';
 import { createTestApp, dialect, type TestContext } from './support/context.ts';
@@ -129,7 +124,8 @@ describe('blocks, best bound first', () => {
         radiusKm,
         now,
         weights,
-        promoted: false,
+        // A fifth of the queries rank the promoted list (2 % of the activities).
+        promoted: r.chance(0.2),
         limit,
       };
       const everything = await repo().rankedCandidates({ ...base, limit: 10_000 });
@@ -138,7 +134,6 @@ describe('blocks, best bound first', () => {
       for (const after of cut >= 0 ? [undefined, everything[cut]!] : [undefined]) {
         const q = { ...base, after: after && { score: after.score, id: after.id } };
         const expected = await repo().rankedCandidates(q);
-        const blocks: Block[][] = [];
         const got = await bestByBlocks(
           {
             lat,
@@ -149,17 +144,15 @@ describe('blocks, best bound first', () => {
             to,
             weights,
             interest: base.interest,
+            promoted: base.promoted,
             limit: limit + 1,
           },
-          (b) => {
-            blocks.push(b);
-            return repo().rankedCandidates({ ...q, blocks: b });
-          },
+          (b) => repo().rankedCandidates({ ...q, blocks: b }),
         );
         expect(got, 'a Shanghai circle always has a cover of blocks').not.toBeNull();
         expect(
           got!.rows.map((x) => [x.id, x.score]),
-          `query ${n} (${radiusKm} km, ${(to - from) / DAY} days)`,
+          `query ${n} (${radiusKm} km, ${(to - from) / DAY} days${base.promoted ? ', promoted' : ''})`,
         ).toEqual(expected.map((x) => [x.id, x.score]));
         compared += expected.length;
       }

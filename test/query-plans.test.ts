@@ -182,9 +182,21 @@ describe('"popular near you"', () => {
     );
   });
 
+  it('reads the promoted blocks through the partial index of promoted activities only', async () => {
+    const cover = coveringCells(SHANGHAI.lat, SHANGHAI.lng, 10, { finest: 6, maxCells: 1000 });
+    const blocks = [
+      { precision: 6 as const, cells: cover.cells.slice(250, 400), from: now, to: now + 9 * DAY },
+    ];
+    const p = await plan(repo().rankedCandidatesQuery({ ...base(true, 10), blocks }));
+    expect(p).toMatch(/activities_promoted_cell6_idx/);
+    expect(p).not.toMatch(/activities_cell[456]_idx|SCAN activities\b|Seq Scan on activities/);
+    const rows = await repo().rankedCandidates({ ...base(true, 30), blocks });
+    expect(rows.map((r) => r.id).every((id) => Number(id.split('-')[2]) % 500 === 0)).toBe(true);
+  });
+
   it('reads promoted candidates through the promoted index, not the cells a second time', async () => {
     const p = await plan(repo().rankedCandidatesQuery(base(true, 10)));
-    expect(p).toMatch(/activities_promoted_idx/);
+    expect(p).toMatch(/activities_promoted(_cell6)?_idx/);
     expect(p).not.toMatch(/activities_cell[45]_idx|activities_status_end_idx/);
     const rows = await repo().rankedCandidates(base(true, 30));
     expect(rows.map((r) => r.id).every((id) => Number(id.split('-')[2]) % 500 === 0)).toBe(true);

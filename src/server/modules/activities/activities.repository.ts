@@ -13,6 +13,20 @@ import { EARTH_RADIUS_KM, prefixUpperBound, type Cover } from './geo.ts';
 import type { Block } from './nearby.ts';
 import { POPULARITY_HALF_LIFE_MS, POPULARITY_SCALE, TIME_SCALE_MS, WEIGHTS } from './ranking.ts';
 
+/** The columns the ranking reads: all in the covering cell indexes. */
+const RANKED_COLUMNS = [
+  'id',
+  'startAt',
+  'status',
+  'restricted',
+  'groupId',
+  'lat',
+  'lng',
+  'popularity',
+  'popularityAt',
+  'promotedUntil',
+] as const;
+
 /** SQL for activities, their interests, sign-ups and people's coarse areas. */
 export interface RankedCandidatesQuery {
   cover: Cover;
@@ -182,6 +196,11 @@ export class ActivitiesRepository {
       : sql`cast(${sql.ref('b.value')} ->> ${sql.lit(i)} as bigint)`;
   }
 
+  /** One block row's range: `cellN = b[0] and b[1] <= start_at < b[2]`. */
+  private blockRange(precision: number) {
+    return sql<boolean>`${sql.ref(`cell${precision}`)} = ${this.blockField(0, 'text')} and ${sql.ref('startAt')} >= ${this.blockField(1, 'bigint')} and ${sql.ref('startAt')} < ${this.blockField(2, 'bigint')}`;
+  }
+
   /**
    * The ids in interest blocks: one (interest, cell6, start_at) index range per block row. On
    * PostgreSQL the range is a LATERAL subquery behind `offset 0`, which the planner may not
@@ -252,17 +271,30 @@ export class ActivitiesRepository {
     const activityBlocks = p.blocks !== undefined && !interestBlocks;
     const plain = this.db.selectFrom('activities');
     // Activity blocks: each block row drives one range of the covering (cellN, start_at, …)
-    // index (CROSS JOIN keeps the block rows outside on SQLite).
-    const from = activityBlocks
-      ? (this.db
-          .selectFrom(this.blockRows(p.blocks!).as('b'))
-          .crossJoin('activities') as unknown as typeof plain)
-      : plain;
+    // index, or for the promoted list of the partial promoted one. On SQLite CROSS JOIN keeps
+    // the block rows outside. On PostgreSQL the range is a LATERAL subquery behind `offset 0`
+    // (not flattened, so one index scan per block row; flattened, the planner may read every
+    // live promotion and hash-join them to the blocks), named `activities` for the rest.
+    const from = !activityBlocks
+      ? plain
+      : this.dialect === 'sqlite'
+        ? (this.db
+            .selectFrom(this.blockRows(p.blocks!).as('b'))
+            .crossJoin('activities') as unknown as typeof plain)
+        : (this.db.selectFrom(
+            sql`${this.blockRows(p.blocks!)} as b cross join lateral (select ${sql.join(
+              RANKED_COLUMNS.map((c) => sql.ref(c)),
+            )} from ${sql.table('activities')} where ${this.blockRange(p.blocks![0]!.precision)}${
+              p.promoted ? sql` and ${sql.ref('promotedUntil')} > ${p.now}` : sql``
+            } offset 0)`.as('activities'),
+          ) as unknown as typeof plain);
     const ranked = from
       .select([sql.ref<string>('activities.id').as('id'), score.as('score')])
       .where((eb) =>
         activityBlocks
-          ? sql<boolean>`${sql.ref(`activities.cell${p.blocks![0]!.precision}`)} = ${this.blockField(0, 'text')} and ${sql.ref('activities.startAt')} >= ${this.blockField(1, 'bigint')} and ${sql.ref('activities.startAt')} < ${this.blockField(2, 'bigint')}`
+          ? this.dialect === 'sqlite'
+            ? this.blockRange(p.blocks![0]!.precision)
+            : sql<boolean>`true`
           : interestBlocks
             ? sql<boolean>`${sql.ref('activities.id')} in (${this.interestBlockIds(p.blocks!)})`
             : precision === 5

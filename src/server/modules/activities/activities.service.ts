@@ -21,12 +21,23 @@ import { groupsPolicy, type GroupsService } from '../groups/index.ts';
 import { renderMarkdown } from '../groups/markdown.ts';
 import type { InterestsService } from '../interests/index.ts';
 import type { SearchIndex } from '../search/index.ts';
-import { ActivitiesRepository, type ActivityRow, type SignupRow } from './activities.repository.ts';
+import {
+  ActivitiesRepository,
+  type ActivityRow,
+  type RankedCandidatesQuery,
+  type SignupRow,
+} from './activities.repository.ts';
 import { newCheckinCode } from '../../platform/db/migrations/0015_checkin_codes_venues.ts';
 import { activitiesPolicy } from './activities.policy.ts';
 import { cellsOf, coarseCell, coveringCells, distanceKm } from './geo.ts';
 import { bestByBlocks } from './nearby.ts';
-import { decayedPopularity, interleave, SIGNUP_POPULARITY, VIEW_POPULARITY } from './ranking.ts';
+import {
+  decayedPopularity,
+  interleave,
+  PROMOTED_EVERY,
+  SIGNUP_POPULARITY,
+  VIEW_POPULARITY,
+} from './ranking.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -857,29 +868,40 @@ export class ActivitiesService {
       promoted: false,
       after: c && c[5] ? { score: c[4], id: c[5] } : undefined,
     };
-    const [promoted, organic] = await Promise.all([
-      this.repo.rankedCandidates({
-        ...base,
-        promoted: true,
-        after: c && c[3] ? { score: c[2], id: c[3] } : undefined,
-      }),
-      // Best block first, stopping when nothing unread can reach the page (nearby.ts); near the
-      // poles, where no cover of precision 4 or finer fits, the whole cover is ranked.
-      bestByBlocks(
-        {
-          lat: q.lat,
-          lng: q.lng,
-          radiusKm,
-          now,
-          from,
-          to,
-          weights,
-          interest: q.interest,
-          limit: limit + 1,
-        },
-        (blocks) => this.repo.rankedCandidates({ ...organicQuery, blocks }),
-      ).then((r) => r?.rows ?? this.repo.rankedCandidates(organicQuery)),
+    const promotedQuery = {
+      ...base,
+      promoted: true,
+      after: c && c[3] ? { score: c[2], id: c[3] } : undefined,
+    };
+    // Both lists are read in blocks, best first, stopping when nothing unread can reach the
+    // page (nearby.ts); near the poles, where no cover of precision 4 or finer fits, the whole
+    // cover is ranked at once.
+    const blocks = {
+      lat: q.lat,
+      lng: q.lng,
+      radiusKm,
+      now,
+      from,
+      to,
+      weights,
+      interest: q.interest,
+    };
+    const ranked = (query: RankedCandidatesQuery, count: number) =>
+      bestByBlocks({ ...blocks, promoted: query.promoted, limit: count + 1 }, (b) =>
+        this.repo.rankedCandidates({ ...query, limit: count, blocks: b }),
+      ).then((r) => r?.rows ?? this.repo.rankedCandidates({ ...query, limit: count }));
+    // A page shows at most one promoted activity in every PROMOTED_EVERY places while organic
+    // ones remain, so only that many (and one to tell whether more exist) are looked for;
+    // when the organic list runs out, promoted ones fill the page and the full count is read.
+    const promotedCount = Math.ceil(limit / PROMOTED_EVERY) + 1;
+    const [firstPromoted, organic] = await Promise.all([
+      ranked(promotedQuery, promotedCount),
+      ranked(organicQuery, limit),
     ]);
+    const promoted =
+      organic.length <= limit && firstPromoted.length > promotedCount
+        ? await ranked(promotedQuery, limit)
+        : firstPromoted;
     const start = c ? c[1] : 0;
     const merged = interleave(promoted, organic, start, limit);
     const lastP = merged.usedPromoted

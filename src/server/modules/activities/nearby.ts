@@ -106,6 +106,12 @@ export interface BlockQuery {
   weights: { interestId: string; weight: number }[];
   /** Only activities with this interest (the `interest` filter). */
   interest?: string;
+  /**
+   * The promoted list: read through the partial (cell6, start_at, …) index of promoted
+   * activities, as one list bounded by the highest weight (activity_interests knows nothing of
+   * promotions).
+   */
+  promoted?: boolean;
   /** How many of the best to return. */
   limit: number;
 }
@@ -131,7 +137,7 @@ interface List {
 function listsFor(q: BlockQuery, precision: number, cells: number, from: number): List[] {
   const reached = () => Array.from({ length: cells }, () => from);
   const maxWeight = Math.max(0, ...q.weights.map((w) => w.weight));
-  if (precision !== 6) return [{ weight: maxWeight, reached: reached() }];
+  if (precision !== 6 || q.promoted) return [{ weight: maxWeight, reached: reached() }];
   if (q.interest !== undefined) {
     return [{ interestIds: [q.interest], weight: maxWeight, reached: reached() }];
   }

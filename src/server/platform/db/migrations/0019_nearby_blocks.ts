@@ -60,6 +60,26 @@ export function nearbyBlocks(_dialect: DialectName) {
         .on('activity_interests')
         .columns(['interest_id', 'cell6', 'start_at', 'activity_id'])
         .execute();
+      // Promoted activities are read in blocks too, through this partial index (only they are
+      // in it), so finding the few a page shows does not read every organic one beside them.
+      await db.schema
+        .createIndex('activities_promoted_cell6_idx')
+        .on('activities')
+        .columns([
+          'cell6',
+          'start_at',
+          'promoted_until',
+          'status',
+          'restricted',
+          'group_id',
+          'lat',
+          'lng',
+          'popularity',
+          'popularity_at',
+          'id',
+        ])
+        .where(sql.ref('promoted_until'), 'is not', null)
+        .execute();
       await db.schema
         .createIndex('activities_cell6_idx')
         .on('activities')
