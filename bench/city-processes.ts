@@ -45,7 +45,11 @@ export function startTracked(
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));
   const gone = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
+    // 'exit' can come before the last of the output has been read (a wrk's BENCH_RESULT line
+    // was once lost that way, failing a run); 'close' comes after the pipes end. A grandchild
+    // still holding a pipe must not keep us waiting, so 'close' gets one second after 'exit'.
+    child.once('close', () => resolve());
+    child.once('exit', () => setTimeout(resolve, 1000).unref());
     child.once('error', (err) => {
       out += String(err);
       resolve();
