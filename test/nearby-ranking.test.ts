@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActivitiesRepository } from '../src/server/modules/activities/index.ts';
 import { cellsOf, coveringCells, distanceKm } from '../src/server/modules/activities/geo.ts';
-import { bestByBlocks, cellBounds, horizon } from '../src/server/modules/activities/nearby.ts';
+import {
+  bestByBlocks,
+  cellBounds,
+  horizon,
+  NEARBY_BLOCKS_FROM,
+} from '../src/server/modules/activities/nearby.ts';
 import { TIME_SCALE_MS } from '../src/server/modules/activities/ranking.ts';
 import type { RankedCandidatesQuery } from '../src/server/modules/activities/activities.repository.ts';
 import { createTestApp, dialect, type TestContext } from './support/context.ts';
@@ -34,7 +39,7 @@ beforeAll(async () => {
   interestIds = (await db.selectFrom('interests').select('id').limit(6).execute()).map((r) => r.id);
   const r = prng(seed);
   // A dense centre (most within 3 km) and a sparse ring out to ≈ 40 km.
-  const activities = Array.from({ length: 5000 }, (_, i) => {
+  const activities = Array.from({ length: 10_000 }, (_, i) => {
     const spread = r.chance(0.7) ? 0.03 : 0.4;
     const lat = SHANGHAI.lat + (r.next() - 0.5) * spread;
     const lng = SHANGHAI.lng + (r.next() - 0.5) * spread;
@@ -183,6 +188,54 @@ describe('blocks, best bound first', () => {
     expect(got!.rows).toHaveLength(21);
     // Each read block is one cell's time range; the whole circle is every cell to the window's end.
     expect(cellsRead).toBeLessThan(all.cells.length);
+  });
+});
+
+describe('GET /activities/nearby in a dense circle', () => {
+  it('takes the blocks and answers what ranking every candidate answers, promoted ones interleaved', async () => {
+    const repo = new ActivitiesRepository(ctx.database.db, dialect);
+    const cover = coveringCells(SHANGHAI.lat, SHANGHAI.lng, 10);
+    const window = { from: now, to: now + 30 * DAY };
+    // Dense enough for the blocks (the service counts up to NEARBY_BLOCKS_FROM to choose).
+    expect(await repo.countCandidates(cover, window.from, window.to, NEARBY_BLOCKS_FROM)).toBe(
+      NEARBY_BLOCKS_FROM,
+    );
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/activities/nearby?lat=${SHANGHAI.lat}&lng=${SHANGHAI.lng}&radiusKm=10&limit=20`,
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as {
+      items: { id: string; promoted: boolean }[];
+      nextCursor: string;
+    };
+    expect(body.items).toHaveLength(20);
+    // The same ranking scored whole, at the request's own time (scores move with time): the
+    // cursor carries the time the request ranked at.
+    const [, rankedAt] = JSON.parse(Buffer.from(body.nextCursor, 'base64url').toString()) as [
+      string,
+      number,
+    ];
+    const q: RankedCandidatesQuery = {
+      cover,
+      from: rankedAt,
+      to: rankedAt + 30 * DAY,
+      memberOfGroupIds: [],
+      lat: SHANGHAI.lat,
+      lng: SHANGHAI.lng,
+      radiusKm: 10,
+      now: rankedAt,
+      weights: [],
+      promoted: false,
+      limit: 40,
+    };
+    const organic = (await repo.rankedCandidates(q)).map((r) => r.id);
+    const promoted = (await repo.rankedCandidates({ ...q, promoted: true })).map((r) => r.id);
+    const got = body.items.filter((x) => !x.promoted).map((x) => x.id);
+    const gotPromoted = body.items.filter((x) => x.promoted).map((x) => x.id);
+    expect(got).toEqual(organic.slice(0, got.length));
+    expect(gotPromoted).toEqual(promoted.slice(0, gotPromoted.length));
+    expect(body.items.flatMap((x, i) => (x.promoted ? [i] : []))).toEqual([0, 5, 10, 15]);
   });
 });
 

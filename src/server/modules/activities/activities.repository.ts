@@ -228,6 +228,29 @@ export class ActivitiesRepository {
    * that the plan does not depend on statistics: organic never reads the (status, end_at)
    * index, promoted never the cell index.
    */
+  /**
+   * How many activities of the cover start in the window, counted up to `cap` from the covering
+   * cell index alone (no status, visibility or score): how dense the circle is, at a cost of at
+   * most `cap` index entries. Covers of precision 4 or 5 only.
+   */
+  async countCandidates(cover: Cover, from: number, to: number, cap: number): Promise<number> {
+    const cell = cover.precision === 5 ? 'cell5' : 'cell4';
+    const r = await this.db
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('activities')
+          .select(sql<number>`1`.as('one'))
+          .where(cell, 'in', cover.cells)
+          .where('startAt', '>=', from)
+          .where('startAt', '<=', to)
+          .limit(cap)
+          .as('c'),
+      )
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
   rankedCandidates(p: RankedCandidatesQuery) {
     return this.rankedCandidatesQuery(p).execute();
   }

@@ -30,7 +30,7 @@ import {
 import { newCheckinCode } from '../../platform/db/migrations/0015_checkin_codes_venues.ts';
 import { activitiesPolicy } from './activities.policy.ts';
 import { cellsOf, coarseCell, coveringCells, distanceKm } from './geo.ts';
-import { bestByBlocks } from './nearby.ts';
+import { bestByBlocks, NEARBY_BLOCKS_FROM } from './nearby.ts';
 import {
   decayedPopularity,
   interleave,
@@ -873,9 +873,9 @@ export class ActivitiesService {
       promoted: true,
       after: c && c[3] ? { score: c[2], id: c[3] } : undefined,
     };
-    // Both lists are read in blocks, best first, stopping when nothing unread can reach the
-    // page (nearby.ts); near the poles, where no cover of precision 4 or finer fits, the whole
-    // cover is ranked at once.
+    // In a dense circle both lists are read in blocks, best first, stopping when nothing
+    // unread can reach the page (nearby.ts); near the poles, where no cover of precision 4 or
+    // finer fits, and where the circle is sparse, the whole cover is ranked at once.
     const blocks = {
       lat: q.lat,
       lng: q.lng,
@@ -886,10 +886,18 @@ export class ActivitiesService {
       weights,
       interest: q.interest,
     };
+    // Where the circle holds few upcoming activities, scoring them all in one statement is
+    // cheaper than the blocks' rounds of mostly empty ranges; a count capped at
+    // NEARBY_BLOCKS_FROM (index entries only) tells which case this is, at a bounded cost.
+    const dense =
+      cover.precision >= 4 &&
+      (await this.repo.countCandidates(cover, from, to, NEARBY_BLOCKS_FROM)) >= NEARBY_BLOCKS_FROM;
     const ranked = (query: RankedCandidatesQuery, count: number) =>
-      bestByBlocks({ ...blocks, promoted: query.promoted, limit: count + 1 }, (b) =>
-        this.repo.rankedCandidates({ ...query, limit: count, blocks: b }),
-      ).then((r) => r?.rows ?? this.repo.rankedCandidates({ ...query, limit: count }));
+      dense
+        ? bestByBlocks({ ...blocks, promoted: query.promoted, limit: count + 1 }, (b) =>
+            this.repo.rankedCandidates({ ...query, limit: count, blocks: b }),
+          ).then((r) => r?.rows ?? this.repo.rankedCandidates({ ...query, limit: count }))
+        : this.repo.rankedCandidates({ ...query, limit: count });
     // A page shows at most one promoted activity in every PROMOTED_EVERY places while organic
     // ones remain, so only that many (and one to tell whether more exist) are looked for;
     // when the organic list runs out, promoted ones fill the page and the full count is read.

@@ -27,6 +27,13 @@ import { TIME_SCALE_MS, WEIGHTS } from './ranking.ts';
  * database still computes every score, with the same expression as before.
  */
 
+/**
+ * Blocks pay where the circle is dense. Below this many upcoming activities in the cover and
+ * window, ranking them all in one statement is cheaper than the rounds (most of whose ranges
+ * are empty); the service counts up to this many to choose (docs/activities.md).
+ */
+export const NEARBY_BLOCKS_FROM = 5_000;
+
 /** At most this many cells in a cover of blocks (a 10 km circle at Shanghai is ≈ 650 at precision 6). */
 export const MAX_BLOCK_CELLS = 1_000;
 /** The first level is this far below the best bound; each later step is twice the one before. */
@@ -228,7 +235,7 @@ export async function bestByBlocks<T extends { id: string; score: number }>(
     if (last) {
       level = last.score;
     } else {
-      step *= 2;
+      step *= 4;
       level -= step;
     }
   }
