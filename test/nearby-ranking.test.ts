@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActivitiesRepository } from '../src/server/modules/activities/index.ts';
+import { ActivitiesRepository } from '../src/server/modules/activities/activities.repository.ts';
 import { cellsOf, coveringCells, distanceKm } from '../src/server/modules/activities/geo.ts';
 import {
   bestByBlocks,

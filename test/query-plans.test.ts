@@ -1,6 +1,6 @@
 import { CompiledQuery, type Compilable } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActivitiesRepository } from '../src/server/modules/activities/index.ts';
+import { ActivitiesRepository } from '../src/server/modules/activities/activities.repository.ts';
 import { cellsOf, coveringCells } from '../src/server/modules/activities/geo.ts';
 import { ForumRepository } from '../src/server/modules/groups/forum.repository.ts';
 import { OperatorRepository } from '../src/server/modules/operator/operator.repository.ts';

@@ -14,16 +14,6 @@ import type { Logger } from 'pino';
 import { Type } from 'typebox';
 import { v7 as uuidv7 } from 'uuid';
 import { ErrorResponse } from '../shared/api/common.ts';
-import { accountsRoutes } from './modules/accounts/index.ts';
-import { interestsRoutes } from './modules/interests/index.ts';
-import { forumRoutes, groupsRoutes } from './modules/groups/index.ts';
-import { moderationRoutes } from './modules/moderation/index.ts';
-import { operatorRoutes } from './modules/operator/index.ts';
-import { activitiesRoutes } from './modules/activities/index.ts';
-import { searchRoutes } from './modules/search/index.ts';
-import { messagingRoutes } from './modules/messaging/index.ts';
-import { walletRoutes } from './modules/wallet/index.ts';
-import { privacyRoutes } from './modules/privacy/index.ts';
 import websocket from '@fastify/websocket';
 import { StreamGateway, streamSocketErrorHandler } from './platform/realtime/gateway.ts';
 import { STREAM_LIMITS } from '../shared/realtime.ts';
@@ -46,6 +36,8 @@ import type { App } from './platform/http/types.ts';
 import { refuseUnknownFields, validatorCompiler } from './platform/http/validation.ts';
 import type { PubSub } from './platform/events/pubsub.ts';
 import { createServices, type Services } from './services.ts';
+import { configurePasswordHashing } from './modules/accounts/index.ts';
+import { registerRoutes } from './routes.ts';
 
 /** Request log lines without a caller's exact location (lat/lng are reduced to "…"). */
 function serializeRequest(req: { method: string; url: string; id: string }) {
@@ -132,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   app.setValidatorCompiler(validatorCompiler);
 
+  configurePasswordHashing(config.passwordHash);
   const services = createServices(config, deps.database, deps.pubsub, app.log as Logger);
   app.decorate('services', services);
   await services.interests.syncTaxonomy();
@@ -247,21 +240,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     pages.fallback = await registerWebClient(app, deps.webClient ?? CLIENT_DIR);
   }
 
-  accountsRoutes(app, {
-    accounts: services.accounts,
-    cookieSecure: config.cookieSecure,
-    authRateLimitPerMinute: config.authRateLimitPerMinute,
-  });
-  interestsRoutes(app, { interests: services.interests });
-  groupsRoutes(app, { groups: services.groups });
-  forumRoutes(app, { forum: services.forum });
-  searchRoutes(app, services);
-  moderationRoutes(app, { moderation: services.moderation });
-  activitiesRoutes(app, { activities: services.activities, publicUrl: config.publicUrl });
-  messagingRoutes(app, services);
-  walletRoutes(app, services);
-  privacyRoutes(app, { privacy: services.privacy });
-  operatorRoutes(app, services);
+  registerRoutes(app, services, config);
   // A client frame over the bound closes its socket with 1009 (the ws library enforces it).
   await app.register(websocket, {
     options: { maxPayload: STREAM_LIMITS.maxFrameBytes },

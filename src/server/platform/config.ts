@@ -54,7 +54,23 @@ export interface Config {
   queryTimeoutMs: number;
   /** SQLite: the WAL checkpointer thread's interval in ms; 0 leaves it to SQLite's own. */
   walCheckpointMs: number;
+  /** The argon2id cost of new password and PIN hashes (accounts/password.ts). */
+  passwordHash: PasswordHashCost;
 }
+
+/** argon2id's cost: memory in KiB (`m=`) and passes over it (`t=`). */
+export interface PasswordHashCost {
+  memoryKib: number;
+  passes: number;
+}
+
+/** OWASP's minimum for argon2id: 19 MiB, 2 passes (one lane). The production default. */
+export const DEFAULT_PASSWORD_HASH_COST: Readonly<PasswordHashCost> = Object.freeze({
+  memoryKib: 19_456,
+  passes: 2,
+});
+/** argon2's own floor: 8 KiB per lane (quanzi hashes with one). Far below OWASP: tests only. */
+export const MIN_PASSWORD_HASH_MEMORY_KIB = 8;
 
 export class ConfigError extends Error {
   constructor(
@@ -186,6 +202,17 @@ export function loadConfig(env: Env = process.env): Config {
     sqliteReaders: int(env, 'SQLITE_READERS', DEFAULT_SQLITE_READERS, 0, 64),
     queryTimeoutMs: int(env, 'QUERY_TIMEOUT_MS', 5000, 10, 600_000),
     walCheckpointMs: int(env, 'WAL_CHECKPOINT_MS', 1000, 0, 3_600_000),
+    // Lower than the default weakens every password and PIN hash made: for tests only.
+    passwordHash: {
+      memoryKib: int(
+        env,
+        'PASSWORD_HASH_MEMORY_KIB',
+        DEFAULT_PASSWORD_HASH_COST.memoryKib,
+        MIN_PASSWORD_HASH_MEMORY_KIB,
+        4_194_304,
+      ),
+      passes: int(env, 'PASSWORD_HASH_PASSES', DEFAULT_PASSWORD_HASH_COST.passes, 1, 100),
+    },
   };
 }
 

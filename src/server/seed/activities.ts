@@ -1,10 +1,10 @@
-import { cellsOf } from '../modules/activities/geo.ts';
 import {
+  cellsOf,
   decayedPopularity,
   SIGNUP_POPULARITY,
   VIEW_POPULARITY,
-} from '../modules/activities/ranking.ts';
-import { REMINDER_HOURS } from '../modules/messaging/notification-rules.ts';
+} from '../modules/activities/index.ts';
+import { REMINDER_HOURS } from '../modules/messaging/index.ts';
 import { counted, DAY, HOUR, NOTIFY_WINDOW_MS, type SeedContext, type World } from './context.ts';
 import { districtPicker } from './groups.ts';
 import type { Ledger } from './ledger.ts';

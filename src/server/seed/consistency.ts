@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, DialectName } from '../platform/db/database.ts';
-import { plainExcerpt, renderMarkdown } from '../modules/groups/markdown.ts';
-import { MAX_INDEXED_CHARS, tokenizeForIndex } from '../modules/search/tokenize.ts';
+import { plainExcerpt, renderMarkdown } from '../modules/groups/index.ts';
+import { MAX_INDEXED_CHARS, tokenizeForIndex } from '../modules/search/index.ts';
 import { seededHotRank } from './forum.ts';
 
 /** One kept value that differs from a recount of the rows it summarises. */

@@ -1,5 +1,5 @@
 import { REACTIONS } from '../../shared/api/forum.ts';
-import { HOT_REFRESH_WINDOW_MS, hotRank } from '../modules/groups/hot-rank.ts';
+import { HOT_REFRESH_WINDOW_MS, hotRank } from '../modules/groups/index.ts';
 import {
   counted,
   DAY,

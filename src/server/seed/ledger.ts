@@ -1,4 +1,4 @@
-import { PLATFORM } from '../modules/wallet/wallet.service.ts';
+import { PLATFORM } from '../modules/wallet/index.ts';
 import { counted, type SeedContext, type World } from './context.ts';
 import { Rng } from './random.ts';
 

@@ -1,4 +1,4 @@
-import { MAX_INDEXED_CHARS, tokenizeForIndex } from '../modules/search/tokenize.ts';
+import { MAX_INDEXED_CHARS, tokenizeForIndex } from '../modules/search/index.ts';
 import type { Value } from './sink.ts';
 
 /** Columns of search_documents the seed writes (doc_no is the database's). */

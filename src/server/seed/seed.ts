@@ -1,9 +1,8 @@
 import { SESSION_COOKIE } from '../platform/http/auth.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
-import { hashSecret } from '../modules/accounts/password.ts';
-import { InterestsRepository } from '../modules/interests/interests.repository.ts';
-import { taxonomy } from '../modules/interests/taxonomy.ts';
+import { hashSecret } from '../modules/accounts/index.ts';
+import { syncInterestTaxonomy } from '../modules/interests/index.ts';
 import { makeActivities } from './activities.ts';
 import type { SeedContext, World } from './context.ts';
 import { makeForum } from './forum.ts';
@@ -90,7 +89,7 @@ export async function runSeed(opts: SeedOptions): Promise<SeedManifest> {
           `(remove the SQLite file or use a fresh PostgreSQL database).`,
       );
     }
-    await new InterestsRepository(handle.db).syncTaxonomy(taxonomy);
+    await syncInterestTaxonomy(handle.db);
   } finally {
     await handle.close();
   }

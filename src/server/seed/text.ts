@@ -3,9 +3,9 @@ import {
   plainText,
   renderMarkdown,
   shortenExcerpt,
-} from '../modules/groups/markdown.ts';
-import { tokenizeForIndex } from '../modules/search/tokenize.ts';
-import { taxonomy } from '../modules/interests/taxonomy.ts';
+} from '../modules/groups/index.ts';
+import { tokenizeForIndex } from '../modules/search/index.ts';
+import { taxonomy } from '../modules/interests/index.ts';
 import { Rng } from './random.ts';
 import { DISTRICTS, shortName } from './shanghai.ts';
 import { DAYS, PRICES, TIMES, WEATHER, topicOf, type Topic } from './words-topics.ts';

@@ -1,4 +1,4 @@
-import { TOPUP_MAX_FEN, WALLET_MAX_FEN } from '../modules/wallet/wallet.service.ts';
+import { TOPUP_MAX_FEN, WALLET_MAX_FEN } from '../modules/wallet/index.ts';
 import { counted, DAY, HOUR, NOTIFY_WINDOW_MS, type SeedContext, type World } from './context.ts';
 import type { Ledger } from './ledger.ts';
 import { Rng } from './random.ts';

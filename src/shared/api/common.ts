@@ -1,10 +1,19 @@
 import { Type, type Static, type TSchema, type TString } from 'typebox';
+import { errorCatalogue, type ErrorCode } from '../errors.ts';
 
-/** The one error shape of every 4xx and 5xx response. */
+/** Every code of the error catalogue (src/shared/errors.ts), in its order. */
+const ERROR_CODES = Object.keys(errorCatalogue) as ErrorCode[];
+
+/**
+ * The one error shape of every 4xx and 5xx response. `code` is an enum of the catalogue's codes,
+ * so the OpenAPI document lists them all (test/error-catalogue.test.ts checks it does).
+ */
 export const ErrorResponse = Type.Object(
   {
     error: Type.Object({
-      code: Type.String({ description: 'Stable snake_case code from the error catalogue' }),
+      code: Type.Enum(ERROR_CODES, {
+        description: 'Stable snake_case code from the error catalogue (src/shared/errors.ts)',
+      }),
       message: Type.String(),
       details: Type.Optional(Type.Unknown()),
     }),

@@ -7,7 +7,6 @@ export {
   type SiteBanView,
   type UserSummary,
 } from './accounts.service.ts';
-export { accountsRoutes } from './accounts.routes.ts';
 /** For the operator CLI, which works on the database without the services. */
-export { AccountsRepository } from './accounts.repository.ts';
-export { hashSecret, verifySecret } from './password.ts';
+export { listOperators, setRole, type RoleChange } from './operator-roles.ts';
+export { configurePasswordHashing, hashSecret, verifySecret } from './password.ts';

@@ -10,7 +10,7 @@ import type {
   UpdateActivityBody,
 } from '../../../shared/api/activities.ts';
 import { toIsoWithOffset } from '../../../shared/time.ts';
-import type { DialectName, Trx } from '../../platform/db/database.ts';
+import type { DialectName, Executor, Trx } from '../../platform/db/database.ts';
 import { recordEvent } from '../../platform/events/outbox.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
@@ -18,7 +18,7 @@ import { AppError, conflict, invalidInput, notFound } from '../../platform/http/
 import { decodeCursor, encodeCursor, toPage, keysetPage } from '../../platform/http/pagination.ts';
 import type { AccountsService, UserSummary } from '../accounts/index.ts';
 import { groupsPolicy, type GroupsService } from '../groups/index.ts';
-import { renderMarkdown } from '../groups/markdown.ts';
+import { renderMarkdown } from '../groups/index.ts';
 import type { InterestsService } from '../interests/index.ts';
 import type { SearchIndex } from '../search/index.ts';
 import {
@@ -172,7 +172,7 @@ function contentColumns(
 
 /** Activities: create, change, cancel, sign up and waitlist, check in, nearby and popular. */
 export class ActivitiesService {
-  readonly repo: ActivitiesRepository;
+  private readonly repo: ActivitiesRepository;
   private payments: ActivityPayments = {
     runPaidSignup: () => Promise.reject(new AppError('conflict', 'Paid sign-up needs the wallet.')),
     runOnce: () => Promise.reject(new AppError('conflict', 'Refunds need the wallet.')),
@@ -188,9 +188,29 @@ export class ActivitiesService {
     deps.groups.onVisibilityChange((trx, groupId, restricted) =>
       this.repo.with(trx).setGroupRestricted(groupId, restricted),
     );
+    deps.search.provide('activities', (r) =>
+      this.searchActivities(r.viewer, r.q, r.limit, r.cursor),
+    );
   }
 
   /** The wallet module registers how paid places are charged and refunded. */
+  // What other modules ask of activities (notices, payouts, bills): narrow reads, so the
+  // activities module alone decides how its tables change. `db` may be the caller's transaction.
+
+  /** The activity's stored row, unchecked (undefined if none): for notices and payouts. */
+  record(activityId: string, db: Executor = this.deps.uow.db): Promise<ActivityRow | undefined> {
+    return this.repo.with(db).find(activityId);
+  }
+
+  /** Who holds a place: confirmed and waitlisted, or only the confirmed. */
+  attendeeIds(
+    activityId: string,
+    status?: 'confirmed',
+    db: Executor = this.deps.uow.db,
+  ): Promise<string[]> {
+    return this.repo.with(db).attendeeIds(activityId, status);
+  }
+
   usePayments(payments: ActivityPayments): void {
     this.payments = payments;
   }

@@ -5,5 +5,9 @@ export {
   type PaidSignupInput,
   type SignupResult,
 } from './activities.service.ts';
-export { activitiesRoutes } from './activities.routes.ts';
-export { ActivitiesRepository, type ActivityRow } from './activities.repository.ts';
+/** Fen held per activity from its paid sign-ups, for `npm run ledger:check`. */
+export { heldByActivity } from './ledger-view.ts';
+/** The stored cells and popularity, for writers of activities in bulk (the seed). */
+export { cellsOf } from './geo.ts';
+export { decayedPopularity, SIGNUP_POPULARITY, VIEW_POPULARITY } from './ranking.ts';
+export { checkActivitiesCounters } from './activities.counters.ts';

@@ -10,7 +10,7 @@ import {
   type UpdateThreadBody,
 } from '../../../shared/api/forum.ts';
 import { toIsoWithOffset } from '../../../shared/time.ts';
-import type { DialectName, Trx } from '../../platform/db/database.ts';
+import type { DialectName, Executor, Trx } from '../../platform/db/database.ts';
 import { recordEvent } from '../../platform/events/outbox.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
@@ -102,14 +102,54 @@ const unknownUser = (id: string): UserSummary => ({ id, username: '', displayNam
 
 /** Threads, posts, reactions, edits and deletions inside groups. */
 export class ForumService {
-  readonly repo: ForumRepository;
+  private readonly repo: ForumRepository;
   private reportHeld: HeldPostReporter = async () => {};
 
   constructor(private readonly deps: ForumDeps) {
     this.repo = new ForumRepository(deps.uow.db, deps.dialect);
+    deps.search.provide('threads', (r) =>
+      this.searchThreads(r.viewer, r.q, r.limit, r.cursor, r.groupId),
+    );
   }
 
   private livePost: (threadId: string, post: Post) => Promise<void> = async () => {};
+
+  // What other modules ask of the forum: narrow reads, so the forum's tables stay its own.
+  // Those taking `db` may run inside the caller's transaction.
+
+  /** A thread's title ('' if it is gone), for notices about it. */
+  async threadTitle(threadId: string, db: Executor = this.deps.uow.db): Promise<string> {
+    return (await this.repo.with(db).findThread(threadId))?.title ?? '';
+  }
+
+  /** Who wrote a post and in which thread (undefined if it is gone). */
+  async postRef(postId: string, db: Executor = this.deps.uow.db) {
+    const p = await this.repo.with(db).findPost(postId);
+    return p && { authorId: p.authorId, threadId: p.threadId };
+  }
+
+  /** Posts by id with their thread's title (missing ones left out): what a report shows. */
+  async postsWithThreadTitles(postIds: readonly string[]) {
+    const posts = await this.repo.findPosts(postIds);
+    const threads = await this.repo.findThreads(posts.map((p) => p.threadId));
+    const title = new Map(threads.map((t) => [t.id, t.title]));
+    return posts.map((post) => ({ post, threadTitle: title.get(post.threadId) ?? '' }));
+  }
+
+  /** Each group's newest `limit` visible threads, authors in `hiddenAuthors` left out. */
+  recentThreads(groupIds: string[], limit: number, hiddenAuthors: string[]) {
+    return this.repo.recentThreads(groupIds, limit, hiddenAuthors);
+  }
+
+  /** Threads started in the groups since `since` by others (the community tab's badge). */
+  countNewThreads(
+    groupIds: string[],
+    since: number,
+    userId: string,
+    db: Executor = this.deps.uow.db,
+  ): Promise<number> {
+    return this.repo.with(db).countNewThreads(groupIds, since, userId);
+  }
 
   /** The realtime layer registers how a new visible post reaches people following its thread. */
   onLivePost(push: (threadId: string, post: Post) => Promise<void>): void {
@@ -162,7 +202,7 @@ export class ForumService {
   private async assertMayPost(trx: Trx, a: GroupAccess, now: number): Promise<void> {
     const userId = a.viewer!.userId;
     if (groupsPolicy.isModerator(a)) {
-      await this.deps.groups.repo.with(trx).updateMember(a.group.id, userId, { lastPostAt: now });
+      await this.deps.groups.recordPostTime(trx, a.group.id, userId, now);
       return;
     }
     const recent = await this.repo.with(trx).countPostsSince(userId, now - RATE_WINDOW_MS);
@@ -172,7 +212,7 @@ export class ForumService {
       });
     }
     const slow = a.group.slowModeSeconds * 1000;
-    const ok = await this.deps.groups.repo.with(trx).touchLastPost(a.group.id, userId, now, slow);
+    const ok = await this.deps.groups.takePostSlot(trx, a.group.id, userId, now, slow);
     if (!ok) {
       const waitMs = slow - (now - (a.membership?.lastPostAt ?? now));
       throw new AppError('slow_mode', undefined, {
@@ -255,7 +295,7 @@ export class ForumService {
       if (held) {
         await this.reportHeld(trx, { postId, groupId, reason: `word_filter: ${held}` });
       } else {
-        await this.deps.groups.repo.with(trx).adjustCounts(groupId, { threads: 1 }, now);
+        await this.deps.groups.threadCounted(trx, groupId, 1, now);
         await this.indexThread(trx, a, threadId, title, body, now);
       }
       await recordEvent(trx, 'thread.created', {
@@ -331,8 +371,7 @@ export class ForumService {
     },
   ) {
     const { mentioned, ...rest } = e;
-    const interestIds =
-      (await this.deps.groups.repo.with(trx).interestIdsFor([e.groupId])).get(e.groupId) ?? [];
+    const interestIds = await this.deps.groups.interestIds(e.groupId, trx);
     await recordEvent(trx, 'post.created', { ...rest, interestIds });
     if (mentioned.length && !e.held) {
       await recordEvent(trx, 'post.mentioned', {
@@ -519,7 +558,7 @@ export class ForumService {
         });
       } else {
         await this.countReply(trx, threadId, +1, now);
-        await this.deps.groups.repo.with(trx).adjustCounts(thread.groupId, {}, now);
+        await this.deps.groups.markActive(trx, thread.groupId, now);
         await this.indexReply(trx, a, { id: postId, threadId, body, createdAt: now });
       }
       await this.recordPostEvents(trx, {
@@ -646,7 +685,7 @@ export class ForumService {
     if (post.seq === 1) {
       await this.repo.with(trx).updateThread(thread.id, { status, updatedAt: now });
       if (thread.status === 'visible')
-        await this.deps.groups.repo.with(trx).adjustCounts(a.group.id, { threads: -1 });
+        await this.deps.groups.threadCounted(trx, a.group.id, -1);
       await this.deps.search.remove(trx, 'thread', thread.id);
     } else {
       if (post.status === 'visible') await this.countReply(trx, thread.id, -1, now);
@@ -699,7 +738,7 @@ export class ForumService {
     const thread = (await repo.findThread(current.threadId))!;
     if (current.seq === 1) {
       await repo.updateThread(thread.id, { status: 'visible', updatedAt: now });
-      await this.deps.groups.repo.with(trx).adjustCounts(current.groupId, { threads: 1 }, now);
+      await this.deps.groups.threadCounted(trx, current.groupId, 1, now);
       await this.indexThread(
         trx,
         ctx.access,
@@ -831,7 +870,7 @@ export class ForumService {
     );
     const groupRows = new Map(
       (
-        await this.deps.groups.repo.findGroups([
+        await this.deps.groups.findGroups([
           ...new Set([...threads.values()].map((t) => t.groupId)),
         ])
       ).map((g) => [g.id, g]),

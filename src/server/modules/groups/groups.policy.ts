@@ -47,6 +47,12 @@ export const groupsPolicy = {
     if (!this.isMember(a)) throw forbidden('Join the group to post.');
   },
 
+  /** Notices about the group's content reach no one banned, and in an approval group members only. */
+  mayReceiveContent(a: GroupAccess): boolean {
+    if (this.isBanned(a)) return false;
+    return a.group.visibility !== 'approval' || this.isMember(a);
+  },
+
   isModerator: (a: GroupAccess) => actingRank(a) >= RANK.moderator,
   isAdmin: (a: GroupAccess) => actingRank(a) >= RANK.admin,
   isOwner: (a: GroupAccess) => activeRole(a) === 'owner',

@@ -1,5 +1,5 @@
 import type { InterestList, MyInterests } from '../../../shared/api/interests.ts';
-import type { Trx } from '../../platform/db/database.ts';
+import type { Executor, Trx } from '../../platform/db/database.ts';
 import { recordEvent, type OutboxDispatcher } from '../../platform/events/outbox.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
@@ -15,6 +15,9 @@ import { taxonomy } from './taxonomy.ts';
  */
 export const LEARNING = { join: 0.2, signup: 0.3, post: 0.05 } as const;
 export const LEARNED_CAP = 0.9;
+
+export const syncInterestTaxonomy = (db: Executor) =>
+  new InterestsRepository(db).syncTaxonomy(taxonomy);
 
 const pick = (lang: Language, zh: string, en: string) => (lang === 'en' ? en : zh);
 

@@ -31,8 +31,8 @@ export class CommunityService {
     ]);
     const seenBefore = await this.accounts.communitySeenAt(viewer.userId);
     const [threads, newSince, upcoming, nearby] = await Promise.all([
-      this.forum.repo.recentThreads(groupIds, 10, blocked),
-      this.forum.repo.countNewThreads(groupIds, seenBefore, viewer.userId),
+      this.forum.recentThreads(groupIds, 10, blocked),
+      this.forum.countNewThreads(groupIds, seenBefore, viewer.userId),
       this.activities.mine(viewer, 5),
       area
         ? (() => {

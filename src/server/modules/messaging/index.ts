@@ -3,4 +3,5 @@ export { NotificationsService, type NotificationInput } from './notifications.se
 export { ConversationsService } from './conversations.service.ts';
 export { CommunityService } from './community.service.ts';
 export { registerNotificationRules } from './notification-rules.ts';
-export { messagingRoutes } from './messaging.routes.ts';
+export { REMINDER_HOURS } from './notification-rules.ts';
+export { checkMessagingCounters } from './messaging.counters.ts';

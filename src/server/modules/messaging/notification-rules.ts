@@ -45,13 +45,13 @@ export function registerNotificationRules(d: RuleDeps): void {
       groupContent: true,
       target,
     };
-    const thread = await d.forum.repo.with(ctx.trx).findThread(p.threadId);
+    const threadTitle = await d.forum.threadTitle(p.threadId, ctx.trx);
     if (p.threadAuthorId !== p.authorId) {
       await n.notify(ctx.trx, ctx, {
         ...base,
         userId: p.threadAuthorId,
         type: 'post.reply',
-        data: { threadId: p.threadId, threadTitle: thread?.title ?? '' },
+        data: { threadId: p.threadId, threadTitle },
       });
     }
     if (p.replyToAuthorId && p.replyToAuthorId !== p.threadAuthorId) {
@@ -59,14 +59,14 @@ export function registerNotificationRules(d: RuleDeps): void {
         ...base,
         userId: p.replyToAuthorId,
         type: 'post.reply_to_post',
-        data: { threadId: p.threadId, threadTitle: thread?.title ?? '', replyToId: p.replyToId },
+        data: { threadId: p.threadId, threadTitle, replyToId: p.replyToId },
       });
     }
   });
 
   on.on('post.mentioned', async (e, ctx) => {
     const p = e.payload;
-    const thread = await d.forum.repo.with(ctx.trx).findThread(p.threadId);
+    const threadTitle = await d.forum.threadTitle(p.threadId, ctx.trx);
     for (const userId of p.userIds) {
       await n.notify(ctx.trx, ctx, {
         userId,
@@ -77,7 +77,7 @@ export function registerNotificationRules(d: RuleDeps): void {
         groupId: p.groupId,
         groupContent: true,
         target: `/threads/${p.threadId}#post-${p.postId}`,
-        data: { threadId: p.threadId, threadTitle: thread?.title ?? '' },
+        data: { threadId: p.threadId, threadTitle },
       });
     }
   });
@@ -100,7 +100,7 @@ export function registerNotificationRules(d: RuleDeps): void {
 
   on.on('group.join_requested', async (e, ctx) => {
     const { groupId, userId } = e.payload;
-    for (const adminId of await d.groups.repo.with(ctx.trx).adminIds(groupId)) {
+    for (const adminId of await d.groups.adminIds(groupId, ctx.trx)) {
       await n.notify(ctx.trx, ctx, {
         userId: adminId,
         type: 'group.join_request',
@@ -164,7 +164,7 @@ export function registerNotificationRules(d: RuleDeps): void {
     a?.restricted ? { groupId: a.groupId, groupContent: true } : {};
   on.on('activity.signed_up', async (e, ctx) => {
     const { activityId, userId, status } = e.payload;
-    const a = await d.activities.repo.with(ctx.trx).find(activityId);
+    const a = await d.activities.record(activityId, ctx.trx);
     await n.notify(ctx.trx, ctx, {
       userId,
       type: status === 'confirmed' ? 'activity.signup_confirmed' : 'activity.waitlisted',
@@ -178,7 +178,7 @@ export function registerNotificationRules(d: RuleDeps): void {
   });
   on.on('activity.signup_promoted', async (e, ctx) => {
     const { activityId, userId } = e.payload;
-    const a = await d.activities.repo.with(ctx.trx).find(activityId);
+    const a = await d.activities.record(activityId, ctx.trx);
     await n.notify(ctx.trx, ctx, {
       userId,
       type: 'activity.promoted',
@@ -195,7 +195,7 @@ export function registerNotificationRules(d: RuleDeps): void {
     trx: Parameters<JobScheduler['schedule']>[0],
     activityId: string,
   ) => {
-    const a = await d.activities.repo.with(trx).find(activityId);
+    const a = await d.activities.record(activityId, trx);
     if (!a) return;
     for (const hours of REMINDER_HOURS) {
       const key = `activity-reminder:${activityId}:${hours}`;
@@ -222,9 +222,8 @@ export function registerNotificationRules(d: RuleDeps): void {
   ) => {
     const { trx } = ctx;
     await scheduleReminders(trx, activityId);
-    const repo = d.activities.repo.with(trx);
-    const a = await repo.find(activityId);
-    for (const userId of await repo.attendeeIds(activityId)) {
+    const a = await d.activities.record(activityId, trx);
+    for (const userId of await d.activities.attendeeIds(activityId, undefined, trx)) {
       await n.notify(trx, ctx, {
         userId,
         type,
@@ -249,10 +248,9 @@ export function registerNotificationRules(d: RuleDeps): void {
   );
   d.jobs.handle('activity.reminder', async (job, ctx) => {
     const { activityId, hours } = job.payload as { activityId: string; hours: number };
-    const repo = d.activities.repo.with(ctx.trx);
-    const a = await repo.find(activityId);
+    const a = await d.activities.record(activityId, ctx.trx);
     if (!a || a.status !== 'published' || a.startAt <= Date.now()) return;
-    for (const userId of await repo.attendeeIds(activityId, 'confirmed')) {
+    for (const userId of await d.activities.attendeeIds(activityId, 'confirmed', ctx.trx)) {
       await n.notify(ctx.trx, ctx, {
         userId,
         type: 'activity.reminder',
@@ -337,7 +335,7 @@ export function registerNotificationRules(d: RuleDeps): void {
 
   on.on('report.resolved', async (e, ctx) => {
     const { postId, groupId, actorId, resolution } = e.payload;
-    const post = await d.forum.repo.with(ctx.trx).findPost(postId);
+    const post = await d.forum.postRef(postId, ctx.trx);
     if (!post) return;
     if (resolution === 'post_deleted' || resolution === 'author_banned') {
       await n.notify(ctx.trx, ctx, {

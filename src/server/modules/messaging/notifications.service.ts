@@ -30,7 +30,7 @@ export interface NotificationInput {
 
 /** Notifications, unread counts and mutes. */
 export class NotificationsService {
-  readonly repo: MessagingRepository;
+  private readonly repo: MessagingRepository;
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -53,12 +53,7 @@ export class NotificationsService {
     if (await repo.isMuted(n.userId, n.type, n.groupId ?? null)) return false;
     if (n.actorId && (await this.accounts.hasBlocked(n.userId, n.actorId, trx))) return false;
     if (n.groupId && n.groupContent) {
-      const groupsRepo = this.groups.repo.with(trx);
-      const g = await groupsRepo.findGroup(n.groupId);
-      if (!g) return false;
-      const m = await groupsRepo.getMembership(n.groupId, n.userId);
-      if (m?.status === 'banned') return false;
-      if (g.visibility === 'approval' && m?.status !== 'member') return false;
+      if (!(await this.groups.mayReceiveContent(n.groupId, n.userId, trx))) return false;
     }
     const now = Date.now();
     const data = JSON.stringify(n.data ?? {});
@@ -111,10 +106,10 @@ export class NotificationsService {
     const [notifications, messages, groupIds, seen] = await Promise.all([
       repo.countUnreadNotifications(userId),
       repo.countUnreadMessages(userId),
-      this.groups.repo.with(db).groupIdsWithStatus(userId, 'member'),
+      this.groups.memberGroupIds(userId, db),
       this.accounts.communitySeenAt(userId, db),
     ]);
-    const community = await this.forum.repo.with(db).countNewThreads(groupIds, seen, userId);
+    const community = await this.forum.countNewThreads(groupIds, seen, userId, db);
     return { notifications, messages, community };
   }
 

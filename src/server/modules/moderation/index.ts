@@ -1,3 +1,2 @@
 /** The moderation module's surface for the rest of the server. */
 export { ModerationService } from './moderation.service.ts';
-export { moderationRoutes } from './moderation.routes.ts';

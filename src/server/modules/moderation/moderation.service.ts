@@ -177,10 +177,10 @@ export class ModerationService {
   }
 
   private async toViews(rows: ReportRow[]): Promise<Static<typeof Report>[]> {
-    const posts = await this.forum.repo.findPosts(rows.map((r) => r.postId));
+    const found = await this.forum.postsWithThreadTitles(rows.map((r) => r.postId));
+    const posts = found.map((f) => f.post);
     const postById = new Map(posts.map((p) => [p.id, p]));
-    const threads = await this.forum.repo.findThreads(posts.map((p) => p.threadId));
-    const titleById = new Map(threads.map((t) => [t.id, t.title]));
+    const titleById = new Map(found.map((f) => [f.post.threadId, f.threadTitle]));
     const people = await this.accounts.summaries([
       ...rows.map((r) => r.reporterId).filter((x): x is string => !!x),
       ...posts.map((p) => p.authorId),

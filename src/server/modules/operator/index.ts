@@ -1,3 +1,2 @@
 /** The operator module's surface for the rest of the server. */
 export { OperatorService } from './operator.service.ts';
-export { operatorRoutes } from './operator.routes.ts';

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { loadConfig } from '../../platform/config.ts';
 import { openDatabase } from '../../platform/db/database.ts';
-import { AccountsRepository } from '../accounts/index.ts';
+import { listOperators, setRole } from '../accounts/index.ts';
 
 const USAGE = 'usage: npm run operator -- grant <username> | revoke <username> | list';
 
@@ -28,28 +28,26 @@ const handle = openDatabase({
   databaseUrl: config.databaseUrl,
   sqliteFile: path.join(config.dataDir, 'quanzi.sqlite'),
 });
-const repo = new AccountsRepository(handle.db);
 try {
   if (command === 'list') {
-    const rows = await repo.listByRole('operator');
+    const rows = await listOperators(handle.db);
     if (rows.length === 0) console.log('No operators.');
     for (const r of rows) console.log(`${r.username}\t${r.displayName}`);
   } else {
     const role = command === 'grant' ? 'operator' : 'user';
-    const user = await repo.findUserByUsername(username!);
-    if (!user) {
+    const change = await setRole(handle.db, username!, role);
+    if (change.outcome === 'no_such_user') {
       console.error(`No user named "${username}".`);
       process.exitCode = 1;
-    } else if (user.role === role) {
+    } else if (change.outcome === 'unchanged') {
       console.log(
-        `${user.username} is already ${role === 'operator' ? 'an operator' : 'not an operator'}.`,
+        `${change.username} is already ${role === 'operator' ? 'an operator' : 'not an operator'}.`,
       );
     } else {
-      await repo.setRole(user.id, role, Date.now());
       console.log(
         role === 'operator'
-          ? `${user.username} is now an operator.`
-          : `${user.username} is no longer an operator.`,
+          ? `${change.username} is now an operator.`
+          : `${change.username} is no longer an operator.`,
       );
     }
   }

@@ -5,7 +5,7 @@ import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { AccountsService } from '../accounts/index.ts';
-import { hashSecret } from '../accounts/password.ts';
+import { hashSecret } from '../accounts/index.ts';
 import type { ActivitiesService } from '../activities/index.ts';
 import { PrivacyRepository } from './privacy.repository.ts';
 

@@ -6,4 +6,5 @@ export {
   type SearchKind,
   type SearchParams,
 } from './search.service.ts';
-export { searchRoutes } from './search.routes.ts';
+/** The index's tokenizer, for writers of search documents in bulk (the seed). */
+export { MAX_INDEXED_CHARS, tokenizeForIndex } from './tokenize.ts';

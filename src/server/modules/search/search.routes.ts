@@ -1,8 +1,7 @@
 import { SearchHit, SearchQuery } from '../../../shared/api/search.ts';
 import { DEFAULT_PAGE_SIZE, Page } from '../../platform/http/pagination.ts';
 import type { App } from '../../platform/http/types.ts';
-import type { ActivitiesService } from '../activities/index.ts';
-import type { ForumService, GroupsService } from '../groups/index.ts';
+import type { SearchIndex } from './search.service.ts';
 
 /**
  * `GET /api/v1/search`: the index finds, each owning module loads and re-checks what the
@@ -10,7 +9,7 @@ import type { ForumService, GroupsService } from '../groups/index.ts';
  */
 export function searchRoutes(
   app: App,
-  opts: { groups: GroupsService; forum: ForumService; activities: ActivitiesService },
+  opts: { search: SearchIndex },
 ): void {
   app.get(
     '/api/v1/search',
@@ -26,14 +25,7 @@ export function searchRoutes(
     (req) => {
       const { q, type, cursor, groupId } = req.query;
       const limit = req.query.limit ?? DEFAULT_PAGE_SIZE;
-      switch (type) {
-        case 'groups':
-          return opts.groups.searchGroupHits(req.viewer, q, limit, cursor);
-        case 'threads':
-          return opts.forum.searchThreads(req.viewer, q, limit, cursor, groupId);
-        case 'activities':
-          return opts.activities.searchActivities(req.viewer, q, limit, cursor);
-      }
+      return opts.search.search(type, { viewer: req.viewer, q, limit, cursor, groupId });
     },
   );
 }

@@ -1,4 +1,7 @@
+import type { Static } from 'typebox';
+import type { SearchHit as SearchHitView, SearchQuery } from '../../../shared/api/search.ts';
 import type { DialectName, Executor } from '../../platform/db/database.ts';
+import type { Viewer } from '../../platform/http/auth.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import {
   decodeCursor,
@@ -51,6 +54,25 @@ export interface SearchHit {
 
 const CURSOR_LIST = 'search';
 
+/** What `GET /api/v1/search` asks for: groups, threads or activities. */
+export type SearchType = Static<typeof SearchQuery>['type'];
+/** One search request, as the route hands it to the module that owns the type. */
+export interface SearchRequest {
+  viewer: Viewer | null;
+  q: string;
+  limit: number;
+  cursor?: string;
+  /** threads: only this group */
+  groupId?: string;
+}
+/**
+ * A module's answer to a search of its type: it finds through this index, then loads and
+ * re-checks each hit under its own privacy rules.
+ */
+export type SearchProvider = (
+  req: SearchRequest,
+) => Promise<{ items: Static<typeof SearchHitView>[]; nextCursor: string | null }>;
+
 /**
  * The full-text index of groups, threads, posts and activities. Writes take the caller's
  * transaction, so the index changes atomically with the content.
@@ -60,6 +82,24 @@ export class SearchIndex {
     private readonly dialect: DialectName,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * The modules that own searchable things register here (groups, forum, activities), so the
+   * search route asks them without importing them — search sits below them, not beside.
+   */
+  private readonly providers = new Map<SearchType, SearchProvider>();
+
+  provide(type: SearchType, provider: SearchProvider): void {
+    if (this.providers.has(type)) throw new Error(`search type ${type} already has a provider`);
+    this.providers.set(type, provider);
+  }
+
+  /** One page of `type` hits for the request, from the module that owns the type. */
+  search(type: SearchType, req: SearchRequest) {
+    const provider = this.providers.get(type);
+    if (!provider) throw new Error(`no search provider for ${type}`);
+    return provider(req);
+  }
 
   private repo(db: Executor): SearchRepository {
     return new SearchRepository(db, this.dialect);

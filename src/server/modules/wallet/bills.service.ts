@@ -47,7 +47,7 @@ export function equalShares(totalFen: number, n: number): number[] {
  * each pays theirs from the wallet with the PIN. The creator's own share counts as paid.
  */
 export class BillsService {
-  readonly repo: BillsRepository;
+  private readonly repo: BillsRepository;
 
   constructor(private readonly deps: BillsDeps) {
     this.repo = new BillsRepository(deps.uow.db);
@@ -153,7 +153,7 @@ export class BillsService {
     const a = await this.deps.activities.visible(activityId, viewer);
     const people = new Set([
       a.organizerId,
-      ...(await this.deps.activities.repo.attendeeIds(activityId, 'confirmed')),
+      ...(await this.deps.activities.attendeeIds(activityId, 'confirmed')),
     ]);
     if (!people.has(viewer.userId)) {
       throw forbidden('Only the organizer and attendees can split a bill for this activity.');
@@ -166,7 +166,7 @@ export class BillsService {
     groupsPolicy.assertCanRead(access, 'No such group.');
     if (groupsPolicy.isBanned(access)) throw forbidden('You are banned from this group.');
     if (!groupsPolicy.isMember(access)) throw forbidden('Only members can split a bill here.');
-    const statuses = await this.deps.groups.repo.statusesIn(groupId, payers);
+    const statuses = await this.deps.groups.memberStatuses(groupId, payers);
     const outside = payers.filter((id) => statuses.get(id) !== 'member');
     if (outside.length) {
       throw invalidInput('Everyone on the bill must be a member of the group.', {

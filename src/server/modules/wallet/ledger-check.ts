@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, DialectName, Executor } from '../../platform/db/database.ts';
-import { ActivitiesRepository } from '../activities/index.ts';
+import { heldByActivity } from '../activities/index.ts';
 import { MAINTAINED } from './ledger.repository.ts';
 
 /** One broken invariant, named by its check and the entry or account it is about. */
@@ -124,7 +124,7 @@ async function audit(db: Executor, dialect: DialectName): Promise<LedgerReport> 
     if (a.kind === 'escrow') escrow.set(a.ownerId, posted);
   }
 
-  const held = await new ActivitiesRepository(db, dialect).heldByActivity();
+  const held = await heldByActivity(db, dialect);
   const paidOut = new Set(
     (
       await db

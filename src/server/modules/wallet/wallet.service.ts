@@ -165,7 +165,7 @@ export class WalletService {
    */
   subscribe(dispatcher: OutboxDispatcher): void {
     dispatcher.on('activity.completed', async (e, { trx }) => {
-      const a = await this.deps.activities.repo.with(trx).find(e.payload.activityId);
+      const a = await this.deps.activities.record(e.payload.activityId, trx);
       if (!a || a.priceFen <= 0) return;
       await this.deps.jobs.schedule(trx, {
         type: 'wallet.payout',
@@ -203,7 +203,7 @@ export class WalletService {
 
   /** Escrow → organizer's wallet, less the platform fee. Returns the entry, or null if none due. */
   async payout(trx: Trx, activityId: string): Promise<string | null> {
-    const a = await this.deps.activities.repo.with(trx).find(activityId);
+    const a = await this.deps.activities.record(activityId, trx);
     if (!a || a.status !== 'completed') return null;
     const ledger = this.ledger.with(trx);
     const transferKey = `payout:${activityId}`;

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { cellsOf } from '../../../modules/activities/geo.ts';
+import geohash from 'ngeohash';
 import type { DialectName } from '../database.ts';
 
 /**
@@ -22,7 +22,9 @@ export function nearbyBlocks(_dialect: DialectName) {
         .addColumn('cell6', 'text', (c) => c.notNull().defaultTo(''))
         .execute();
       // Geohashes are computed here, not in SQL (neither database has a geohash function): in
-      // batches by primary key, one UPDATE … FROM a VALUES list per batch.
+      // batches by primary key, one UPDATE … FROM a VALUES list per batch. The migration calls
+      // ngeohash itself (as modules/activities/geo.ts does): platform code imports no module,
+      // and a migration must not change when the module's code does.
       const BATCH = 2_000;
       let after = '';
       for (;;) {
@@ -31,7 +33,7 @@ export function nearbyBlocks(_dialect: DialectName) {
         `.execute(db);
         if (rows.rows.length === 0) break;
         const values = sql.join(
-          rows.rows.map((r) => sql`(${r.id}, ${cellsOf(Number(r.lat), Number(r.lng)).cell6})`),
+          rows.rows.map((r) => sql`(${r.id}, ${geohash.encode(Number(r.lat), Number(r.lng), 6)})`),
         );
         await sql`
           with v(id, cell6) as (values ${values})
