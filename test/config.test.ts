@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/server/platform/config.ts';
+import { testConfig } from './support/context.ts';
 
 describe('configuration', () => {
   it('has defaults for the embedded set-up', () => {
@@ -37,6 +38,18 @@ describe('configuration', () => {
     expect(c.demoData).toBe(false);
   });
 
+  it("hashes passwords at OWASP's minimum by default; PASSWORD_HASH_* change it", () => {
+    expect(loadConfig({}).passwordHash).toEqual({ memoryKib: 19_456, passes: 2 });
+    expect(
+      loadConfig({ PASSWORD_HASH_MEMORY_KIB: '65536', PASSWORD_HASH_PASSES: '3' }).passwordHash,
+    ).toEqual({ memoryKib: 65_536, passes: 3 });
+    // argon2's least, which the tests use (vitest.config.ts) and testConfig passes on.
+    expect(
+      loadConfig({ PASSWORD_HASH_MEMORY_KIB: '8', PASSWORD_HASH_PASSES: '1' }).passwordHash,
+    ).toEqual({ memoryKib: 8, passes: 1 });
+    expect(testConfig().passwordHash).toEqual({ memoryKib: 8, passes: 1 });
+  });
+
   it.each([
     ['PORT', 'eighty'],
     ['PORT', '70000'],
@@ -49,6 +62,12 @@ describe('configuration', () => {
     ['TRUST_PROXY', 'the proxy'],
     ['TRUST_PROXY', '10.0.0.0/33'],
     ['TRUST_PROXY', '127.0.0.1,nonsense'],
+    ['PASSWORD_HASH_MEMORY_KIB', '7'],
+    ['PASSWORD_HASH_MEMORY_KIB', '0'],
+    ['PASSWORD_HASH_MEMORY_KIB', '19 MiB'],
+    ['PASSWORD_HASH_MEMORY_KIB', '-64'],
+    ['PASSWORD_HASH_PASSES', '0'],
+    ['PASSWORD_HASH_PASSES', '1.5'],
   ])('stops on %s=%s with a message naming the variable', (name, value) => {
     let err: unknown;
     try {

@@ -102,13 +102,19 @@ export interface TestContext extends TestStorage {
   config: Config;
 }
 
-/** Config for tests: quiet, no demo data, limits high enough not to get in the way. */
+/**
+ * Config for tests: quiet, no demo data, limits high enough not to get in the way, and the cheap
+ * password hashing of the test environment.
+ */
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({
     DEMO_DATA: 'false',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     RATE_LIMIT_PER_MINUTE: '1000000',
     AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
+    // argon2's least cost, which vitest.config.ts sets for the tests (buildApp applies it).
+    PASSWORD_HASH_MEMORY_KIB: process.env.PASSWORD_HASH_MEMORY_KIB,
+    PASSWORD_HASH_PASSES: process.env.PASSWORD_HASH_PASSES,
     ...env,
   });
 }

@@ -107,6 +107,8 @@ export const Activity = Type.Object({
   payout: Type.Optional(ActivityPayout),
   createdAt: IsoTime,
   updatedAt: IsoTime,
+  /** What the caller may do (the activities policy's answer): edit, cancel, check in, attendees. */
+  abilities: Type.Optional(Type.Object({ canManage: Type.Boolean() })),
 });
 export type Activity = Static<typeof Activity>;
 

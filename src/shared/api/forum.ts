@@ -47,6 +47,18 @@ export const ReactionSummary = Type.Object({
   mine: Type.Boolean(),
 });
 
+/**
+ * What the caller may do with a post, decided by the server's forum policy: the client shows
+ * only these controls and never re-derives a rule (the server checks each use again). Absent on
+ * posts pushed live to a thread's followers (their abilities differ per reader): show none.
+ */
+export const PostAbilities = Type.Object({
+  canEdit: Type.Boolean(),
+  canDelete: Type.Boolean(),
+  canReport: Type.Boolean(),
+  canReact: Type.Boolean(),
+});
+
 export const Post = Type.Object({
   id: Id,
   threadId: Id,
@@ -66,6 +78,7 @@ export const Post = Type.Object({
   editCount: Type.Integer(),
   editedAt: Nullable(IsoTime),
   createdAt: IsoTime,
+  abilities: Type.Optional(PostAbilities),
 });
 export type Post = Static<typeof Post>;
 
@@ -87,7 +100,18 @@ export const Thread = Type.Object({
 });
 export type Thread = Static<typeof Thread>;
 
-export const ThreadDetail = Type.Object({ ...Thread.properties, firstPost: Post });
+/** What the caller may do with a thread (the forum policy's answers, sent with the thread). */
+export const ThreadAbilities = Type.Object({
+  canReply: Type.Boolean(),
+  canRetitle: Type.Boolean(),
+  canModerate: Type.Boolean({ description: 'pin, lock' }),
+});
+
+export const ThreadDetail = Type.Object({
+  ...Thread.properties,
+  firstPost: Post,
+  abilities: Type.Optional(ThreadAbilities),
+});
 export type ThreadDetail = Static<typeof ThreadDetail>;
 
 export const ThreadListQuery = Type.Object({

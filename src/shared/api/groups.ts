@@ -51,6 +51,16 @@ export type UpdateGroupBody = Static<typeof UpdateGroupBody>;
 
 export const Membership = Type.Object({ status: MemberStatus, role: GroupRole });
 
+/** What the caller may do in a group (the groups policy's answers, sent with the group). */
+export const GroupAbilities = Type.Object({
+  canReadContent: Type.Boolean(),
+  canPost: Type.Boolean(),
+  canModerate: Type.Boolean({ description: 'reports, bans, pin and lock' }),
+  canManage: Type.Boolean({ description: 'settings, join requests, roles (admins)' }),
+  canTransfer: Type.Boolean({ description: 'hand the group over (the owner)' }),
+  canCreateActivity: Type.Boolean(),
+});
+
 export const Group = Type.Object({
   id: Id,
   name: Type.String(),
@@ -66,6 +76,7 @@ export const Group = Type.Object({
   lastActivityAt: IsoTime,
   createdAt: IsoTime,
   myMembership: Nullable(Membership),
+  abilities: Type.Optional(GroupAbilities),
   /** Only for admins: words that hold a post for review. */
   wordFilter: Type.Optional(Type.Array(Type.String())),
   /** With sort=match: the sum of the caller's weights for the group's interests. */
@@ -102,6 +113,15 @@ export const Member = Type.Object({
   since: IsoTime,
   requestMessage: Type.Optional(Nullable(Type.String())),
   banReason: Type.Optional(Nullable(Type.String())),
+  /** What the caller may do to this person: remove or ban, and which roles they may give. */
+  abilities: Type.Optional(
+    Type.Object({
+      canRemove: Type.Boolean(),
+      assignableRoles: Type.Array(
+        Type.Union([Type.Literal('member'), Type.Literal('moderator'), Type.Literal('admin')]),
+      ),
+    }),
+  ),
 });
 export type Member = Static<typeof Member>;
 

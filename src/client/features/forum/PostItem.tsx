@@ -18,28 +18,13 @@ import {
 interface Props {
   post: PostView;
   threadId: string;
-  /** The signed-in person's id. */
-  meId: string | undefined;
   opening?: boolean;
   highlighted?: boolean;
   onReply?: (post: PostView) => void;
-  /** The signed-in person moderates the group: they may delete any post. */
-  canModerate?: boolean;
-  /** The thread is locked: only moderators may still edit. */
-  locked?: boolean;
 }
 
 /** One post: who and when, what it answers, its body, reactions and what one may do with it. */
-export function PostItem({
-  post,
-  threadId,
-  meId,
-  opening,
-  highlighted,
-  onReply,
-  canModerate = false,
-  locked = false,
-}: Props) {
+export function PostItem({ post, threadId, opening, highlighted, onReply }: Props) {
   const { t } = useTranslation();
   const errorMessage = useErrorMessage();
   const [historyOpen, setHistoryOpen] = useState(false);
@@ -54,11 +39,11 @@ export function PostItem({
   const report = useReportPost();
   const pending = post.id.startsWith('pending-');
   const deleted = post.status === 'deleted';
-  // Until the server sends per-item abilities (issue #14), "mine" is decided here by author id;
-  // the server checks every edit and delete regardless.
-  const mine = Boolean(meId) && post.author.id === meId;
-  const mayEdit = mine && (!locked || canModerate);
-  const mayDelete = mine || canModerate;
+  // What the person may do is the server's answer (forum policy), sent with the post; a post
+  // pushed live (or still pending) carries none, so it shows no controls until it is re-read.
+  const mayEdit = post.abilities?.canEdit ?? false;
+  const mayDelete = post.abilities?.canDelete ?? false;
+  const mayReport = post.abilities?.canReport ?? false;
 
   const saveEdit = (e: FormEvent) => {
     e.preventDefault();
@@ -243,7 +228,7 @@ export function PostItem({
                   {t('thread.delete')}
                 </button>
               ))}
-            {!mine &&
+            {mayReport &&
               (reported ? (
                 <span className="muted small" role="status">
                   {t('thread.reported')}

@@ -10,7 +10,7 @@ import { useMe } from '../auth/useSession.ts';
 import { Notice, useNotice } from './Notice.tsx';
 import { PostItem, PostSkeleton } from './PostItem.tsx';
 import { ThreadActions, type ThreadAction } from './ThreadActions.tsx';
-import { useCanModerate, useUpdateThread } from './useModeration.ts';
+import { useUpdateThread } from './useModeration.ts';
 import {
   useCreatePost,
   useDeletePost,
@@ -25,13 +25,14 @@ export function ThreadPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
   const location = useLocation();
-  const me = useMe();
   const thread = useThread(id);
   const posts = useThreadPosts(id);
   const [replyTo, setReplyTo] = useState<PostView | null>(null);
   const composer = useRef<HTMLTextAreaElement>(null);
   useFollowThread(thread.data ? id : undefined);
-  const canModerate = useCanModerate(thread.data?.groupId);
+  // The server's answers for this thread (forum policy): pin and lock, and whether a locked
+  // thread still takes this person's replies.
+  const canModerate = thread.data?.abilities?.canModerate ?? false;
   const update = useUpdateThread(id);
   const removeThread = useDeletePost(id);
   const errorMessage = useErrorMessage();
@@ -105,7 +106,6 @@ export function ThreadPage() {
 
   const d = thread.data;
   const replies = posts.data?.pages.flatMap((p) => p.items).filter((p) => p.seq > 1) ?? [];
-  const meId = me.data?.id;
   // Replies are open unless the thread is locked (moderators may still reply) or deleted.
   const open = Boolean(d && d.status !== 'deleted' && (!d.locked || canModerate));
 
@@ -177,12 +177,9 @@ export function ThreadPage() {
           <PostItem
             post={thread.data.firstPost}
             threadId={id}
-            meId={meId}
             opening
             highlighted={target === `post-${thread.data.firstPost.id}`}
             onReply={open ? reply : undefined}
-            canModerate={canModerate}
-            locked={thread.data.locked}
           />
 
           {(posts.isPending ? thread.data.replyCount > 0 : replies.length > 0) && (
@@ -209,11 +206,8 @@ export function ThreadPage() {
                   key={p.id}
                   post={p}
                   threadId={id}
-                  meId={meId}
                   highlighted={target === `post-${p.id}`}
                   onReply={open ? reply : undefined}
-                  canModerate={canModerate}
-                  locked={thread.data.locked}
                 />
               ))}
             </section>

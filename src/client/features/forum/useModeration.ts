@@ -5,7 +5,6 @@ import type { Post, Revision, ThreadDetail, UpdateThreadBody } from '../../../sh
 import type { Group } from '../../../shared/api/groups.ts';
 import { api } from '../../api/http.ts';
 import { keys } from '../../api/keys.ts';
-import { useMe } from '../auth/useSession.ts';
 
 export type RevisionView = Static<typeof Revision>;
 
@@ -16,19 +15,6 @@ export function useGroupDetail(groupId: string | undefined) {
     queryFn: ({ signal }) => api<Group>(`/groups/${encodeURIComponent(groupId!)}`, { signal }),
     enabled: Boolean(groupId),
   });
-}
-
-/**
- * Whether the signed-in person moderates the group: a member whose role is moderator, admin or
- * owner, or an operator (the server's `groupsPolicy.isModerator`). Until the server sends
- * per-item abilities (issue #14) this only decides which tools show; the server checks each use.
- */
-export function useCanModerate(groupId: string | undefined): boolean {
-  const me = useMe();
-  const group = useGroupDetail(groupId);
-  if (me.data?.role === 'operator') return true;
-  const m = groupId ? group.data?.myMembership : null;
-  return m?.status === 'member' && m.role !== 'member';
 }
 
 /**

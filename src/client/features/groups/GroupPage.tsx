@@ -65,7 +65,7 @@ function GroupHeader({ g }: { g: GroupView }) {
   const names = useInterestNames();
   const membership = useMembership(g);
   const status = g.myMembership?.status;
-  const isOwner = status === 'member' && g.myMembership?.role === 'owner';
+  const isOwner = g.abilities?.canTransfer ?? false;
   const leave = () => {
     if (window.confirm(t('groups.leaveConfirm'))) membership.mutate('leave');
   };
@@ -172,18 +172,17 @@ function ThreadList({ g }: { g: GroupView }) {
   const [sort, setSort] = useState<ThreadSort>('hot');
   const isMember = g.myMembership?.status === 'member';
   // An approval group's threads are for its members (and operators): others are not asked for
-  // them (the server would answer 404) but told how to get in.
-  const can = useGroupAbilities(g);
-  const canRead = g.visibility === 'public' || can.isAdmin || isMember;
+  // them (the server would answer 404) but told how to get in. The server says which.
+  const canRead = g.abilities?.canReadContent ?? false;
   const threads = useThreads(g.id, sort, canRead);
   const items = threads.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section aria-labelledby="threads-title">
       <div className="section-title row-between">
         <h2 id="threads-title">{t('groups.threads')}</h2>
-        {isMember && (
+        {(g.abilities?.canPost ?? false) && (
           <span className="row-between">
-            {(g.activityPolicy !== 'admins' || can.isAdmin) && (
+            {(g.abilities?.canCreateActivity ?? false) && (
               <Link className="button outline small" to={`/activities/new?groupId=${g.id}`}>
                 {t('activityEdit.entry')}
               </Link>

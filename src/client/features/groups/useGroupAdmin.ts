@@ -22,32 +22,23 @@ export type Role = Static<typeof GroupRole>;
 export type AssignableRole = Static<typeof ChangeRoleBody>['role'];
 type MemberPages = InfiniteData<PageOf<MemberView>, string | undefined>;
 
-const RANK: Record<Role, number> = { member: 0, moderator: 1, admin: 2, owner: 3 };
-export const rankOf = (role: Role) => RANK[role];
-
 /**
- * What the signed-in person may do in a group, from the membership the server returns (the
- * server decides every action again; this only chooses which controls to show). An operator
- * acts as an admin, as the server's policy says.
+ * What the signed-in person may do in a group and to each member: the server's answers (groups
+ * policy), sent with the group and with every member, so the client never re-derives a rule.
+ * They only choose which controls to show; the server decides every action again.
  */
 export function useGroupAbilities(g: GroupView | undefined) {
   const me = useMe();
-  const m = g?.myMembership;
-  const own = m?.status === 'member' ? RANK[m.role] : -1;
-  const rank = me.data?.role === 'operator' ? Math.max(own, RANK.admin) : own;
+  const can = g?.abilities;
   return {
-    rank,
     meId: me.data?.id,
-    isModerator: rank >= RANK.moderator,
-    isAdmin: rank >= RANK.admin,
-    isOwner: m?.status === 'member' && m.role === 'owner',
-    /** Remove or ban: moderators act on lower roles only. */
-    canActOn: (target: MemberView) => target.user.id !== me.data?.id && rank > RANK[target.role],
-    /** Roles this person may give (below their own; admins and up only). */
-    assignable: (target: MemberView): AssignableRole[] =>
-      rank >= RANK.admin && rank > RANK[target.role] && target.user.id !== me.data?.id
-        ? (['member', 'moderator', 'admin'] as const).filter((r) => RANK[r] < rank)
-        : [],
+    isModerator: can?.canModerate ?? false,
+    isAdmin: can?.canManage ?? false,
+    isOwner: can?.canTransfer ?? false,
+    /** Remove or ban. */
+    canActOn: (target: MemberView) => target.abilities?.canRemove ?? false,
+    /** Roles this person may give the member. */
+    assignable: (target: MemberView): AssignableRole[] => target.abilities?.assignableRoles ?? [],
   };
 }
 

@@ -17,11 +17,16 @@ export const activitiesPolicy = {
   },
 
   /** Changing, cancelling, checking in and seeing attendees: the organizer (and operators). */
+  canManage: (a: ActivityRow, viewer: Viewer | null) =>
+    Boolean(viewer) && (a.organizerId === viewer!.userId || viewer!.role === 'operator'),
   assertOrganizer(a: ActivityRow, viewer: Viewer): void {
-    if (a.organizerId !== viewer.userId && viewer.role !== 'operator') {
-      throw forbidden('Only the organizer can do this.');
-    }
+    if (!this.canManage(a, viewer)) throw forbidden('Only the organizer can do this.');
   },
+
+  /** What the viewer may do with an activity, sent with its view. */
+  abilities: (a: ActivityRow, viewer: Viewer | null) => ({
+    canManage: activitiesPolicy.canManage(a, viewer),
+  }),
 
   assertOperator(viewer: Viewer): void {
     if (viewer.role !== 'operator') throw forbidden('Only operators can promote activities.');

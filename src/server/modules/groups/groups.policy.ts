@@ -1,7 +1,8 @@
 import type { GroupRole } from '../../platform/db/tables.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
 import { forbidden, notFound } from '../../platform/http/errors.ts';
-import type { GroupRow, MemberRow } from './groups.repository.ts';
+import type { GroupRow } from './groups.repository.ts';
+import type { MemberRow } from './members.repository.ts';
 
 /** A viewer's standing in one group: the input of every group and forum decision. */
 export interface GroupAccess {
@@ -39,6 +40,11 @@ export const groupsPolicy = {
 
   assertCanRead(a: GroupAccess, what = 'Not found.'): void {
     if (!this.canReadContent(a)) throw notFound(what);
+  },
+
+  /** Members post (read access and not banned follow from membership). */
+  canPost(a: GroupAccess): boolean {
+    return this.canReadContent(a) && this.isMember(a);
   },
 
   assertCanPost(a: GroupAccess): void {
@@ -80,5 +86,37 @@ export const groupsPolicy = {
     this.assertOutranks(a, target);
     if (RANK[role] >= actingRank(a))
       throw forbidden('You cannot give a role at or above your own.');
+  },
+
+  /** Owner sets admins; admins set moderators and members (one-line form of the assert). */
+  canSetRole(a: GroupAccess, target: MemberRow, role: GroupRole): boolean {
+    return (
+      actingRank(a) >= RANK.admin && actingRank(a) > RANK[target.role] && RANK[role] < actingRank(a)
+    );
+  },
+
+  /** What the viewer may do in the group, sent with its view. */
+  abilities(a: GroupAccess) {
+    return {
+      canReadContent: this.canReadContent(a),
+      canPost: this.canReadContent(a) && this.isMember(a),
+      canModerate: this.isModerator(a),
+      canManage: this.isAdmin(a),
+      canTransfer: this.isOwner(a),
+      canCreateActivity:
+        this.canReadContent(a) &&
+        (this.isAdmin(a) || (this.isMember(a) && a.group.activityPolicy !== 'admins')),
+    };
+  },
+
+  /** What the viewer may do to one member (never to themselves), sent with the member's view. */
+  memberAbilities(a: GroupAccess, target: MemberRow) {
+    const self = a.viewer?.userId === target.userId;
+    return {
+      canRemove: !self && this.isModerator(a) && actingRank(a) > RANK[target.role],
+      assignableRoles: self
+        ? []
+        : (['member', 'moderator', 'admin'] as const).filter((r) => this.canSetRole(a, target, r)),
+    };
   },
 };

@@ -6,12 +6,13 @@ import type { Executor } from '../../platform/db/database.ts';
 import { isUniqueViolation } from '../../platform/db/errors.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
-import { AppError, forbidden, invalidInput, notFound } from '../../platform/http/errors.ts';
+import { invalidInput, notFound } from '../../platform/http/errors.ts';
 import { decodeCursor, encodeCursor, toPage, keysetPage } from '../../platform/http/pagination.ts';
 import type { EventLog } from '../../platform/realtime/event-log.ts';
 import type { AccountsService, UserSummary } from '../accounts/index.ts';
 import type { GroupsService } from '../groups/index.ts';
-import { MessagingRepository, type MessageRow } from './messaging.repository.ts';
+import { conversationsPolicy } from './conversations.policy.ts';
+import { ConversationsRepository, type MessageRow } from './conversations.repository.ts';
 import type { NotificationsService } from './notifications.service.ts';
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}:${b}` : `${b}:${a}`);
@@ -19,7 +20,7 @@ const nobody = (id: string): UserSummary => ({ id, username: '', displayName: ''
 
 /** One-to-one conversations: start, list, send, read receipts. */
 export class ConversationsService {
-  private readonly repo: MessagingRepository;
+  private readonly repo: ConversationsRepository;
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -28,33 +29,26 @@ export class ConversationsService {
     private readonly groups: GroupsService,
     private readonly notifications: NotificationsService,
   ) {
-    this.repo = new MessagingRepository(uow.db);
+    this.repo = new ConversationsRepository(uow.db);
   }
 
   /** May `from` write to `to`? Blocks either way stop it; starting also obeys `to`'s setting. */
   private async assertMayWrite(from: string, to: string, starting: boolean): Promise<void> {
-    if (await this.accounts.eitherBlocked(from, to)) {
-      throw new AppError('blocked');
-    }
+    conversationsPolicy.assertNotBlocked(await this.accounts.eitherBlocked(from, to));
     if (!starting) return;
-    const policy = await this.accounts.messagePolicy(to);
-    if (policy === null) throw notFound('No such user.');
-    if (policy === 'nobody') throw forbidden('This person does not accept new messages.');
-    if (policy === 'groups') {
+    await conversationsPolicy.assertMayStart(await this.accounts.messagePolicy(to), async () => {
       const [mine, theirs] = await Promise.all([
         this.groups.memberGroupIds(from),
         this.groups.memberGroupIds(to),
       ]);
       const shared = new Set(mine);
-      if (!theirs.some((g) => shared.has(g))) {
-        throw forbidden('This person accepts messages only from people in their groups.');
-      }
-    }
+      return theirs.some((g) => shared.has(g));
+    });
   }
 
   /** Opens (or returns) the conversation between the viewer and someone. */
   async start(viewer: Viewer, userId: string): Promise<Static<typeof Conversation>> {
-    if (userId === viewer.userId) throw invalidInput('You cannot message yourself.');
+    conversationsPolicy.assertNotSelf(viewer.userId, userId);
     if ((await this.accounts.summaries([userId])).size === 0) throw notFound('No such user.');
     const key = pairKey(viewer.userId, userId);
     let conv = await this.repo.findConversationByPair(key);
@@ -75,9 +69,9 @@ export class ConversationsService {
   }
 
   private async participantOr404(conversationId: string, userId: string) {
-    const p = await this.repo.participant(conversationId, userId);
-    if (!p) throw notFound('No such conversation.');
-    return p;
+    return conversationsPolicy.assertParticipant(
+      await this.repo.participant(conversationId, userId),
+    );
   }
 
   async get(viewer: Viewer, conversationId: string): Promise<Static<typeof Conversation>> {

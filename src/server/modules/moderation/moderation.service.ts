@@ -6,19 +6,14 @@ import type { Trx } from '../../platform/db/database.ts';
 import { recordEvent } from '../../platform/events/outbox.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
-import {
-  AppError,
-  conflict,
-  forbidden,
-  invalidInput,
-  notFound,
-} from '../../platform/http/errors.ts';
+import { AppError, invalidInput } from '../../platform/http/errors.ts';
 import { keysetPage } from '../../platform/http/pagination.ts';
 import type { AccountsService } from '../accounts/index.ts';
-import { groupsPolicy, type ForumService, type GroupsService } from '../groups/index.ts';
+import type { ForumService, GroupsService } from '../groups/index.ts';
+import { moderationPolicy, type ResolveAction } from './moderation.policy.ts';
 import { ModerationRepository, type ReportRow } from './moderation.repository.ts';
 
-export type ResolveAction = 'dismiss' | 'approve' | 'delete_post' | 'ban_author';
+export type { ResolveAction } from './moderation.policy.ts';
 
 const RESOLUTION = {
   dismiss: 'dismissed',
@@ -69,9 +64,9 @@ export class ModerationService {
     viewer: Viewer,
     reason: string,
   ): Promise<{ id: string; status: 'open' }> {
-    const { post } = await this.forum.postContext(postId, viewer);
-    if (post.status === 'deleted') throw conflict('The post is already deleted.');
-    if (post.authorId === viewer.userId) throw invalidInput('You cannot report your own post.');
+    const ctx = await this.forum.postContext(postId, viewer);
+    moderationPolicy.assertCanReport(ctx, viewer);
+    const { post } = ctx;
     const text = reason.normalize('NFC').trim();
     if (!text) throw invalidInput('reason must not be blank.');
     if (await this.repo.hasOpenReport(postId, viewer.userId))
@@ -108,9 +103,9 @@ export class ModerationService {
     cursor?: string,
   ) {
     if (filter.groupId) {
-      groupsPolicy.assertModerator(await this.groups.access(filter.groupId, viewer));
-    } else if (viewer.role !== 'operator') {
-      throw forbidden('Only operators see every group’s reports; pass groupId for one group.');
+      moderationPolicy.assertCanListGroup(await this.groups.access(filter.groupId, viewer));
+    } else {
+      moderationPolicy.assertCanListAll(viewer);
     }
     const status = filter.status ?? 'open';
     const list = `reports:${filter.groupId ?? '*'}:${status}`;
@@ -131,18 +126,11 @@ export class ModerationService {
 
   async resolve(reportId: string, viewer: Viewer, action: ResolveAction) {
     const report = await this.repo.find(reportId);
-    if (!report) throw notFound('No such report.');
+    if (!report) throw moderationPolicy.notFound();
     const ctx = await this.forum.postContext(report.postId, viewer).catch(() => {
-      throw notFound('No such report.');
+      throw moderationPolicy.notFound();
     });
-    groupsPolicy.assertModerator(ctx.access);
-    if (report.status !== 'open') throw conflict('This report is already resolved.');
-    if (action === 'approve' && ctx.post.status !== 'held') {
-      throw invalidInput('Only a held post can be approved; use dismiss.');
-    }
-    if (action === 'ban_author' && ctx.post.authorId === viewer.userId) {
-      throw invalidInput('You cannot ban yourself.');
-    }
+    moderationPolicy.assertCanResolve(report, ctx, viewer, action);
     await this.uow.run(async (trx) => {
       // A held post that is dismissed or approved is let through.
       if ((action === 'dismiss' || action === 'approve') && ctx.post.status === 'held') {
