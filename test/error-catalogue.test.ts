@@ -172,15 +172,18 @@ describe('src/server raises every code of the catalogue', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// The OpenAPI document: every 4xx/5xx response is ErrorResponse (inlined by @fastify/swagger,
-// titled `ErrorResponse`), whose error.code is an enum of exactly the catalogue's codes.
+// The OpenAPI document: every 4xx/5xx response is ErrorResponse (one shared schema in
+// components.schemas, referenced by each route, or inlined and titled `ErrorResponse`), whose
+// error.code is an enum of exactly the catalogue's codes.
 
 interface Schema {
+  $ref?: string;
   title?: string;
   properties?: Record<string, Schema>;
   enum?: unknown[];
 }
 interface OpenApiDoc {
+  components?: { schemas?: Record<string, Schema> };
   paths: Record<
     string,
     Record<
@@ -219,7 +222,9 @@ describe('the OpenAPI document', () => {
         for (const [method, operation] of Object.entries(operations)) {
           for (const [status, response] of Object.entries(operation.responses ?? {})) {
             if (!/^[45]/.test(status)) continue;
-            for (const { schema } of Object.values(response.content ?? {})) {
+            for (const { schema: declared } of Object.values(response.content ?? {})) {
+              const ref = declared?.$ref?.replace('#/components/schemas/', '');
+              const schema = ref ? doc.components?.schemas?.[ref] : declared;
               if (schema?.title !== 'ErrorResponse') continue;
               seen++;
               const codeEnum = schema.properties?.error?.properties?.code?.enum;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialect } from './support/context.ts';
+import { countersCheck } from './support/counters.ts';
 import { caller, setUpFixtures } from './support/fuzz/fixtures.ts';
 import type { Fixtures } from './support/fuzz/fixtures-types.ts';
 import {
@@ -460,6 +461,11 @@ describe(`fuzzing every route from /openapi.json (${dialect})`, () => {
       `${run.report}\n\nPer route (answers):\n${table.join('\n')}\n`,
     );
     console.log(run.report);
+
+    // Every counter kept by hand is still in step with its rows.
+    const counters = await countersCheck(env);
+    if (counters.code !== 0)
+      run.survival.push(`npm run counters:check exited ${counters.code}: ${counters.output}`);
   }, 1_500_000);
 
   it(`sends at least FUZZ_RUNS (${RUNS}) requests, reaching every documented route`, () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkLedger } from '../src/server/modules/wallet/index.ts';
 import { createTestApp, type TestContext } from './support/context.ts';
+import { expectCountersOk } from './support/counters.ts';
 import { buildActivity, type TestUser } from './support/factories.ts';
 import { prng, seedFrom } from './support/random.ts';
 import {
@@ -237,6 +238,13 @@ describe('randomised mixed operations', () => {
     ]) {
       expect(seen, `seed ${seed}`).toContain(expected);
     }
+    await expectCountersOk(ctx, [
+      {
+        table: 'activity_interests',
+        column: 'start_at',
+        because: 'endActivity moves activities.start_at by a direct UPDATE, not the repository',
+      },
+    ]);
   }, 600_000);
 });
 

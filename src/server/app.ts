@@ -139,13 +139,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     done();
   });
   // Every route documents the error shape for 4xx/5xx and, where it needs a session, the scheme;
-  // every body refuses fields its schema does not name.
+  // every body refuses fields its schema does not name. The error shape is one shared schema
+  // (components.schemas.ErrorResponse in the OpenAPI document, its code an enum of the
+  // catalogue), referenced by every route rather than copied into each.
+  app.addSchema(ErrorResponse);
+  const errorRef = { $ref: 'ErrorResponse#' };
   app.addHook('onRoute', (route) => {
     const schema = (route.schema ??= {}) as Record<string, unknown>;
     if (schema.body) schema.body = refuseUnknownFields(schema.body);
     const response = (schema.response ??= {}) as Record<string, unknown>;
-    response['4xx'] ??= ErrorResponse;
-    response['5xx'] ??= ErrorResponse;
+    response['4xx'] ??= errorRef;
+    response['5xx'] ??= errorRef;
     if (route.config?.auth === 'required') {
       schema.security ??= [{ bearerAuth: [] }, { cookieAuth: [] }];
     }

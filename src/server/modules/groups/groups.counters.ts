@@ -288,7 +288,7 @@ async function threadCounts(db: Executor, now: number): Promise<CounterViolation
       out.push(v('threads', t.id, 'reply_count', t.replyCount, replies));
     }
     const reactions = num(t.reactions);
-    if (false && num(t.reactionCount) !== reactions) {
+    if (num(t.reactionCount) !== reactions) {
       out.push(v('threads', t.id, 'reaction_count', t.reactionCount, reactions));
     }
     const score = replies + reactions;
