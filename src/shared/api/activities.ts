@@ -108,7 +108,7 @@ export const Activity = Type.Object({
   createdAt: IsoTime,
   updatedAt: IsoTime,
   /** What the caller may do (the activities policy's answer): edit, cancel, check in, attendees. */
-  abilities: Type.Optional(Type.Object({ canManage: Type.Boolean() })),
+  abilities: Type.Object({ canManage: Type.Boolean() }),
 });
 export type Activity = Static<typeof Activity>;
 

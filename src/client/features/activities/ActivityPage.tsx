@@ -182,7 +182,7 @@ function ActivityDetails({ a }: { a: ActivityView }) {
       </dl>
       <Ticket a={a} />
       {(!isOrganizer || a.mySignup) && <SignupActions a={a} onPaidSignup={() => setPaying(true)} />}
-      {a.abilities?.canManage && <OrganizerPanel a={a} />}
+      {a.abilities.canManage && <OrganizerPanel a={a} />}
       {a.status !== 'cancelled' && (isOrganizer || a.mySignup?.status === 'confirmed') && (
         <SplitBillLink activityId={a.id} />
       )}

@@ -1,10 +1,6 @@
 /** The activities module's surface for the rest of the server. */
-export {
-  ActivitiesService,
-  type ActivityPayments,
-  type PaidSignupInput,
-  type SignupResult,
-} from './activities.service.ts';
+export { ActivitiesService } from './activities.service.ts';
+export type { ActivityPayments, PaidSignupInput, SignupResult } from './payments.ts';
 /** Fen held per activity from its paid sign-ups, for `npm run ledger:check`. */
 export { heldByActivity } from './ledger-view.ts';
 /** The stored cells and popularity, for writers of activities in bulk (the seed). */

@@ -1,5 +1,5 @@
 import type { DialectName, Executor } from '../../platform/db/database.ts';
-import { ActivitiesRepository } from './activities.repository.ts';
+import { SignupsRepository } from './signups.repository.ts';
 
 /**
  * Fen held per activity from its paid sign-ups (activity id → sum of paid_fen): what the
@@ -7,4 +7,4 @@ import { ActivitiesRepository } from './activities.repository.ts';
  * the sign-ups are activities' rows, so activities reads them.
  */
 export const heldByActivity = (db: Executor, dialect: DialectName) =>
-  new ActivitiesRepository(db, dialect).heldByActivity();
+  new SignupsRepository(db, dialect).heldByActivity();

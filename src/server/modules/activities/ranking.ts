@@ -15,7 +15,7 @@ export const SIGNUP_POPULARITY = 5;
 export const VIEW_POPULARITY = 1;
 
 /**
- * The score is computed inside the database (activities.repository.ts, `rankedCandidates`) from
+ * The score is computed inside the database (nearby.repository.ts, `rankedCandidates`) from
  * these constants, so only a page of rows ever leaves it.
  */
 
