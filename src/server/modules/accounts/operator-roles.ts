@@ -8,8 +8,7 @@ import { AccountsRepository } from './accounts.repository.ts';
 export const listOperators = (db: Executor) => new AccountsRepository(db).listByRole('operator');
 
 export type RoleChange =
-  | { outcome: 'no_such_user' }
-  | { outcome: 'unchanged' | 'changed'; username: string };
+  { outcome: 'no_such_user' } | { outcome: 'unchanged' | 'changed'; username: string };
 
 /** Makes `username` an operator (`operator`) or a plain user again (`user`). */
 export async function setRole(

@@ -10,7 +10,7 @@ import { keysetPage } from '../../platform/http/pagination.ts';
 import type { EventLog } from '../../platform/realtime/event-log.ts';
 import type { AccountsService } from '../accounts/index.ts';
 import type { ForumService, GroupsService } from '../groups/index.ts';
-import { MessagingRepository, type NotificationRow } from './messaging.repository.ts';
+import { NotificationsRepository, type NotificationRow } from './notifications.repository.ts';
 
 /** What a rule asks to tell someone. */
 export interface NotificationInput {
@@ -30,7 +30,7 @@ export interface NotificationInput {
 
 /** Notifications, unread counts and mutes. */
 export class NotificationsService {
-  private readonly repo: MessagingRepository;
+  private readonly repo: NotificationsRepository;
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -39,7 +39,7 @@ export class NotificationsService {
     private readonly groups: GroupsService,
     private readonly forum: ForumService,
   ) {
-    this.repo = new MessagingRepository(uow.db);
+    this.repo = new NotificationsRepository(uow.db);
   }
 
   /**

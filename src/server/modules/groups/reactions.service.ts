@@ -1,0 +1,63 @@
+/**
+ * Reactions: adding or removing an emoji on a visible post (its counts, and for an opening post
+ * its thread's reaction count, score and hot rank).
+ */
+import { REACTIONS } from '../../../shared/api/forum.ts';
+import { recordEvent } from '../../platform/events/outbox.ts';
+import type { Viewer } from '../../platform/http/auth.ts';
+import { conflict, invalidInput } from '../../platform/http/errors.ts';
+import type { ForumContext } from './forum.context.ts';
+import type { ForumPresenter } from './forum.presenter.ts';
+import { groupsPolicy } from './groups.policy.ts';
+import { hotRank } from './hot-rank.ts';
+
+export class ReactionsService {
+  constructor(
+    private readonly forum: ForumContext,
+    private readonly presenter: ForumPresenter,
+  ) {}
+
+  async react(postId: string, viewer: Viewer, emoji: string, add: boolean) {
+    if (!(REACTIONS as readonly string[]).includes(emoji)) {
+      throw invalidInput(`emoji must be one of ${REACTIONS.join(' ')}`);
+    }
+    const { post, access: a } = await this.forum.postContext(postId, viewer);
+    groupsPolicy.assertCanPost(a);
+    if (post.status !== 'visible') throw conflict('Only visible posts take reactions.');
+    const now = Date.now();
+    await this.forum.deps.uow.run(async (trx) => {
+      const repo = this.forum.posts.with(trx);
+      await repo.lockPost(postId);
+      const changed = add
+        ? await repo.addReaction(postId, viewer.userId, emoji, now)
+        : await repo.removeReaction(postId, viewer.userId, emoji);
+      if (!changed) return;
+      const counts = await repo.countReactions(postId);
+      await repo.updatePost(postId, { reactionCounts: JSON.stringify(counts) });
+      if (post.seq === 1) {
+        const threads = this.forum.threads.with(trx);
+        const t = (await threads.lockThread(post.threadId))!;
+        const reactionCount = Object.values(counts).reduce((s, n) => s + n, 0);
+        const score = t.replyCount + reactionCount;
+        await threads.updateThread(t.id, {
+          reactionCount,
+          score,
+          hotRank: hotRank(score, t.createdAt, now),
+        });
+      }
+      if (add) {
+        await recordEvent(trx, 'post.reacted', {
+          postId,
+          threadId: post.threadId,
+          groupId: post.groupId,
+          userId: viewer.userId,
+          authorId: post.authorId,
+          emoji,
+        });
+      }
+    });
+    const fresh = (await this.forum.posts.findPost(postId))!;
+    const [view] = await this.presenter.toPostViews([fresh], a);
+    return { postId, reactions: view!.reactions };
+  }
+}
