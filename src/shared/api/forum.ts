@@ -110,7 +110,7 @@ export const ThreadAbilities = Type.Object({
 export const ThreadDetail = Type.Object({
   ...Thread.properties,
   firstPost: Post,
-  abilities: Type.Optional(ThreadAbilities),
+  abilities: ThreadAbilities,
 });
 export type ThreadDetail = Static<typeof ThreadDetail>;
 

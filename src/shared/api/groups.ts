@@ -76,7 +76,7 @@ export const Group = Type.Object({
   lastActivityAt: IsoTime,
   createdAt: IsoTime,
   myMembership: Nullable(Membership),
-  abilities: Type.Optional(GroupAbilities),
+  abilities: GroupAbilities,
   /** Only for admins: words that hold a post for review. */
   wordFilter: Type.Optional(Type.Array(Type.String())),
   /** With sort=match: the sum of the caller's weights for the group's interests. */
@@ -114,14 +114,12 @@ export const Member = Type.Object({
   requestMessage: Type.Optional(Nullable(Type.String())),
   banReason: Type.Optional(Nullable(Type.String())),
   /** What the caller may do to this person: remove or ban, and which roles they may give. */
-  abilities: Type.Optional(
-    Type.Object({
-      canRemove: Type.Boolean(),
-      assignableRoles: Type.Array(
-        Type.Union([Type.Literal('member'), Type.Literal('moderator'), Type.Literal('admin')]),
-      ),
-    }),
-  ),
+  abilities: Type.Object({
+    canRemove: Type.Boolean(),
+    assignableRoles: Type.Array(
+      Type.Union([Type.Literal('member'), Type.Literal('moderator'), Type.Literal('admin')]),
+    ),
+  }),
 });
 export type Member = Static<typeof Member>;
 

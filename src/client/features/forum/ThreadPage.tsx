@@ -32,7 +32,7 @@ export function ThreadPage() {
   useFollowThread(thread.data ? id : undefined);
   // The server's answers for this thread (forum policy): pin and lock, and whether a locked
   // thread still takes this person's replies.
-  const canModerate = thread.data?.abilities?.canModerate ?? false;
+  const canModerate = thread.data?.abilities.canModerate ?? false;
   const update = useUpdateThread(id);
   const removeThread = useDeletePost(id);
   const errorMessage = useErrorMessage();

@@ -180,9 +180,9 @@ function ThreadList({ g }: { g: GroupView }) {
     <section aria-labelledby="threads-title">
       <div className="section-title row-between">
         <h2 id="threads-title">{t('groups.threads')}</h2>
-        {(g.abilities?.canPost ?? false) && (
+        {g.abilities.canPost && (
           <span className="row-between">
-            {(g.abilities?.canCreateActivity ?? false) && (
+            {g.abilities.canCreateActivity && (
               <Link className="button outline small" to={`/activities/new?groupId=${g.id}`}>
                 {t('activityEdit.entry')}
               </Link>

@@ -36,9 +36,9 @@ export function useGroupAbilities(g: GroupView | undefined) {
     isAdmin: can?.canManage ?? false,
     isOwner: can?.canTransfer ?? false,
     /** Remove or ban. */
-    canActOn: (target: MemberView) => target.abilities?.canRemove ?? false,
+    canActOn: (target: MemberView) => target.abilities.canRemove,
     /** Roles this person may give the member. */
-    assignable: (target: MemberView): AssignableRole[] => target.abilities?.assignableRoles ?? [],
+    assignable: (target: MemberView): AssignableRole[] => target.abilities.assignableRoles,
   };
 }
 

@@ -4,6 +4,7 @@
  * the realtime layer, held posts for moderation), who may see a thread or a post
  * (`threadAccess`, `postContext`, `canSeeHeld`), and rendering a body with its mentions.
  */
+import { forumPolicy } from './forum.policy.ts';
 import type { Post } from '../../../shared/api/forum.ts';
 import type { DialectName, Trx } from '../../platform/db/database.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
@@ -12,7 +13,7 @@ import { notFound } from '../../platform/http/errors.ts';
 import type { AccountsService, UserSummary } from '../accounts/index.ts';
 import type { SearchIndex } from '../search/index.ts';
 import { ForumRepository, type ThreadRow } from './forum.repository.ts';
-import { groupsPolicy, type GroupAccess } from './groups.policy.ts';
+import { type GroupAccess } from './groups.policy.ts';
 import type { GroupsService } from './groups.service.ts';
 import { extractMentions, renderMarkdown } from './markdown.ts';
 import { PostsRepository, type PostRow } from './posts.repository.ts';
@@ -57,7 +58,7 @@ export class ForumContext {
   }
 
   canSeeHeld(a: GroupAccess, authorId: string): boolean {
-    return groupsPolicy.isModerator(a) || a.viewer?.userId === authorId;
+    return forumPolicy.canSeeHeld(a, { authorId, status: 'held' });
   }
 
   /** A thread the viewer may see, with their group standing; 404 otherwise. */
@@ -68,11 +69,7 @@ export class ForumContext {
     const thread = await this.threads.findThread(threadId);
     if (!thread) throw notFound('No such thread.');
     const access = await this.deps.groups.access(thread.groupId, viewer);
-    groupsPolicy.assertCanRead(access, 'No such thread.');
-    if (thread.status === 'deleted' && !groupsPolicy.isModerator(access))
-      throw notFound('No such thread.');
-    if (thread.status === 'held' && !this.canSeeHeld(access, thread.authorId))
-      throw notFound('No such thread.');
+    forumPolicy.assertCanSeeThread(access, thread);
     return { thread, access };
   }
 

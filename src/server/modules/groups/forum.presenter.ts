@@ -4,6 +4,7 @@ import { toIsoWithOffset } from '../../../shared/time.ts';
 import { unknownUser, type ForumContext } from './forum.context.ts';
 import type { ThreadRow } from './forum.repository.ts';
 import type { GroupAccess } from './groups.policy.ts';
+import { forumPolicy } from './forum.policy.ts';
 import { plainExcerpt, shortenExcerpt } from './markdown.ts';
 import type { PostRow } from './posts.repository.ts';
 
@@ -40,8 +41,11 @@ export class ForumPresenter {
     }));
   }
 
-  /** Post rows → API views: authors, quoted posts, mentions and my reactions in ≤ 4 queries. */
-  async toPostViews(rows: PostRow[], a: GroupAccess): Promise<Post[]> {
+  /**
+   * Post rows → API views: authors, quoted posts, mentions and my reactions in ≤ 4 queries.
+   * With the posts' thread, each view also carries what the viewer may do with it (abilities).
+   */
+  async toPostViews(rows: PostRow[], a: GroupAccess, thread?: ThreadRow): Promise<Post[]> {
     const viewerId = a.viewer?.userId;
     const replyIds = [...new Set(rows.map((r) => r.replyToId).filter((x): x is string => !!x))];
     const [replyTos, mentions, mine] = await Promise.all([
@@ -93,6 +97,7 @@ export class ForumPresenter {
         editCount: p.editCount,
         editedAt: p.editedAt === null ? null : toIsoWithOffset(p.editedAt),
         createdAt: toIsoWithOffset(p.createdAt),
+        ...(thread ? { abilities: forumPolicy.postAbilities(a, p, thread) } : {}),
       };
     });
   }

@@ -38,6 +38,7 @@ export class GroupsPresenter {
         lastActivityAt: toIsoWithOffset(g.lastActivityAt),
         createdAt: toIsoWithOffset(g.createdAt),
         myMembership: m ? { status: m.status, role: m.role } : null,
+        abilities: groupsPolicy.abilities(a),
         ...(groupsPolicy.isAdmin(a) ? { wordFilter: JSON.parse(g.wordFilter) as string[] } : {}),
       };
     });

@@ -117,6 +117,7 @@ export class MembershipService {
         since: toIsoWithOffset(r.createdAt),
         ...(status === 'pending' ? { requestMessage: r.requestMessage } : {}),
         ...(status === 'banned' && isAdmin ? { banReason: r.banReason } : {}),
+        abilities: groupsPolicy.memberAbilities(a, r),
       })),
       nextCursor: page.nextCursor,
     };

@@ -3,12 +3,11 @@
  * takes its thread with it), and a moderator approving a post the word filter held. The
  * moderation module runs both inside its own transaction when it resolves a report.
  */
+import { forumPolicy } from './forum.policy.ts';
 import type { Trx } from '../../platform/db/database.ts';
 import { recordEvent } from '../../platform/events/outbox.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
-import { forbidden } from '../../platform/http/errors.ts';
 import type { ForumContext, PostContext } from './forum.context.ts';
-import { groupsPolicy } from './groups.policy.ts';
 import { countReply, hide, indexReply, indexThread } from './post-effects.ts';
 
 export class PostModerationService {
@@ -17,9 +16,7 @@ export class PostModerationService {
   async deletePost(postId: string, viewer: Viewer): Promise<void> {
     const ctx = await this.forum.postContext(postId, viewer);
     const { post, access: a } = ctx;
-    const isMod = groupsPolicy.isModerator(a);
-    if (post.authorId !== viewer.userId && !isMod)
-      throw forbidden('Only the author or a moderator can delete a post.');
+    forumPolicy.assertCanDeletePost(a, post);
     if (post.status === 'deleted') return;
     await this.forum.deps.uow.run((trx) => this.deleteInTransaction(trx, ctx, viewer.userId));
   }

@@ -3,12 +3,13 @@
  * live push to the thread's followers), editing (a revision of the old body; the word filter
  * may hold it) and the revision history. Deleting and approving: post-moderation.service.ts.
  */
+import { forumPolicy } from './forum.policy.ts';
 import { v7 as uuidv7 } from 'uuid';
 import type { CreatePostBody, Post } from '../../../shared/api/forum.ts';
 import { toIsoWithOffset } from '../../../shared/time.ts';
 import { recordEvent } from '../../platform/events/outbox.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
-import { conflict, forbidden, invalidInput, notFound } from '../../platform/http/errors.ts';
+import { invalidInput, notFound } from '../../platform/http/errors.ts';
 import { decodeCursor, encodeCursor, keysetPage, toPage } from '../../platform/http/pagination.ts';
 import { unknownUser, type ForumContext } from './forum.context.ts';
 import type { ForumPresenter } from './forum.presenter.ts';
@@ -32,7 +33,7 @@ export class PostsService {
   ) {}
 
   async listPosts(threadId: string, viewer: Viewer | null, limit: number, cursor?: string) {
-    const { access } = await this.forum.threadAccess(threadId, viewer);
+    const { thread, access } = await this.forum.threadAccess(threadId, viewer);
     const list = `posts:${threadId}`;
     const after = cursor ? decodeCursor(list, cursor, ['int'] as const)[0] : 0;
     const rows = await this.forum.posts.listPosts(threadId, after, limit, {
@@ -47,17 +48,14 @@ export class PostsService {
       (r) => encodeCursor(list, [r.seq]),
     );
     return {
-      items: await this.presenter.toPostViews(page.items, access),
+      items: await this.presenter.toPostViews(page.items, access, thread),
       nextCursor: page.nextCursor,
     };
   }
 
   async createPost(threadId: string, viewer: Viewer, input: CreatePostBody): Promise<Post> {
     const { thread, access: a } = await this.forum.threadAccess(threadId, viewer);
-    groupsPolicy.assertCanPost(a);
-    const isMod = groupsPolicy.isModerator(a);
-    if (thread.locked && !isMod) throw forbidden('This thread is locked.');
-    if (thread.status !== 'visible') throw conflict('This thread is not open for replies.');
+    forumPolicy.assertCanReply(a, thread);
     const body = input.body.normalize('NFC');
     if (!body.trim()) throw invalidInput('body must not be blank.');
     let replyTo: PostRow | undefined;
@@ -121,21 +119,21 @@ export class PostsService {
       });
     });
     const post = (await this.forum.posts.findPost(postId))!;
-    const [view] = await this.presenter.toPostViews([post], a);
-    if (!held) await this.forum.livePost(threadId, view!).catch(() => undefined);
+    const [view] = await this.presenter.toPostViews([post], a, thread);
+    // Followers each have their own abilities: the live copy carries none (they re-read it).
+    const shared: Post = { ...view! };
+    delete shared.abilities;
+    if (!held) await this.forum.livePost(threadId, shared).catch(() => undefined);
     return view!;
   }
 
   async editPost(postId: string, viewer: Viewer, newBody: string): Promise<Post> {
     const { post, thread, access: a } = await this.forum.postContext(postId, viewer);
-    if (post.authorId !== viewer.userId) throw forbidden('Only the author can edit a post.');
-    if (post.status === 'deleted') throw conflict('The post is deleted.');
-    if (groupsPolicy.isBanned(a)) throw forbidden('You are banned from this group.');
-    if (thread.locked && !groupsPolicy.isModerator(a)) throw forbidden('This thread is locked.');
+    forumPolicy.assertCanEditPost(a, post, thread);
     const body = newBody.normalize('NFC');
     if (!body.trim()) throw invalidInput('body must not be blank.');
     if (body === post.body) {
-      const [same] = await this.presenter.toPostViews([post], a);
+      const [same] = await this.presenter.toPostViews([post], a, thread);
       return same!;
     }
     const mentioned = await this.forum.resolveMentions(body, viewer.userId);
@@ -202,7 +200,7 @@ export class PostsService {
       }
     });
     const fresh = (await this.forum.posts.findPost(postId))!;
-    const [view] = await this.presenter.toPostViews([fresh], a);
+    const [view] = await this.presenter.toPostViews([fresh], a, thread);
     return view!;
   }
 

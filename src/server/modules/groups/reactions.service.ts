@@ -2,13 +2,13 @@
  * Reactions: adding or removing an emoji on a visible post (its counts, and for an opening post
  * its thread's reaction count, score and hot rank).
  */
+import { forumPolicy } from './forum.policy.ts';
 import { REACTIONS } from '../../../shared/api/forum.ts';
 import { recordEvent } from '../../platform/events/outbox.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
-import { conflict, invalidInput } from '../../platform/http/errors.ts';
+import { invalidInput } from '../../platform/http/errors.ts';
 import type { ForumContext } from './forum.context.ts';
 import type { ForumPresenter } from './forum.presenter.ts';
-import { groupsPolicy } from './groups.policy.ts';
 import { hotRank } from './hot-rank.ts';
 
 export class ReactionsService {
@@ -22,8 +22,7 @@ export class ReactionsService {
       throw invalidInput(`emoji must be one of ${REACTIONS.join(' ')}`);
     }
     const { post, access: a } = await this.forum.postContext(postId, viewer);
-    groupsPolicy.assertCanPost(a);
-    if (post.status !== 'visible') throw conflict('Only visible posts take reactions.');
+    forumPolicy.assertCanReact(a, post);
     const now = Date.now();
     await this.forum.deps.uow.run(async (trx) => {
       const repo = this.forum.posts.with(trx);

@@ -3,6 +3,7 @@
  * new, top), changing the title / pin / lock, and the upkeep jobs: refreshing hot ranks and
  * filling the excerpts of posts written before excerpts were stored.
  */
+import { forumPolicy } from './forum.policy.ts';
 import { v7 as uuidv7 } from 'uuid';
 import type {
   CreateThreadBody,
@@ -12,7 +13,7 @@ import type {
 } from '../../../shared/api/forum.ts';
 import { recordEvent } from '../../platform/events/outbox.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
-import { conflict, forbidden, invalidInput } from '../../platform/http/errors.ts';
+import { invalidInput } from '../../platform/http/errors.ts';
 import { decodeCursor, encodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { ForumContext } from './forum.context.ts';
 import type { ForumPresenter } from './forum.presenter.ts';
@@ -126,8 +127,12 @@ export class ThreadsService {
       hiddenAuthors: [],
       includeHeld: true,
     });
-    const [firstPost] = await this.presenter.toPostViews(first.slice(0, 1), access);
-    return { ...view!, firstPost: firstPost! };
+    const [firstPost] = await this.presenter.toPostViews(first.slice(0, 1), access, thread);
+    return {
+      ...view!,
+      firstPost: firstPost!,
+      abilities: forumPolicy.threadAbilities(access, thread),
+    };
   }
 
   async listThreads(groupId: string, viewer: Viewer | null, query: ThreadListQuery, limit: number) {
@@ -183,14 +188,10 @@ export class ThreadsService {
     patch: UpdateThreadBody,
   ): Promise<ThreadDetail> {
     const { thread, access } = await this.forum.threadAccess(threadId, viewer);
-    const isMod = groupsPolicy.isModerator(access);
-    if ((patch.pinned !== undefined || patch.locked !== undefined) && !isMod) {
-      throw forbidden('Only moderators can pin or lock threads.');
-    }
-    if (patch.title !== undefined && !isMod && thread.authorId !== viewer.userId) {
-      throw forbidden('Only the author or a moderator can change the title.');
-    }
-    if (thread.status === 'deleted') throw conflict('The thread is deleted.');
+    forumPolicy.assertCanUpdateThread(access, thread, {
+      moderation: patch.pinned !== undefined || patch.locked !== undefined,
+      title: patch.title !== undefined,
+    });
     const title = patch.title?.normalize('NFC').trim();
     if (title !== undefined && title.length < 2)
       throw invalidInput('title must have at least 2 characters.');
