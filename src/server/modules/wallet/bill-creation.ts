@@ -3,15 +3,16 @@
  * confirmed attendees, or a group's members, never across a block), the equal or custom split
  * in whole fen, and the bill with its shares and `bill.created` event in one transaction.
  */
+import { billsPolicy } from './bills.policy.ts';
 import { v7 as uuidv7 } from 'uuid';
 import type { CreateBillBody } from '../../../shared/api/wallet.ts';
 import { recordEvent } from '../../platform/events/outbox.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
-import { forbidden, invalidInput } from '../../platform/http/errors.ts';
+import { invalidInput } from '../../platform/http/errors.ts';
 import type { AccountsService } from '../accounts/index.ts';
 import type { ActivitiesService } from '../activities/index.ts';
-import { groupsPolicy, type GroupsService } from '../groups/index.ts';
+import { type GroupsService } from '../groups/index.ts';
 import type { BillsRepository } from './bills.repository.ts';
 
 /** What creating a bill works with (BillsService's dependencies but the wallet). */
@@ -88,7 +89,7 @@ export class BillCreation {
     }
     // Being at the activity or in the group (checked above) means the account exists.
     const blocked = await this.deps.accounts.blockedAmong(me, payers);
-    if (blocked.size) throw forbidden('You cannot bill someone you blocked or who blocked you.');
+    billsPolicy.assertNoBlocks(blocked.size);
 
     const id = uuidv7();
     const now = Date.now();
@@ -141,17 +142,13 @@ export class BillCreation {
       a.organizerId,
       ...(await this.deps.activities.attendeeIds(activityId, 'confirmed')),
     ]);
-    if (!people.has(viewer.userId)) {
-      throw forbidden('Only the organizer and attendees can split a bill for this activity.');
-    }
+    billsPolicy.assertAtActivity(people, viewer.userId);
     return people;
   }
 
   private async assertGroupMembers(viewer: Viewer, groupId: string, payers: string[]) {
     const access = await this.deps.groups.access(groupId, viewer);
-    groupsPolicy.assertCanRead(access, 'No such group.');
-    if (groupsPolicy.isBanned(access)) throw forbidden('You are banned from this group.');
-    if (!groupsPolicy.isMember(access)) throw forbidden('Only members can split a bill here.');
+    billsPolicy.assertCanBillInGroup(access);
     const statuses = await this.deps.groups.memberStatuses(groupId, payers);
     const outside = payers.filter((id) => statuses.get(id) !== 'member');
     if (outside.length) {

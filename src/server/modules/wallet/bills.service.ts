@@ -1,11 +1,12 @@
 import type { Bill, CreateBillBody } from '../../../shared/api/wallet.ts';
+import { billsPolicy } from './bills.policy.ts';
 import { toIsoWithOffset } from '../../../shared/time.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import type { BillsTable, BillSharesTable } from '../../platform/db/tables.ts';
 import { recordEvent } from '../../platform/events/outbox.ts';
 import type { UnitOfWork } from '../../platform/events/unit-of-work.ts';
 import type { Viewer } from '../../platform/http/auth.ts';
-import { AppError, conflict, forbidden, notFound } from '../../platform/http/errors.ts';
+import { AppError, conflict, notFound } from '../../platform/http/errors.ts';
 import { keysetPage } from '../../platform/http/pagination.ts';
 import type { AccountsService } from '../accounts/index.ts';
 import type { ActivitiesService } from '../activities/index.ts';
@@ -55,12 +56,13 @@ export class BillsService {
   async get(viewer: Viewer, id: string, db?: Executor): Promise<Bill> {
     const repo = db ? this.repo.with(db) : this.repo;
     const bill = await repo.find(id);
-    if (!bill) throw notFound('No such bill.');
-    const shares = await repo.sharesOf([id]);
-    if (bill.creatorId !== viewer.userId && !shares.some((s) => s.userId === viewer.userId)) {
-      throw notFound('No such bill.');
-    }
-    const [view] = await this.toViews([bill], shares, db);
+    const shares = bill ? await repo.sharesOf([id]) : [];
+    const seen = billsPolicy.visibleOr404(
+      bill,
+      viewer.userId,
+      shares.some((s) => s.userId === viewer.userId),
+    );
+    const [view] = await this.toViews([seen], shares, db);
     return view!;
   }
 
@@ -119,8 +121,7 @@ export class BillsService {
   /** The creator nudges everyone who still owes, at most once a day (a notice each). */
   async remind(viewer: Viewer, id: string): Promise<Bill> {
     const bill = await this.get(viewer, id);
-    if (bill.creator.id !== viewer.userId) throw forbidden('Only the bill’s creator can remind.');
-    if (bill.status !== 'open') throw conflict(`This bill is ${bill.status}.`);
+    billsPolicy.assertCanRemind({ creatorId: bill.creator.id, status: bill.status }, viewer.userId);
     await this.deps.uow.run(async (trx) => {
       if (!(await this.repo.with(trx).markReminded(id, Date.now(), REMIND_GAP_MS))) {
         throw new AppError('rate_limited', 'A bill can be reminded once a day.');
@@ -143,9 +144,7 @@ export class BillsService {
    */
   async cancel(viewer: Viewer, id: string): Promise<Bill> {
     const bill = await this.get(viewer, id);
-    if (bill.creator.id !== viewer.userId)
-      throw forbidden('Only the bill’s creator can cancel it.');
-    if (bill.status === 'cancelled') throw conflict('This bill is already cancelled.');
+    billsPolicy.assertCanCancel({ creatorId: bill.creator.id, status: bill.status }, viewer.userId);
     const creatorShare = bill.shares.some((s) => s.user.id === viewer.userId) ? 1 : 0;
     await this.deps.uow.run(async (trx) => {
       if (!(await this.repo.with(trx).cancel(id, creatorShare, Date.now()))) {
