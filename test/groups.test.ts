@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, requester } from './support/http.ts';
 import { createTestApp, type TestContext } from './support/context.ts';
+import { expectCountersOk } from './support/counters.ts';
 import {
   buildGroup,
   buildRoleSet,
@@ -469,5 +470,54 @@ describe('members, roles, removals and bans', () => {
     const before = (await req('GET', `/api/v1/groups/${r.group.id}`)).json().memberCount;
     await req('POST', `/api/v1/groups/${r.group.id}/bans`, r.moderator, { userId: r.member.id });
     expect((await req('GET', `/api/v1/groups/${r.group.id}`)).json().memberCount).toBe(before - 1);
+  });
+});
+
+describe('bans racing other membership changes', () => {
+  it('keep the member count equal to the members: two bans, or a ban and a leave, at once', async () => {
+    const owner = await buildUser(ctx.app);
+    const admin = await buildUser(ctx.app);
+    const groups = await Promise.all(Array.from({ length: 6 }, () => buildGroup(ctx.app, owner)));
+    for (const g of groups) {
+      await joinGroup(ctx.app, g, admin);
+      const r = await ctx.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/groups/${g.id}/members/${admin.id}`,
+        headers: owner.auth,
+        payload: { role: 'admin' },
+      });
+      expect(r.statusCode).toBe(200);
+    }
+    const ban = (g: { id: string }, by: { auth: Record<string, string> }, userId: string) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: `/api/v1/groups/${g.id}/bans`,
+        headers: by.auth,
+        payload: { userId },
+      });
+    await Promise.all(
+      groups.map(async (g, i) => {
+        const target = await buildUser(ctx.app);
+        await joinGroup(ctx.app, g, target);
+        const answers = await Promise.all([
+          ban(g, owner, target.id),
+          i % 2
+            ? ban(g, admin, target.id)
+            : ctx.app.inject({
+                method: 'POST',
+                url: `/api/v1/groups/${g.id}/leave`,
+                headers: target.auth,
+              }),
+        ]);
+        // Bans always succeed; a leave after the ban finds no membership to leave (409).
+        expect(answers[0]!.statusCode, answers[0]!.body).toBe(200);
+        expect(i % 2 ? [200] : [204, 409], answers[1]!.body).toContain(answers[1]!.statusCode);
+      }),
+    );
+    for (const g of groups) {
+      const view = (await ctx.app.inject({ url: `/api/v1/groups/${g.id}` })).json();
+      expect(view.memberCount, 'owner and admin remain').toBe(2);
+    }
+    await expectCountersOk(ctx);
   });
 });

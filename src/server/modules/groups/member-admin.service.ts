@@ -105,12 +105,18 @@ export class MemberAdminService {
     return { userId, role: 'member' as const, status: 'banned' as const };
   }
 
-  /** Bans inside the caller's transaction (moderation uses it when resolving a report). */
+  /**
+   * Bans inside the caller's transaction (moderation uses it when resolving a report). The
+   * membership changes only from the status it was read in, and the member count only with it:
+   * a leave, an approval or another ban landing in between (PostgreSQL reads without a lock)
+   * makes the change miss, and it is decided again on what is there now.
+   */
   async banInTransaction(
     trx: Parameters<Parameters<UnitOfWork['run']>[0]>[0],
     a: GroupAccess,
     userId: string,
     reason: string | null,
+    attempt = 1,
   ): Promise<void> {
     const repo = this.ctx.repo.with(trx);
     const members = this.ctx.members.with(trx);
@@ -118,16 +124,21 @@ export class MemberAdminService {
     groupsPolicy.assertOutranks(a, target);
     if (target?.status === 'banned') return;
     const now = Date.now();
+    const again = () => {
+      if (attempt >= 5) throw new Error('membership kept changing while banning');
+      return this.banInTransaction(trx, a, userId, reason, attempt + 1);
+    };
     if (target) {
-      await members.updateMember(a.group.id, userId, {
-        status: 'banned',
-        role: 'member',
-        banReason: reason,
-        updatedAt: now,
-      });
+      const changed = await members.updateMember(
+        a.group.id,
+        userId,
+        { status: 'banned', role: 'member', banReason: reason, updatedAt: now },
+        target.status,
+      );
+      if (!changed) return again();
       if (target.status === 'member') await repo.adjustCounts(a.group.id, { members: -1 });
     } else {
-      await members.insertMember({
+      const inserted = await members.insertMember({
         groupId: a.group.id,
         userId,
         role: 'member',
@@ -138,6 +149,7 @@ export class MemberAdminService {
         createdAt: now,
         updatedAt: now,
       });
+      if (!inserted) return again();
     }
     await recordEvent(trx, 'group.member_banned', {
       groupId: a.group.id,
