@@ -125,7 +125,7 @@ describe(`activities in Chromium (${dialect})`, () => {
     } finally {
       await closeAll(fan.context, host2.context);
     }
-  });
+  }, 120_000);
 
   it('a paid one nearby: pay with the PIN pad → the notice arrives → cancel before the cut-off → refunded', async () => {
     const host = await register('paid_host', '胶片摄影社');
@@ -238,5 +238,5 @@ describe(`activities in Chromium (${dialect})`, () => {
     } finally {
       await closeAll(context);
     }
-  });
+  }, 120_000);
 });

@@ -222,5 +222,5 @@ describe(`popular near you in Chromium (${dialect})`, () => {
     } finally {
       await closeAll(denied.context);
     }
-  });
+  }, 120_000);
 });
