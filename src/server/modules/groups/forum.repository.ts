@@ -1,4 +1,5 @@
 import { type Insertable, type Selectable, type Updateable } from 'kysely';
+import { hotRank } from './hot-rank.ts';
 import type { DialectName, Executor } from '../../platform/db/database.ts';
 import type { ThreadsTable } from '../../platform/db/tables.ts';
 
@@ -51,6 +52,43 @@ export class ForumRepository {
       .where('id', '=', id)
       .$if(this.dialect === 'postgres', (q) => q.forUpdate())
       .executeTakeFirst();
+  }
+
+  /**
+   * The one place a thread's reply and reaction counts change, and with them its score and hot
+   * rank (score = replies + reactions on the opening post; counters:check recounts all four).
+   * The caller holds the thread's lock (`lockThread`) and passes the row it read.
+   */
+  async setEngagement(
+    t: ThreadRow,
+    counts: { replyCount?: number; reactionCount?: number },
+    now: number,
+    lastPostAt?: number,
+  ): Promise<void> {
+    const replyCount = counts.replyCount ?? t.replyCount;
+    const reactionCount = counts.reactionCount ?? t.reactionCount;
+    const score = replyCount + reactionCount;
+    await this.updateThread(t.id, {
+      ...(counts.replyCount !== undefined ? { replyCount } : {}),
+      ...(counts.reactionCount !== undefined ? { reactionCount } : {}),
+      score,
+      hotRank: hotRank(score, t.createdAt, now),
+      ...(lastPostAt !== undefined ? { lastPostAt } : {}),
+    });
+  }
+
+  /**
+   * The periodic refresh (ages move every rank): writes the rank computed from the score read,
+   * only while the score is still that one — a reply or reaction in between has already set a
+   * fresh rank with its new score (`setEngagement`).
+   */
+  async refreshHotRank(t: { id: string; score: number }, rank: number): Promise<void> {
+    await this.db
+      .updateTable('threads')
+      .set({ hotRank: rank })
+      .where('id', '=', t.id)
+      .where('score', '=', t.score)
+      .execute();
   }
 
   async updateThread(id: string, patch: Updateable<ThreadsTable>): Promise<void> {

@@ -10,7 +10,6 @@ import type { UserSummary } from '../accounts/index.ts';
 import type { ForumContext } from './forum.context.ts';
 import type { ThreadRow } from './forum.repository.ts';
 import type { GroupAccess } from './groups.policy.ts';
-import { hotRank } from './hot-rank.ts';
 import { plainExcerpt } from './markdown.ts';
 import type { PostRow } from './posts.repository.ts';
 
@@ -125,13 +124,7 @@ export async function countReply(
   const repo = forum.threads.with(trx);
   const t = (await repo.lockThread(threadId))!;
   const replyCount = Math.max(0, t.replyCount + delta);
-  const score = replyCount + t.reactionCount;
-  await repo.updateThread(threadId, {
-    replyCount,
-    score,
-    hotRank: hotRank(score, t.createdAt, now),
-    ...(delta > 0 ? { lastPostAt: now } : {}),
-  });
+  await repo.setEngagement(t, { replyCount }, now, delta > 0 ? now : undefined);
 }
 
 /** Takes a visible post out of counts, lists and search (on hold or delete). */

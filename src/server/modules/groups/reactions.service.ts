@@ -9,7 +9,6 @@ import type { Viewer } from '../../platform/http/auth.ts';
 import { invalidInput } from '../../platform/http/errors.ts';
 import type { ForumContext } from './forum.context.ts';
 import type { ForumPresenter } from './forum.presenter.ts';
-import { hotRank } from './hot-rank.ts';
 
 export class ReactionsService {
   constructor(
@@ -37,12 +36,7 @@ export class ReactionsService {
         const threads = this.forum.threads.with(trx);
         const t = (await threads.lockThread(post.threadId))!;
         const reactionCount = Object.values(counts).reduce((s, n) => s + n, 0);
-        const score = t.replyCount + reactionCount;
-        await threads.updateThread(t.id, {
-          reactionCount,
-          score,
-          hotRank: hotRank(score, t.createdAt, now),
-        });
+        await threads.setEngagement(t, { reactionCount }, now);
       }
       if (add) {
         await recordEvent(trx, 'post.reacted', {

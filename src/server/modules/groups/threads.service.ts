@@ -256,8 +256,7 @@ export class ThreadsService {
       const batch = rows.slice(i, i + 500);
       await this.forum.deps.uow.db.transaction().execute(async (trx) => {
         const repo = this.forum.threads.with(trx);
-        for (const r of batch)
-          await repo.updateThread(r.id, { hotRank: hotRank(r.score, r.createdAt, now) });
+        for (const r of batch) await repo.refreshHotRank(r, hotRank(r.score, r.createdAt, now));
       });
     }
     return rows.length;
