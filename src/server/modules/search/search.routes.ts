@@ -7,10 +7,7 @@ import type { SearchIndex } from './search.service.ts';
  * `GET /api/v1/search`: the index finds, each owning module loads and re-checks what the
  * caller may see (so the owners' privacy rules apply to search too).
  */
-export function searchRoutes(
-  app: App,
-  opts: { search: SearchIndex },
-): void {
+export function searchRoutes(app: App, opts: { search: SearchIndex }): void {
   app.get(
     '/api/v1/search',
     {
