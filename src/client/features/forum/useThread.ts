@@ -155,15 +155,17 @@ export function useCreatePost(threadId: string, me: Static<typeof UserSummary> |
     onSuccess: (post, _body, ctx) => {
       qc.setQueryData<PostPages>(keys.threadPosts(threadId), (d) => {
         if (!d) return d;
-        // The stream may have delivered the real post already: then the pending copy just goes.
+        // The stream may have delivered the real post already: then the pending copy just goes,
+        // and the answer takes the streamed copy's place — it carries my abilities (edit,
+        // delete), which a copy pushed to every follower does not.
         const has = d.pages.some((p) => p.items.some((x) => x.id === post.id));
         return {
           ...d,
           pages: d.pages.map((p) => ({
             ...p,
-            items: has
-              ? p.items.filter((x) => x.id !== ctx.tempId)
-              : p.items.map((x) => (x.id === ctx.tempId ? post : x)),
+            items: p.items.flatMap((x) =>
+              x.id === ctx.tempId ? (has ? [] : [post]) : x.id === post.id ? [post] : [x],
+            ),
           })),
         };
       });
